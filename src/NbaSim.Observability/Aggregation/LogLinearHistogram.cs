@@ -1,0 +1,117 @@
+namespace NbaSim.Observability.Aggregation;
+
+/// <summary>
+/// A lock-free, allocation-free (after warm-up) histogram with log-linear buckets: each power of two is split into
+/// 64 equal sub-buckets, so a bucket's midpoint is within 1/128 (0.79 %) of every value in it. The bucket index comes
+/// from the bits of the double (exponent and top mantissa bits), so recording needs no logarithm.
+/// </summary>
+/// <remarks>
+/// Octaves are allocated on first use (512 bytes each), so memory follows the range actually observed.
+/// Magnitudes below 2^-64 are counted as zero; magnitudes at or above 2^64 land in the top bucket.
+/// Exact minimum, maximum, sum and count are kept by the owner; representatives are clamped to [min, max].
+/// </remarks>
+internal sealed class LogLinearHistogram
+{
+    internal const int SubBucketBits = 6;
+    internal const int SubBuckets = 1 << SubBucketBits;
+    private const int MinExponent = -64;
+    private const int MaxExponent = 63;
+    private const int Octaves = MaxExponent - MinExponent + 1;
+
+    private readonly long[]?[] _positive = new long[Octaves][];
+    private readonly long[]?[] _negative = new long[Octaves][];
+    private long _zero;
+
+    /// <summary>Counts one occurrence of <paramref name="value"/> (finite).</summary>
+    public void Record(double value)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        if (exponent < MinExponent)
+        {
+            Interlocked.Increment(ref _zero);
+            return;
+        }
+
+        int sub;
+        if (exponent > MaxExponent)
+        {
+            exponent = MaxExponent;
+            sub = SubBuckets - 1;
+        }
+        else
+        {
+            sub = (int)((bits >> (52 - SubBucketBits)) & (SubBuckets - 1));
+        }
+
+        var octaves = bits < 0 ? _negative : _positive;
+        var octave = exponent - MinExponent;
+        var counts = Volatile.Read(ref octaves[octave]) ?? AllocateOctave(octaves, octave);
+        Interlocked.Increment(ref counts[sub]);
+    }
+
+    /// <summary>
+    /// Moves every non-zero bucket into <paramref name="output"/> as (representative, count), ascending by value,
+    /// and resets it. Concurrent records either land in this snapshot or stay for the next one; none is lost.
+    /// </summary>
+    public void Drain(List<(double Value, long Count)> output)
+    {
+        for (var octave = Octaves - 1; octave >= 0; octave--)
+        {
+            DrainOctave(_negative, octave, negative: true, output);
+        }
+
+        if (Volatile.Read(ref _zero) != 0)
+        {
+            var zeros = Interlocked.Exchange(ref _zero, 0);
+            if (zeros != 0)
+            {
+                output.Add((0d, zeros));
+            }
+        }
+
+        for (var octave = 0; octave < Octaves; octave++)
+        {
+            DrainOctave(_positive, octave, negative: false, output);
+        }
+    }
+
+    /// <summary>The midpoint of a bucket: 2^e × (1 + (sub + ½) / 64).</summary>
+    internal static double Representative(int octave, int sub, bool negative)
+    {
+        var magnitude = Math.ScaleB(1 + ((sub + 0.5) / SubBuckets), octave + MinExponent);
+        return negative ? -magnitude : magnitude;
+    }
+
+    private static long[] AllocateOctave(long[]?[] octaves, int octave)
+    {
+        // Only the first sample in a new power of two allocates; racing threads agree on one array.
+        var fresh = new long[SubBuckets];
+        return Interlocked.CompareExchange(ref octaves[octave], fresh, null) ?? fresh;
+    }
+
+    private static void DrainOctave(long[]?[] octaves, int octave, bool negative, List<(double Value, long Count)> output)
+    {
+        var counts = Volatile.Read(ref octaves[octave]);
+        if (counts is null)
+        {
+            return;
+        }
+
+        // Negative values: larger magnitude is smaller value, so walk sub-buckets downwards to stay ascending.
+        for (var i = 0; i < SubBuckets; i++)
+        {
+            var sub = negative ? SubBuckets - 1 - i : i;
+            if (Volatile.Read(ref counts[sub]) == 0)
+            {
+                continue;
+            }
+
+            var count = Interlocked.Exchange(ref counts[sub], 0);
+            if (count != 0)
+            {
+                output.Add((Representative(octave, sub, negative), count));
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace NbaSim.Observability;
+
+/// <summary>Which exporter receives the batches.</summary>
+public enum MetricExporterKind
+{
+    /// <summary>CloudWatch Embedded Metric Format lines (stdout, a file, or the CloudWatch agent). Needs no AWS account.</summary>
+    Emf,
+    /// <summary>CloudWatch <c>PutMetricData</c>.</summary>
+    CloudWatch,
+}
+
+/// <summary>Settings of NbaSim.Observability, bound from the configuration section <c>NbaObservability</c>.</summary>
+public sealed class NbaObservabilityOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "NbaObservability";
+
+    /// <summary>Where batches go. Default: <see cref="MetricExporterKind.Emf"/>.</summary>
+    public MetricExporterKind Exporter { get; set; } = MetricExporterKind.Emf;
+
+    /// <summary>Settings of the EMF exporter.</summary>
+    public EmfExporterOptions Emf { get; set; } = new();
+
+    /// <summary>Settings of the CloudWatch exporter.</summary>
+    public CloudWatchExporterOptions CloudWatch { get; set; } = new();
+
+    /// <summary>
+    /// Longest time a datum waits in the buffer before it is sent. Closed periods are sent at once; this bounds
+    /// datums published directly. Default 10 s; 100 ms to 1 h.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Aggregation period of standard-resolution series, aligned to UTC. Default 60 s; a whole number of seconds that
+    /// divides one hour, at least 60 s (high-resolution series always use 1 s).
+    /// </summary>
+    public TimeSpan AggregationPeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Distinct series allowed per namespace before new ones go to overflow series. Default 2,000; 1 to 1,000,000.</summary>
+    public int MaxSeriesPerNamespace { get; set; } = 2000;
+
+    /// <summary>Datums the buffer holds before new ones are dropped (and counted). Default 100,000; 1,000 to 10,000,000.</summary>
+    public int MaxQueuedDatums { get; set; } = 100_000;
+
+    /// <summary>Most datums per batch (PutMetricData allows 1,000). Default 1,000; 1 to 1,000.</summary>
+    public int MaxDatumsPerBatch { get; set; } = MetricLimits.MaxDatumsPerRequest;
+
+    /// <summary>Largest serialized batch in bytes (PutMetricData allows 1 MB). Default 1,000,000; 10,000 to 1,000,000.</summary>
+    public int MaxBatchBytes { get; set; } = MetricLimits.MaxRequestBytes;
+
+    /// <summary>How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Where EMF lines are written.</summary>
+public sealed class EmfExporterOptions
+{
+    /// <summary>File to append EMF lines to; <c>-</c> or empty for standard output. Ignored when <see cref="AgentEndpoint"/> is set.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>
+    /// The CloudWatch agent's EMF listener, <c>tcp://host:port</c> or <c>udp://host:port</c> (the agent listens on 25888).
+    /// When set, lines go to the agent instead of <see cref="Path"/>.
+    /// </summary>
+    public string? AgentEndpoint { get; set; }
+}
+
+/// <summary>Settings of the CloudWatch (PutMetricData) exporter.</summary>
+public sealed class CloudWatchExporterOptions
+{
+    /// <summary>Endpoint override, e.g. a LocalStack or moto server (<c>http://127.0.0.1:5000</c>). Default: the regional endpoint.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>AWS region, e.g. <c>us-east-1</c>. Default: the SDK's region resolution (environment, profile, instance metadata).</summary>
+    public string? Region { get; set; }
+}

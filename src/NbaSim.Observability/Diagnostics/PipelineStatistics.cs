@@ -1,0 +1,36 @@
+namespace NbaSim.Observability.Diagnostics;
+
+/// <summary>Counters shared by the registry, the sink and the exporters; read by diagnostics and the self-telemetry Meter.</summary>
+internal sealed class PipelineStatistics
+{
+    private long _samplesAggregated;
+    private long _seriesOverflowed;
+    private long _overflowSamples;
+    private long _datumsExported;
+    private long _batchesExported;
+    private long _bytesExported;
+    private long _datumsDropped;
+    private long _exportFailures;
+
+    public long SamplesAggregated => Volatile.Read(ref _samplesAggregated);
+    public long SeriesOverflowed => Volatile.Read(ref _seriesOverflowed);
+    public long OverflowSamples => Volatile.Read(ref _overflowSamples);
+    public long DatumsExported => Volatile.Read(ref _datumsExported);
+    public long BatchesExported => Volatile.Read(ref _batchesExported);
+    public long BytesExported => Volatile.Read(ref _bytesExported);
+    public long DatumsDropped => Volatile.Read(ref _datumsDropped);
+    public long ExportFailures => Volatile.Read(ref _exportFailures);
+
+    public void AddSamples(long count) => Interlocked.Add(ref _samplesAggregated, count);
+    public void AddOverflowSamples(long count) => Interlocked.Add(ref _overflowSamples, count);
+    public void SeriesOverflow() => Interlocked.Increment(ref _seriesOverflowed);
+    public void Exported(int datums, long bytes)
+    {
+        Interlocked.Add(ref _datumsExported, datums);
+        Interlocked.Increment(ref _batchesExported);
+        Interlocked.Add(ref _bytesExported, bytes);
+    }
+
+    public void Dropped(long datums) => Interlocked.Add(ref _datumsDropped, datums);
+    public void ExportFailed() => Interlocked.Increment(ref _exportFailures);
+}

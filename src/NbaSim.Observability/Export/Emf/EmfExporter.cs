@@ -1,0 +1,74 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace NbaSim.Observability.Export.Emf;
+
+/// <summary>
+/// The embedded default exporter: writes each batch as Embedded Metric Format lines to standard output, a file,
+/// or the CloudWatch agent (TCP/UDP 25888). Needs no AWS account.
+/// </summary>
+public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
+{
+    private readonly EmfDestination _destination;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    /// <summary>Creates the exporter from the <c>NbaObservability:Emf</c> settings.</summary>
+    public EmfExporter(IOptions<NbaObservabilityOptions> options, ILogger<EmfExporter>? logger = null)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.Emf, logger)
+    {
+    }
+
+    /// <summary>Creates the exporter.</summary>
+    public EmfExporter(EmfExporterOptions options, ILogger<EmfExporter>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _destination = EmfDestination.Create(options);
+        _logger = logger ?? NullLogger<EmfExporter>.Instance;
+    }
+
+    /// <summary>Where lines go: <c>stdout</c>, a file path, or the agent's URL.</summary>
+    public string Destination => _destination.Description;
+
+    /// <inheritdoc />
+    public int EstimateSize(MetricDatum datum) => MetricBatchSizer.EstimateQueryBytes(datum);
+
+    /// <inheritdoc />
+    public async Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return default;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(batch.Count * 256);
+        var lineStarts = new List<int>();
+        var documents = EmfSerializer.Write(batch, buffer, lineStarts);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _destination.WriteAsync(buffer.WrittenMemory, lineStarts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            Internal.Log.EmfWriteFailed(_logger, ex.GetType().Name, ex.Message);
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        return new ExportResult(documents, buffer.WrittenCount);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _destination.DisposeAsync().ConfigureAwait(false);
+        _writeGate.Dispose();
+    }
+}

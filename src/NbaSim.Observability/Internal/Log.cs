@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace NbaSim.Observability.Internal;
+
+/// <summary>Source-generated log messages; event ids are stable and documented in docs/reliability.md.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Namespace '{Namespace}' reached its limit of {Limit} series (MaxSeriesPerNamespace); new series now record into overflow series with dimension Overflow=true.")]
+    public static partial void CardinalityLimitReached(ILogger logger, string @namespace, int limit);
+
+    [LoggerMessage(2, LogLevel.Warning, "The callback of observable gauge '{Namespace}/{MetricName}' has thrown {Failures} time(s); its value is skipped for those periods.")]
+    public static partial void ObserveCallbackFailed(ILogger logger, string @namespace, string metricName, long failures);
+
+    [LoggerMessage(3, LogLevel.Warning, "The metric buffer is full ({Capacity} datums, MaxQueuedDatums); dropped {Dropped} datum(s) so far.")]
+    public static partial void BufferFull(ILogger logger, int capacity, long dropped);
+
+    [LoggerMessage(4, LogLevel.Warning, "Exporting a batch of {Datums} datum(s) failed ({ExceptionType}); it stays buffered and is retried at the next flush.")]
+    public static partial void ExportFailed(ILogger logger, int datums, string exceptionType, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Dropped {Datums} datum(s) older than CloudWatch's 14-day window (oldest {Oldest:O}).")]
+    public static partial void DroppedTooOld(ILogger logger, int datums, DateTimeOffset oldest);
+
+    [LoggerMessage(6, LogLevel.Error, "Shutdown timed out after {Timeout}; {Datums} datum(s) could not be delivered and are dropped.")]
+    public static partial void ShutdownDropped(ILogger logger, TimeSpan timeout, long datums);
+
+    [LoggerMessage(7, LogLevel.Warning, "Metric samples were rejected (NaN, infinite or beyond ±2^360): {Rejected} so far in '{Namespace}/{MetricName}'.")]
+    public static partial void SamplesRejected(ILogger logger, string @namespace, string metricName, long rejected);
+
+    [LoggerMessage(8, LogLevel.Warning, "The retry buffer is over its cap; dropped {Datums} of the oldest undelivered datum(s).")]
+    public static partial void RetryBufferOverflow(ILogger logger, int datums);
+
+    [LoggerMessage(9, LogLevel.Warning, "The EMF destination failed ({ExceptionType}): {Message}.")]
+    public static partial void EmfWriteFailed(ILogger logger, string exceptionType, string message);
+}

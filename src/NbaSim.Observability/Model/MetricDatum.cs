@@ -1,0 +1,215 @@
+namespace NbaSim.Observability;
+
+/// <summary>
+/// One CloudWatch datum: a metric identity, a timestamp, and exactly one of a single value, a statistic set
+/// (optionally with a Values/Counts distribution), or a Values/Counts distribution.
+/// </summary>
+public sealed class MetricDatum
+{
+    private static readonly MetricDimension[] NoDimensions = [];
+
+    internal MetricDatum(
+        string ns,
+        string metricName,
+        MetricDimension[] dimensions,
+        MetricUnit unit,
+        DateTimeOffset timestamp,
+        int storageResolution,
+        double? value,
+        StatisticSet? statisticValues,
+        double[]? values,
+        double[]? counts)
+    {
+        Namespace = ns;
+        MetricName = metricName;
+        Dimensions = dimensions;
+        Unit = unit;
+        Timestamp = timestamp;
+        StorageResolution = storageResolution;
+        Value = value;
+        StatisticValues = statisticValues;
+        Values = values;
+        Counts = counts;
+    }
+
+    /// <summary>The CloudWatch namespace.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The metric name.</summary>
+    public string MetricName { get; }
+
+    /// <summary>The dimensions, in the order they were declared.</summary>
+    public IReadOnlyList<MetricDimension> Dimensions { get; }
+
+    /// <summary>The unit.</summary>
+    public MetricUnit Unit { get; }
+
+    /// <summary>Start of the aggregation period (or the moment of a single value), UTC.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>1 for high resolution, 60 for standard.</summary>
+    public int StorageResolution { get; }
+
+    /// <summary>A single value, or <see langword="null"/>.</summary>
+    public double? Value { get; }
+
+    /// <summary>The exact statistics of the period, or <see langword="null"/>.</summary>
+    public StatisticSet? StatisticValues { get; }
+
+    /// <summary>Distinct (representative) values of a distribution, or <see langword="null"/>.</summary>
+    public IReadOnlyList<double>? Values { get; }
+
+    /// <summary>How often each of <see cref="Values"/> occurred, or <see langword="null"/>.</summary>
+    public IReadOnlyList<double>? Counts { get; }
+
+    /// <summary>Creates a single-value datum, validated against CloudWatch's rules.</summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="metricName">Metric name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="unit">Unit.</param>
+    /// <param name="timestamp">Timestamp; must be within 14 days before and 2 hours after <paramref name="now"/>.</param>
+    /// <param name="dimensions">Dimensions (up to 30).</param>
+    /// <param name="storageResolution">1 or 60.</param>
+    /// <param name="now">The current time used to check <paramref name="timestamp"/>; defaults to the system clock.</param>
+    /// <exception cref="MetricValidationException">A field breaks a CloudWatch rule.</exception>
+    public static MetricDatum CreateValue(
+        string ns,
+        string metricName,
+        double value,
+        MetricUnit unit,
+        DateTimeOffset timestamp,
+        IReadOnlyList<MetricDimension>? dimensions = null,
+        int storageResolution = 60,
+        DateTimeOffset? now = null)
+    {
+        var dims = ValidateIdentity(ns, metricName, unit, dimensions, storageResolution, timestamp, now);
+        MetricValidator.ValidateValue(value);
+        return new MetricDatum(ns, metricName, dims, unit, timestamp, storageResolution, value, null, null, null);
+    }
+
+    /// <summary>Creates a statistic-set datum, optionally with a Values/Counts distribution, validated against CloudWatch's rules.</summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="metricName">Metric name.</param>
+    /// <param name="statistics">The statistic set; SampleCount must be positive and Minimum ≤ Maximum.</param>
+    /// <param name="unit">Unit.</param>
+    /// <param name="timestamp">Timestamp.</param>
+    /// <param name="dimensions">Dimensions.</param>
+    /// <param name="values">Optional distinct values (at most 150).</param>
+    /// <param name="counts">Optional counts, same length as <paramref name="values"/>.</param>
+    /// <param name="storageResolution">1 or 60.</param>
+    /// <param name="now">The current time used to check <paramref name="timestamp"/>.</param>
+    /// <exception cref="MetricValidationException">A field breaks a CloudWatch rule.</exception>
+    public static MetricDatum CreateStatistics(
+        string ns,
+        string metricName,
+        StatisticSet statistics,
+        MetricUnit unit,
+        DateTimeOffset timestamp,
+        IReadOnlyList<MetricDimension>? dimensions = null,
+        IReadOnlyList<double>? values = null,
+        IReadOnlyList<double>? counts = null,
+        int storageResolution = 60,
+        DateTimeOffset? now = null)
+    {
+        var dims = ValidateIdentity(ns, metricName, unit, dimensions, storageResolution, timestamp, now);
+        MetricValidator.ValidateValue(statistics.SampleCount, "StatisticValues.SampleCount");
+        MetricValidator.ValidateValue(statistics.Sum, "StatisticValues.Sum");
+        MetricValidator.ValidateValue(statistics.Minimum, "StatisticValues.Minimum");
+        MetricValidator.ValidateValue(statistics.Maximum, "StatisticValues.Maximum");
+        if (statistics.SampleCount <= 0)
+        {
+            throw new MetricValidationException("StatisticValues.SampleCount", $"StatisticValues.SampleCount is {statistics.SampleCount}; CloudWatch requires more than 0.");
+        }
+
+        if (statistics.Minimum > statistics.Maximum)
+        {
+            throw new MetricValidationException("StatisticValues.Minimum", $"StatisticValues.Minimum is {statistics.Minimum}, above Maximum {statistics.Maximum}.");
+        }
+
+        var (v, c) = ValidateDistribution(values, counts);
+        return new MetricDatum(ns, metricName, dims, unit, timestamp, storageResolution, null, statistics, v, c);
+    }
+
+    /// <summary>Creates a Values/Counts datum, validated against CloudWatch's rules.</summary>
+    /// <exception cref="MetricValidationException">A field breaks a CloudWatch rule.</exception>
+    public static MetricDatum CreateDistribution(
+        string ns,
+        string metricName,
+        IReadOnlyList<double> values,
+        IReadOnlyList<double>? counts,
+        MetricUnit unit,
+        DateTimeOffset timestamp,
+        IReadOnlyList<MetricDimension>? dimensions = null,
+        int storageResolution = 60,
+        DateTimeOffset? now = null)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var dims = ValidateIdentity(ns, metricName, unit, dimensions, storageResolution, timestamp, now);
+        if (values.Count == 0)
+        {
+            throw new MetricValidationException("Values", "Values is empty; CloudWatch requires 1 to 150 values.");
+        }
+
+        var (v, c) = ValidateDistribution(values, counts);
+        return new MetricDatum(ns, metricName, dims, unit, timestamp, storageResolution, null, null, v, c);
+    }
+
+    /// <summary>Number of entries this datum contributes to CloudWatch's per-request datum limit (always 1).</summary>
+    internal int ValueCount => Values?.Count ?? 1;
+
+    internal double SampleCount => StatisticValues?.SampleCount ?? (Counts is { } c ? c.Sum() : Values?.Count ?? 1);
+
+    /// <inheritdoc />
+    public override string ToString()
+        => $"{Namespace}/{MetricName}{(Dimensions.Count == 0 ? string.Empty : "{" + string.Join(",", Dimensions) + "}")} @ {Timestamp.UtcDateTime:O}";
+
+    private static MetricDimension[] ValidateIdentity(
+        string ns, string metricName, MetricUnit unit, IReadOnlyList<MetricDimension>? dimensions, int storageResolution, DateTimeOffset timestamp, DateTimeOffset? now)
+    {
+        MetricValidator.ValidateNamespace(ns);
+        MetricValidator.ValidateMetricName(metricName);
+        MetricValidator.ValidateUnit(unit);
+        MetricValidator.ValidateDimensions(dimensions);
+        MetricValidator.ValidateStorageResolution(storageResolution);
+        MetricValidator.ValidateTimestamp(timestamp, now ?? DateTimeOffset.UtcNow);
+        return dimensions is null || dimensions.Count == 0 ? NoDimensions : [.. dimensions];
+    }
+
+    private static (double[]? Values, double[]? Counts) ValidateDistribution(IReadOnlyList<double>? values, IReadOnlyList<double>? counts)
+    {
+        if (values is null)
+        {
+            if (counts is not null)
+            {
+                throw new MetricValidationException("Counts", "Counts is set without Values; CloudWatch requires Values with Counts.");
+            }
+
+            return (null, null);
+        }
+
+        if (values.Count > MetricLimits.MaxValuesPerDatum)
+        {
+            throw new MetricValidationException("Values", $"Values has {values.Count} entries; CloudWatch allows {MetricLimits.MaxValuesPerDatum}.");
+        }
+
+        if (counts is not null && counts.Count != values.Count)
+        {
+            throw new MetricValidationException("Counts", $"Counts has {counts.Count} entries but Values has {values.Count}; CloudWatch requires the same number.");
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            MetricValidator.ValidateValue(values[i], $"Values[{i}]");
+            if (counts is not null)
+            {
+                MetricValidator.ValidateValue(counts[i], $"Counts[{i}]");
+                if (counts[i] < 0)
+                {
+                    throw new MetricValidationException($"Counts[{i}]", $"Counts[{i}] is {counts[i]}; CloudWatch requires counts of 0 or more.");
+                }
+            }
+        }
+
+        return ([.. values], counts is null ? null : [.. counts]);
+    }
+}

@@ -1,0 +1,343 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NbaSim.Observability.Diagnostics;
+using NbaSim.Observability.Internal;
+
+namespace NbaSim.Observability;
+
+/// <summary>
+/// Closes aggregation periods on time, queues their datums on a bounded channel, and drains the channel into batches
+/// (at most <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> datums and <see cref="NbaObservabilityOptions.MaxBatchBytes"/>
+/// bytes) for the exporter. Recording never touches the channel, so a full buffer can never block a recorder.
+/// </summary>
+public sealed class BufferedMetricSink : IAsyncDisposable
+{
+    private readonly MetricRegistry _registry;
+    private readonly IMetricExporter _exporter;
+    private readonly NbaObservabilityOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<MetricDatum> _channel;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _exportGate = new(1, 1);
+    private readonly LinkedList<MetricDatum> _retry = new();
+    private readonly SelfTelemetry _telemetry;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _collector = Task.CompletedTask;
+    private Task _publisher = Task.CompletedTask;
+    private int _state; // 0 new, 1 running, 2 stopped
+    private long _bufferDrops;
+
+    /// <summary>Creates the sink and attaches it to <paramref name="registry"/>.</summary>
+    /// <param name="registry">The registry whose periods this sink closes.</param>
+    /// <param name="exporter">Where batches go.</param>
+    /// <param name="options">Buffer, batch and timing settings.</param>
+    /// <param name="logger">Logger for drops and export failures.</param>
+    /// <param name="meterFactory">Factory for the self-telemetry meter; a standalone meter when <see langword="null"/>.</param>
+    public BufferedMetricSink(MetricRegistry registry, IMetricExporter exporter, NbaObservabilityOptions options, ILogger<BufferedMetricSink>? logger = null, IMeterFactory? meterFactory = null)
+    {
+        _registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        _exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;
+        _time = registry.TimeProvider;
+        _channel = Channel.CreateBounded<MetricDatum>(new BoundedChannelOptions(options.MaxQueuedDatums)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full channel refuses, it never waits
+        });
+        registry.PublishTarget = Enqueue;
+        registry.QueueDepth = () => QueuedDatums;
+        _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
+    }
+
+    /// <summary>Datums waiting to be exported (buffered plus kept for retry).</summary>
+    public int QueuedDatums => _channel.Reader.Count + Volatile.Read(ref _retryCount);
+
+    private int _retryCount;
+
+    /// <summary>Starts closing periods on time and exporting in the background.</summary>
+    public void Start()
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _collector = Task.Run(() => CollectLoopAsync(_stopping.Token));
+        _publisher = Task.Run(() => PublishLoopAsync(_stopping.Token));
+    }
+
+    /// <summary>
+    /// Closes every period now (open ones included) and exports everything buffered. CloudWatch merges datums that
+    /// share a timestamp, so the rest of an open period published later adds up correctly.
+    /// </summary>
+    public async Task ForceFlushAsync(CancellationToken cancellationToken = default)
+    {
+        CollectAndEnqueue(includeOpenPeriods: true);
+        await DrainAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the background work, then flushes everything (open periods included) within <see cref="NbaObservabilityOptions.ShutdownTimeout"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 2)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_collector, _publisher).ConfigureAwait(false);
+
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            CollectAndEnqueue(includeOpenPeriods: true);
+            await DrainAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Reported below with the count of what is left.
+        }
+
+        var left = QueuedDatums;
+        if (left > 0)
+        {
+            _registry.Statistics.Dropped(left);
+            Log.ShutdownDropped(_logger, _options.ShutdownTimeout, left);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _telemetry.Dispose();
+        _stopping.Dispose();
+        _wake.Dispose();
+        _exportGate.Dispose();
+        _registry.PublishTarget = null;
+    }
+
+    internal bool Enqueue(MetricDatum datum)
+    {
+        if (_channel.Writer.TryWrite(datum))
+        {
+            if (_channel.Reader.Count >= _options.MaxDatumsPerBatch)
+            {
+                Wake();
+            }
+
+            return true;
+        }
+
+        _registry.Statistics.Dropped(1);
+        var drops = Interlocked.Increment(ref _bufferDrops);
+        if ((drops & (drops - 1)) == 0)
+        {
+            // Powers of two: the first drop and then ever more rarely, so a flood cannot flood the log too.
+            Log.BufferFull(_logger, _options.MaxQueuedDatums, drops);
+        }
+
+        return false;
+    }
+
+    private void CollectAndEnqueue(bool includeOpenPeriods)
+    {
+        var output = new List<MetricDatum>();
+        _registry.Collect(_time.GetUtcNow(), includeOpenPeriods, output);
+        foreach (var datum in output)
+        {
+            Enqueue(datum);
+        }
+
+        if (output.Count > 0)
+        {
+            Wake();
+        }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private async Task CollectLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Wake at the next boundary, and at least every second so new high-resolution series start promptly.
+            var delay = _registry.NextBoundary() - _time.GetUtcNow();
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            CollectAndEnqueue(includeOpenPeriods: false);
+        }
+    }
+
+    private async Task PublishLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var interval = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                interval.CancelAfter(_options.FlushInterval);
+                await _wake.WaitAsync(interval.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                await DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Exports everything queued: datums kept from failed attempts first (oldest first), then the channel.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await _exportGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (_channel.Reader.TryRead(out var datum))
+            {
+                _retry.AddLast(datum);
+            }
+
+            Volatile.Write(ref _retryCount, _retry.Count);
+            DropExpired();
+
+            while (_retry.Count > 0)
+            {
+                var batch = TakeBatch();
+                ExportResult result;
+                try
+                {
+                    result = await _exporter.ExportAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    _registry.Statistics.ExportFailed();
+                    Log.ExportFailed(_logger, batch.Count, ex.GetType().Name, ex);
+                    ReturnBatch(batch);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    ReturnBatch(batch);
+                    throw;
+                }
+
+                _registry.Statistics.Exported(batch.Count - result.RejectedDatums, result.BytesSent);
+                if (result.RejectedDatums > 0)
+                {
+                    _registry.Statistics.Dropped(result.RejectedDatums);
+                }
+
+                Volatile.Write(ref _retryCount, _retry.Count);
+
+                // Datums that arrived meanwhile join the queue, so a steady stream still leaves in full batches.
+                while (_channel.Reader.TryRead(out var more))
+                {
+                    _retry.AddLast(more);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _retryCount, _retry.Count);
+            _exportGate.Release();
+        }
+    }
+
+    private List<MetricDatum> TakeBatch()
+    {
+        var batch = new List<MetricDatum>(Math.Min(_retry.Count, _options.MaxDatumsPerBatch));
+        var bytes = 0;
+        while (_retry.First is { } node && batch.Count < _options.MaxDatumsPerBatch)
+        {
+            var size = _exporter.EstimateSize(node.Value);
+            if (batch.Count > 0 && bytes + size > _options.MaxBatchBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            batch.Add(node.Value);
+            _retry.RemoveFirst();
+        }
+
+        return batch;
+    }
+
+    private void ReturnBatch(List<MetricDatum> batch)
+    {
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            _retry.AddFirst(batch[i]);
+        }
+
+        // Keep memory bounded during a long outage: past the cap, the oldest datums go first (counted and logged).
+        var over = _retry.Count - _options.MaxQueuedDatums;
+        if (over > 0)
+        {
+            for (var i = 0; i < over; i++)
+            {
+                _retry.RemoveFirst();
+            }
+
+            _registry.Statistics.Dropped(over);
+            Log.RetryBufferOverflow(_logger, over);
+        }
+    }
+
+    private void DropExpired()
+    {
+        var cutoff = _time.GetUtcNow() - MetricLimits.MaxAge;
+        var dropped = 0;
+        DateTimeOffset oldest = DateTimeOffset.MaxValue;
+        for (var node = _retry.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Timestamp < cutoff)
+            {
+                oldest = node.Value.Timestamp < oldest ? node.Value.Timestamp : oldest;
+                _retry.Remove(node);
+                dropped++;
+            }
+
+            node = next;
+        }
+
+        if (dropped > 0)
+        {
+            _registry.Statistics.Dropped(dropped);
+            Log.DroppedTooOld(_logger, dropped, oldest);
+        }
+    }
+}

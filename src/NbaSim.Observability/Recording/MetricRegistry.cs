@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NbaSim.Observability.Diagnostics;
+using NbaSim.Observability.Internal;
+
+namespace NbaSim.Observability;
+
+/// <summary>
+/// Holds every series of the process, enforces the cardinality limit, and closes aggregation periods on UTC boundaries.
+/// Recording never touches the registry: series handles aggregate on their own.
+/// </summary>
+public sealed class MetricRegistry : INbaMetrics
+{
+    /// <summary>Dimension that marks the series absorbing samples past the cardinality limit.</summary>
+    public const string OverflowDimensionName = "Overflow";
+
+    private readonly ConcurrentDictionary<string, MetricSeries> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _overflowWarned = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly List<(double Value, long Count)> _scratch = [];
+    private readonly object _collectGate = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly long _periodTicks;
+    private readonly int _maxSeriesPerNamespace;
+    private readonly DateTimeOffset _started;
+    private MetricSeries[] _standard = [];
+    private MetricSeries[] _high = [];
+    private DateTimeOffset _standardPeriodStart;
+    private DateTimeOffset _highPeriodStart;
+
+    /// <summary>Creates a registry.</summary>
+    /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">Clock for period boundaries; the system clock when <see langword="null"/>.</param>
+    /// <param name="logger">Logger for cardinality and callback warnings.</param>
+    public MetricRegistry(NbaObservabilityOptions? options = null, TimeProvider? timeProvider = null, ILogger<MetricRegistry>? logger = null)
+        : this(options, timeProvider, logger, new PipelineStatistics())
+    {
+    }
+
+    internal MetricRegistry(NbaObservabilityOptions? options, TimeProvider? timeProvider, ILogger? logger, PipelineStatistics statistics)
+    {
+        options ??= new NbaObservabilityOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _periodTicks = options.AggregationPeriod.Ticks;
+        _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+        Statistics = statistics;
+        _started = _time.GetUtcNow();
+        _standardPeriodStart = Align(_started, _periodTicks);
+        _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
+    }
+
+    internal PipelineStatistics Statistics { get; }
+
+    /// <summary>Where <see cref="Publish(MetricDatum)"/> sends datums; set by the sink that drains this registry.</summary>
+    internal Func<MetricDatum, bool>? PublishTarget { get; set; }
+
+    internal Func<int>? QueueDepth { get; set; }
+
+    internal TimeProvider TimeProvider => _time;
+
+    /// <summary>Number of live series.</summary>
+    public int SeriesCount => _byKey.Count;
+
+    /// <inheritdoc />
+    public CounterSeries Counter(string ns, string metricName, MetricUnit unit, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
+        => (CounterSeries)GetOrAdd(MetricKind.Counter, ns, metricName, unit, options, dimensions, null);
+
+    /// <inheritdoc />
+    public GaugeSeries Gauge(string ns, string metricName, MetricUnit unit, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
+        => (GaugeSeries)GetOrAdd(MetricKind.Gauge, ns, metricName, unit, options, dimensions, null);
+
+    /// <inheritdoc />
+    public DistributionSeries Distribution(string ns, string metricName, MetricUnit unit, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
+        => (DistributionSeries)GetOrAdd(MetricKind.Distribution, ns, metricName, unit, options, dimensions, null);
+
+    /// <inheritdoc />
+    public IDisposable ObservableGauge(string ns, string metricName, MetricUnit unit, Func<double> observe, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(observe);
+        var series = GetOrAdd(MetricKind.Gauge, ns, metricName, unit, options, dimensions, observe);
+        return new Registration(this, series);
+    }
+
+    /// <inheritdoc />
+    public bool Publish(MetricDatum datum)
+    {
+        ArgumentNullException.ThrowIfNull(datum);
+        var target = PublishTarget;
+        if (target is null)
+        {
+            throw new InvalidOperationException("This registry is not attached to a sink; create a BufferedMetricSink for it (AddNbaObservability does).");
+        }
+
+        return target(datum);
+    }
+
+    /// <inheritdoc />
+    public ObservabilityDiagnostics GetDiagnostics()
+    {
+        Dictionary<string, int> perNamespace;
+        lock (_gate)
+        {
+            perNamespace = new Dictionary<string, int>(_perNamespace, StringComparer.Ordinal);
+        }
+
+        long rejected = 0;
+        foreach (var series in _byKey.Values)
+        {
+            rejected += series.RejectedSamples;
+        }
+
+        return new ObservabilityDiagnostics
+        {
+            LiveSeries = _byKey.Count,
+            SeriesPerNamespace = perNamespace,
+            SeriesOverflowed = Statistics.SeriesOverflowed,
+            SamplesAggregated = Statistics.SamplesAggregated,
+            SamplesRejected = rejected,
+            DatumsExported = Statistics.DatumsExported,
+            BatchesExported = Statistics.BatchesExported,
+            DatumsDropped = Statistics.DatumsDropped,
+            ExportFailures = Statistics.ExportFailures,
+            QueuedDatums = QueueDepth?.Invoke() ?? 0,
+            Uptime = _time.GetUtcNow() - _started,
+        };
+    }
+
+    /// <summary>
+    /// Harvests every period that has closed by <paramref name="now"/> (and, when <paramref name="includeOpenPeriods"/>,
+    /// the periods still open) into <paramref name="output"/>. Each datum is stamped with its period's start.
+    /// </summary>
+    /// <returns>Samples harvested.</returns>
+    internal long Collect(DateTimeOffset now, bool includeOpenPeriods, List<MetricDatum> output)
+    {
+        lock (_collectGate)
+        {
+            long samples = 0;
+            samples += CollectGroup(Volatile.Read(ref _high), ref _highPeriodStart, TimeSpan.TicksPerSecond, now, includeOpenPeriods, output);
+            samples += CollectGroup(Volatile.Read(ref _standard), ref _standardPeriodStart, _periodTicks, now, includeOpenPeriods, output);
+            Statistics.AddSamples(samples);
+            return samples;
+        }
+    }
+
+    /// <summary>The earliest moment at which an open period closes.</summary>
+    internal DateTimeOffset NextBoundary()
+    {
+        lock (_collectGate)
+        {
+            var high = _high.Length > 0 ? _highPeriodStart.AddTicks(TimeSpan.TicksPerSecond) : DateTimeOffset.MaxValue;
+            var standard = _standardPeriodStart.AddTicks(_periodTicks);
+            return high < standard ? high : standard;
+        }
+    }
+
+    private long CollectGroup(MetricSeries[] series, ref DateTimeOffset periodStart, long periodTicks, DateTimeOffset now, bool includeOpen, List<MetricDatum> output)
+    {
+        var current = Align(now, periodTicks);
+        var closed = current > periodStart;
+        if (!closed && !includeOpen)
+        {
+            return 0;
+        }
+
+        long samples = 0;
+        foreach (var s in series)
+        {
+            var count = s.Harvest(periodStart, output, _scratch);
+            samples += count;
+            if (s.IsOverflow && count > 0)
+            {
+                Statistics.AddOverflowSamples(count);
+            }
+
+            if (s is GaugeSeries gauge && gauge.ObserveFailures > gauge.ObserveFailuresReported)
+            {
+                gauge.ObserveFailuresReported = gauge.ObserveFailures;
+                Log.ObserveCallbackFailed(_logger, s.Namespace, s.MetricName, gauge.ObserveFailures);
+            }
+
+            if (s.RejectedSamples > s.RejectedReported)
+            {
+                s.RejectedReported = s.RejectedSamples;
+                Log.SamplesRejected(_logger, s.Namespace, s.MetricName, s.RejectedReported);
+            }
+        }
+
+        if (closed)
+        {
+            periodStart = current;
+        }
+
+        return samples;
+    }
+
+    private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double>? observe)
+    {
+        var key = BuildKey(ns, metricName, options.HighResolution, dimensions);
+        if (observe is null && _byKey.TryGetValue(key, out var existing))
+        {
+            return CheckCompatible(existing, kind, unit);
+        }
+
+        lock (_gate)
+        {
+            if (_byKey.TryGetValue(key, out existing))
+            {
+                if (observe is not null)
+                {
+                    throw new InvalidOperationException($"Metric '{ns}/{metricName}' with these dimensions is already registered; an observable gauge needs its own identity.");
+                }
+
+                return CheckCompatible(existing, kind, unit);
+            }
+
+            MetricValidator.ValidateNamespace(ns);
+            MetricValidator.ValidateMetricName(metricName);
+            MetricValidator.ValidateUnit(unit);
+            var dims = dimensions.ToArray();
+            MetricValidator.ValidateDimensions(dims);
+
+            _perNamespace.TryGetValue(ns, out var inNamespace);
+            var isOverflow = false;
+            if (inNamespace >= _maxSeriesPerNamespace)
+            {
+                Statistics.SeriesOverflow();
+                if (_overflowWarned.Add(ns))
+                {
+                    Log.CardinalityLimitReached(_logger, ns, _maxSeriesPerNamespace);
+                }
+
+                if (observe is not null)
+                {
+                    throw new InvalidOperationException($"Namespace '{ns}' has reached its limit of {_maxSeriesPerNamespace} series (MaxSeriesPerNamespace); the observable gauge '{metricName}' was not created.");
+                }
+
+                // Every series past the limit shares one overflow series per metric name, so totals stay right.
+                dims = [new MetricDimension(OverflowDimensionName, "true")];
+                key = BuildKey(ns, metricName, options.HighResolution, dims);
+                if (_byKey.TryGetValue(key, out existing))
+                {
+                    return CheckCompatible(existing, kind, unit);
+                }
+
+                isOverflow = true;
+            }
+
+            MetricSeries series = kind switch
+            {
+                MetricKind.Counter => new CounterSeries(ns, metricName, unit, dims, options, isOverflow),
+                MetricKind.Gauge => new GaugeSeries(ns, metricName, unit, dims, options, isOverflow, observe),
+                _ => new DistributionSeries(ns, metricName, unit, dims, options, isOverflow),
+            };
+
+            _byKey[key] = series;
+            if (!isOverflow)
+            {
+                _perNamespace[ns] = inNamespace + 1;
+            }
+
+            if (options.HighResolution)
+            {
+                Volatile.Write(ref _high, [.. _high, series]);
+            }
+            else
+            {
+                Volatile.Write(ref _standard, [.. _standard, series]);
+            }
+
+            return series;
+        }
+    }
+
+    private void Remove(MetricSeries series)
+    {
+        lock (_gate)
+        {
+            var key = BuildKey(series.Namespace, series.MetricName, series.Options.HighResolution, series.DimensionArray);
+            if (!_byKey.TryRemove(key, out _))
+            {
+                return;
+            }
+
+            _perNamespace[series.Namespace]--;
+            if (series.Options.HighResolution)
+            {
+                Volatile.Write(ref _high, _high.Where(s => s != series).ToArray());
+            }
+            else
+            {
+                Volatile.Write(ref _standard, _standard.Where(s => s != series).ToArray());
+            }
+        }
+    }
+
+    private static MetricSeries CheckCompatible(MetricSeries existing, MetricKind kind, MetricUnit unit)
+    {
+        if (existing.Kind != kind || existing.Unit != unit)
+        {
+            throw new InvalidOperationException(
+                $"Metric '{existing.Namespace}/{existing.MetricName}' is already registered as a {existing.Kind} in {existing.Unit.ToWireName()}; it cannot also be a {kind} in {unit.ToWireName()}.");
+        }
+
+        return existing;
+    }
+
+    private static string BuildKey(string ns, string metricName, bool highResolution, ReadOnlySpan<MetricDimension> dimensions)
+    {
+        // Separators are control characters, which valid names and values cannot contain, so keys cannot collide.
+        var builder = new StringBuilder(ns.Length + metricName.Length + 8 + (dimensions.Length * 24));
+        builder.Append(highResolution ? '1' : '6').Append('\u001F').Append(ns).Append('\u001F').Append(metricName);
+        if (dimensions.Length > 0)
+        {
+            Span<int> order = dimensions.Length <= 32 ? stackalloc int[dimensions.Length] : new int[dimensions.Length];
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            // Dimension order does not change a CloudWatch metric's identity.
+            for (var i = 1; i < order.Length; i++)
+            {
+                var current = order[i];
+                var j = i - 1;
+                while (j >= 0 && string.CompareOrdinal(dimensions[order[j]].Name, dimensions[current].Name) > 0)
+                {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+
+                order[j + 1] = current;
+            }
+
+            foreach (var index in order)
+            {
+                builder.Append('\u001E').Append(dimensions[index].Name).Append('\u001D').Append(dimensions[index].Value);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static DateTimeOffset Align(DateTimeOffset time, long periodTicks)
+    {
+        var utcTicks = time.UtcTicks;
+        return new DateTimeOffset(utcTicks - (utcTicks % periodTicks), TimeSpan.Zero);
+    }
+
+    private sealed class Registration(MetricRegistry registry, MetricSeries series) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                registry.Remove(series);
+            }
+        }
+    }
+}

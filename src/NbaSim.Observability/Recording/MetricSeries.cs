@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+
+namespace NbaSim.Observability;
+
+/// <summary>
+/// A handle to one metric series (namespace, name, dimensions). Resolve it once and keep it:
+/// recording through a held handle takes no lock, does no lookup and allocates nothing.
+/// </summary>
+public abstract class MetricSeries
+{
+    private long _rejected;
+
+    private protected MetricSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow)
+    {
+        Namespace = ns;
+        MetricName = metricName;
+        Unit = unit;
+        DimensionArray = dimensions;
+        Options = options;
+        IsOverflow = isOverflow;
+    }
+
+    /// <summary>The namespace.</summary>
+    public string Namespace { get; }
+
+    /// <summary>The metric name.</summary>
+    public string MetricName { get; }
+
+    /// <summary>The unit.</summary>
+    public MetricUnit Unit { get; }
+
+    /// <summary>The dimensions, as declared.</summary>
+    public IReadOnlyList<MetricDimension> Dimensions => DimensionArray;
+
+    /// <summary>The options the series was created with.</summary>
+    public SeriesOptions Options { get; }
+
+    /// <summary>How this series aggregates.</summary>
+    public abstract MetricKind Kind { get; }
+
+    /// <summary>1 for high resolution, 60 otherwise.</summary>
+    public int StorageResolution => Options.HighResolution ? 1 : 60;
+
+    /// <summary>True for the series that absorbs samples once the cardinality limit is reached.</summary>
+    public bool IsOverflow { get; }
+
+    internal MetricDimension[] DimensionArray { get; }
+
+    /// <summary>Rejections already logged (touched only by the collector).</summary>
+    internal long RejectedReported { get; set; }
+
+    /// <summary>Samples rejected so far because they were NaN, infinite or beyond ±2^360.</summary>
+    internal long RejectedSamples => Volatile.Read(ref _rejected);
+
+    /// <summary>Records one sample. Never throws: an invalid value (NaN, ±∞, |v| &gt; 2^360) is counted and dropped.</summary>
+    public abstract void Record(double value);
+
+    /// <summary>Moves the period's aggregate into <paramref name="output"/> and resets it. Returns the samples it held.</summary>
+    internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<(double Value, long Count)> scratch);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private protected void Reject() => Interlocked.Increment(ref _rejected);
+
+    private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
+        => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static void AddDouble(ref double target, double value)
+    {
+        var current = Volatile.Read(ref target);
+        while (true)
+        {
+            var observed = Interlocked.CompareExchange(ref target, current + value, current);
+            if (BitConverter.DoubleToInt64Bits(observed) == BitConverter.DoubleToInt64Bits(current))
+            {
+                return;
+            }
+
+            current = observed;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static void Min(ref double target, double value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value < current)
+        {
+            var observed = Interlocked.CompareExchange(ref target, value, current);
+            if (BitConverter.DoubleToInt64Bits(observed) == BitConverter.DoubleToInt64Bits(current))
+            {
+                return;
+            }
+
+            current = observed;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static void Max(ref double target, double value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var observed = Interlocked.CompareExchange(ref target, value, current);
+            if (BitConverter.DoubleToInt64Bits(observed) == BitConverter.DoubleToInt64Bits(current))
+            {
+                return;
+            }
+
+            current = observed;
+        }
+    }
+}
