@@ -7,8 +7,8 @@ namespace NbaSim.Observability.Aggregation;
 /// </summary>
 /// <remarks>
 /// Octaves are allocated on first use (512 bytes each), so memory follows the range actually observed.
-/// Magnitudes below 2^-64 are counted as zero; magnitudes at or above 2^64 land in the top bucket.
-/// Exact minimum, maximum, sum and count are kept by the owner; representatives are clamped to [min, max].
+/// Magnitudes below 2^-64 are counted as zero; magnitudes at or above 2^64 land in an overflow bucket whose
+/// representative is the exact extreme (the owner clamps representatives to the exact [min, max]).
 /// </remarks>
 internal sealed class LogLinearHistogram
 {
@@ -21,6 +21,8 @@ internal sealed class LogLinearHistogram
     private readonly long[]?[] _positive = new long[Octaves][];
     private readonly long[]?[] _negative = new long[Octaves][];
     private long _zero;
+    private long _negativeOverflow;
+    private long _positiveOverflow;
 
     /// <summary>Counts one occurrence of <paramref name="value"/> (finite).</summary>
     public void Record(double value)
@@ -33,17 +35,13 @@ internal sealed class LogLinearHistogram
             return;
         }
 
-        int sub;
         if (exponent > MaxExponent)
         {
-            exponent = MaxExponent;
-            sub = SubBuckets - 1;
-        }
-        else
-        {
-            sub = (int)((bits >> (52 - SubBucketBits)) & (SubBuckets - 1));
+            Interlocked.Increment(ref bits < 0 ? ref _negativeOverflow : ref _positiveOverflow);
+            return;
         }
 
+        var sub = (int)((bits >> (52 - SubBucketBits)) & (SubBuckets - 1));
         var octaves = bits < 0 ? _negative : _positive;
         var octave = exponent - MinExponent;
         var counts = Volatile.Read(ref octaves[octave]) ?? AllocateOctave(octaves, octave);
@@ -54,8 +52,9 @@ internal sealed class LogLinearHistogram
     /// Moves every non-zero bucket into <paramref name="output"/> as (representative, count), ascending by value,
     /// and resets it. Concurrent records either land in this snapshot or stay for the next one; none is lost.
     /// </summary>
-    public void Drain(List<(double Value, long Count)> output)
+    public void Drain(List<HistogramBucket> output)
     {
+        DrainOverflow(ref _negativeOverflow, negative: true, output);
         for (var octave = Octaves - 1; octave >= 0; octave--)
         {
             DrainOctave(_negative, octave, negative: true, output);
@@ -66,7 +65,8 @@ internal sealed class LogLinearHistogram
             var zeros = Interlocked.Exchange(ref _zero, 0);
             if (zeros != 0)
             {
-                output.Add((0d, zeros));
+                var tiny = Math.ScaleB(1, MinExponent);
+                output.Add(new HistogramBucket(0d, -tiny, tiny, zeros));
             }
         }
 
@@ -74,13 +74,36 @@ internal sealed class LogLinearHistogram
         {
             DrainOctave(_positive, octave, negative: false, output);
         }
+
+        DrainOverflow(ref _positiveOverflow, negative: false, output);
     }
 
-    /// <summary>The midpoint of a bucket: 2^e × (1 + (sub + ½) / 64).</summary>
-    internal static double Representative(int octave, int sub, bool negative)
+    /// <summary>A bucket [2^e × (1 + sub/64), 2^e × (1 + (sub+1)/64)) and its midpoint.</summary>
+    internal static HistogramBucket Bucket(int octave, int sub, bool negative, long count)
     {
-        var magnitude = Math.ScaleB(1 + ((sub + 0.5) / SubBuckets), octave + MinExponent);
-        return negative ? -magnitude : magnitude;
+        var exponent = octave + MinExponent;
+        var lower = Math.ScaleB(1 + ((double)sub / SubBuckets), exponent);
+        var upper = Math.ScaleB(1 + ((sub + 1d) / SubBuckets), exponent);
+        var middle = Math.ScaleB(1 + ((sub + 0.5) / SubBuckets), exponent);
+        return negative ? new HistogramBucket(-middle, -upper, -lower, count) : new HistogramBucket(middle, lower, upper, count);
+    }
+
+    private static void DrainOverflow(ref long counter, bool negative, List<HistogramBucket> output)
+    {
+        if (Volatile.Read(ref counter) == 0)
+        {
+            return;
+        }
+
+        var count = Interlocked.Exchange(ref counter, 0);
+        if (count != 0)
+        {
+            // Unbounded bucket: its representative becomes the exact extreme once clamped by the owner.
+            var edge = Math.ScaleB(1, MaxExponent + 1);
+            output.Add(negative
+                ? new HistogramBucket(double.NegativeInfinity, double.NegativeInfinity, -edge, count)
+                : new HistogramBucket(double.PositiveInfinity, edge, double.PositiveInfinity, count));
+        }
     }
 
     private static long[] AllocateOctave(long[]?[] octaves, int octave)
@@ -90,7 +113,7 @@ internal sealed class LogLinearHistogram
         return Interlocked.CompareExchange(ref octaves[octave], fresh, null) ?? fresh;
     }
 
-    private static void DrainOctave(long[]?[] octaves, int octave, bool negative, List<(double Value, long Count)> output)
+    private static void DrainOctave(long[]?[] octaves, int octave, bool negative, List<HistogramBucket> output)
     {
         var counts = Volatile.Read(ref octaves[octave]);
         if (counts is null)
@@ -110,8 +133,11 @@ internal sealed class LogLinearHistogram
             var count = Interlocked.Exchange(ref counts[sub], 0);
             if (count != 0)
             {
-                output.Add((Representative(octave, sub, negative), count));
+                output.Add(Bucket(octave, sub, negative, count));
             }
         }
     }
 }
+
+/// <summary>A drained bucket: its representative (midpoint), bounds and count.</summary>
+internal readonly record struct HistogramBucket(double Value, double Lower, double Upper, long Count);

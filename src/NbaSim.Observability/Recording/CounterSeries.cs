@@ -41,7 +41,7 @@ public sealed class CounterSeries : MetricSeries
         Max(ref _max, value);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<(double Value, long Count)> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
     {
         if (Volatile.Read(ref _count) == 0)
         {

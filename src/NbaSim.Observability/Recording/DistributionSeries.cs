@@ -37,7 +37,7 @@ public sealed class DistributionSeries : MetricSeries
         Max(ref _max, value);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<(double Value, long Count)> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
     {
         scratch.Clear();
         _histogram.Drain(scratch);
@@ -57,9 +57,9 @@ public sealed class DistributionSeries : MetricSeries
         }
 
         long total = 0;
-        foreach (var (_, count) in scratch)
+        foreach (var bucket in scratch)
         {
-            total += count;
+            total += bucket.Count;
         }
 
         DistributionSplitter.Split(scratch, new StatisticSet(total, sum, min, max), (stats, values, counts) => output.Add(NewDatum(periodStart, null, stats, values, counts)));

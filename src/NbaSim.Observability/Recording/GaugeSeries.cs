@@ -37,7 +37,7 @@ public sealed class GaugeSeries : MetricSeries
         Volatile.Write(ref _hasValue, 1);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<(double Value, long Count)> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
     {
         if (_observe is not null)
         {

@@ -20,7 +20,7 @@ public sealed class MetricRegistry : INbaMetrics
     private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
     private readonly HashSet<string> _overflowWarned = new(StringComparer.Ordinal);
     private readonly object _gate = new();
-    private readonly List<(double Value, long Count)> _scratch = [];
+    private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;

@@ -56,7 +56,7 @@ public abstract class MetricSeries
     public abstract void Record(double value);
 
     /// <summary>Moves the period's aggregate into <paramref name="output"/> and resets it. Returns the samples it held.</summary>
-    internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<(double Value, long Count)> scratch);
+    internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private protected void Reject() => Interlocked.Increment(ref _rejected);

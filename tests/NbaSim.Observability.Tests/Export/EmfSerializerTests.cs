@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using NbaSim.Observability.Export.Emf;
+
+namespace NbaSim.Observability.Tests.Export;
+
+public class EmfSerializerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Each_line_is_an_emf_document_that_follows_the_specification()
+    {
+        var datums = new List<MetricDatum>
+        {
+            MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3ObjectCount", 172_719, MetricUnit.Count, Now, [new("Bucket", "nba-sim-raw-data-lake")], now: Now),
+            MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3TotalSizeGB", 118.5, MetricUnit.Gigabytes, Now, [new("Bucket", "nba-sim-raw-data-lake")], now: Now),
+            MetricDatum.CreateStatistics("NBA-Simulator/Performance", "S3UploadDuration", new StatisticSet(5, 2.5, 0.1, 1.2), MetricUnit.Seconds, Now, [new("Status", "success")], [0.1, 0.3, 1.2], [2, 2, 1], storageResolution: 1, now: Now),
+            MetricDatum.CreateStatistics("NBA-Simulator/ADCE", "ADCETasksCompleted", new StatisticSet(3, 9, 1, 5), MetricUnit.Count, Now, now: Now),
+        };
+
+        var lines = Serialize(datums);
+
+        lines.Should().HaveCount(3, "datums sharing namespace, timestamp and dimensions share a document");
+        foreach (var line in lines)
+        {
+            AssertEmfStructure(line);
+        }
+
+        using var s3 = JsonDocument.Parse(lines[0]);
+        s3.RootElement.GetProperty("Bucket").GetString().Should().Be("nba-sim-raw-data-lake");
+        s3.RootElement.GetProperty("S3ObjectCount").GetDouble().Should().Be(172_719);
+        s3.RootElement.GetProperty("_aws").GetProperty("Timestamp").GetInt64().Should().Be(Now.ToUnixTimeMilliseconds());
+        var metrics = s3.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics");
+        metrics.EnumerateArray().Select(m => m.GetProperty("Unit").GetString()).Should().Equal("Count", "Gigabytes");
+
+        using var perf = JsonDocument.Parse(lines[1]);
+        perf.RootElement.GetProperty("S3UploadDuration").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(0.1, 0.3, 1.2);
+        perf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics")[0].GetProperty("StorageResolution").GetInt32().Should().Be(1);
+        var stats = perf.RootElement.GetProperty(EmfSerializer.StatisticsProperty).GetProperty("S3UploadDuration");
+        stats.GetProperty("SampleCount").GetDouble().Should().Be(5);
+        stats.GetProperty("Counts").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(2, 2, 1);
+
+        using var adce = JsonDocument.Parse(lines[2]);
+        adce.RootElement.GetProperty("ADCETasksCompleted").GetDouble().Should().Be(9, "a counter's EMF value is its period sum");
+    }
+
+    [Fact]
+    public void Documents_hold_at_most_100_metrics_and_100_values_per_metric()
+    {
+        var datums = Enumerable.Range(0, 250)
+            .Select(i => MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, Now, now: Now))
+            .Append(MetricDatum.CreateStatistics("NBA-Simulator/ADCE", "Wide", new StatisticSet(150, 150 * 151 / 2, 1, 150), MetricUnit.None, Now,
+                values: Enumerable.Range(1, 150).Select(i => (double)i).ToArray(), counts: Enumerable.Repeat(1d, 150).ToArray(), now: Now))
+            .ToList();
+
+        var lines = Serialize(datums);
+
+        var total = 0;
+        var wideValues = new List<double>();
+        foreach (var line in lines)
+        {
+            AssertEmfStructure(line);
+            using var doc = JsonDocument.Parse(line);
+            var metrics = doc.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics");
+            metrics.GetArrayLength().Should().BeLessThanOrEqualTo(100);
+            total += metrics.EnumerateArray().Count(m => m.GetProperty("Name").GetString() != "Wide");
+            if (doc.RootElement.TryGetProperty("Wide", out var wide))
+            {
+                wide.GetArrayLength().Should().BeLessThanOrEqualTo(100);
+                wideValues.AddRange(wide.EnumerateArray().Select(e => e.GetDouble()));
+            }
+        }
+
+        total.Should().Be(250);
+        wideValues.Should().Equal(Enumerable.Range(1, 150).Select(i => (double)i));
+    }
+
+    [Fact]
+    public async Task The_exporter_appends_lines_to_a_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"emf-{Guid.NewGuid():N}", "metrics.emf");
+        await using (var exporter = new EmfExporter(new EmfExporterOptions { Path = path }))
+        {
+            await exporter.ExportAsync([MetricDatum.CreateValue("NBA-Simulator/ADCE", "A", 1, MetricUnit.Count, Now, now: Now)], TestContext.Current.CancellationToken);
+            var result = await exporter.ExportAsync([MetricDatum.CreateValue("NBA-Simulator/ADCE", "B", 2, MetricUnit.Count, Now, now: Now)], TestContext.Current.CancellationToken);
+            result.BytesSent.Should().BeGreaterThan(50);
+        }
+
+        var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+        lines.Should().HaveCount(2);
+        lines.Should().AllSatisfy(AssertEmfStructure);
+    }
+
+    [Fact]
+    public async Task The_exporter_sends_to_the_agent_over_tcp()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var accept = listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken).AsTask();
+        await using (var exporter = new EmfExporter(new EmfExporterOptions { AgentEndpoint = $"tcp://127.0.0.1:{port}" }))
+        {
+            await exporter.ExportAsync([MetricDatum.CreateValue("NBA-Simulator/ADCE", "A", 1, MetricUnit.Count, Now, now: Now)], TestContext.Current.CancellationToken);
+        }
+
+        using var client = await accept;
+        using var reader = new StreamReader(client.GetStream());
+        var line = await reader.ReadLineAsync(TestContext.Current.CancellationToken);
+        AssertEmfStructure(line!);
+    }
+
+    internal static void AssertEmfStructure(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        var aws = root.GetProperty("_aws");
+        aws.GetProperty("Timestamp").ValueKind.Should().Be(JsonValueKind.Number);
+        var directives = aws.GetProperty("CloudWatchMetrics");
+        directives.GetArrayLength().Should().BeGreaterThan(0);
+        foreach (var directive in directives.EnumerateArray())
+        {
+            directive.GetProperty("Namespace").GetString().Should().NotBeNullOrEmpty();
+            foreach (var set in directive.GetProperty("Dimensions").EnumerateArray())
+            {
+                set.GetArrayLength().Should().BeLessThanOrEqualTo(30);
+                foreach (var name in set.EnumerateArray())
+                {
+                    root.GetProperty(name.GetString()!).ValueKind.Should().Be(JsonValueKind.String, "dimension targets are strings");
+                }
+            }
+
+            var metrics = directive.GetProperty("Metrics");
+            metrics.GetArrayLength().Should().BeInRange(1, 100);
+            foreach (var metric in metrics.EnumerateArray())
+            {
+                var target = root.GetProperty(metric.GetProperty("Name").GetString()!);
+                if (target.ValueKind == JsonValueKind.Array)
+                {
+                    target.GetArrayLength().Should().BeInRange(1, 100);
+                    target.EnumerateArray().Should().OnlyContain(v => v.ValueKind == JsonValueKind.Number);
+                }
+                else
+                {
+                    target.ValueKind.Should().Be(JsonValueKind.Number);
+                }
+
+                if (metric.TryGetProperty("Unit", out var unit))
+                {
+                    MetricUnitNames.TryParse(unit.GetString(), out _).Should().BeTrue();
+                }
+            }
+        }
+    }
+
+    private static List<string> Serialize(IReadOnlyList<MetricDatum> datums)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var starts = new List<int>();
+        var count = EmfSerializer.Write(datums, buffer, starts);
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        text.Should().EndWith("\n");
+        var lines = text.TrimEnd('\n').Split('\n').ToList();
+        lines.Should().HaveCount(count);
+        starts.Should().HaveCount(count);
+        return lines;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace NbaSim.Observability.Tests.Recording;
+
+public class CardinalityTests
+{
+    [Fact]
+    public void Past_the_limit_new_series_share_one_overflow_series_and_warn_once()
+    {
+        var logger = new FakeLogger<MetricRegistry>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var registry = new MetricRegistry(new NbaObservabilityOptions { MaxSeriesPerNamespace = 3 }, time, logger);
+
+        var handles = Enumerable.Range(0, 10)
+            .Select(i => registry.Counter("NBA-Simulator/DataCollection", "S3UploadFailures", MetricUnit.Count, new MetricDimension("Bucket", $"b{i}")))
+            .ToList();
+        foreach (var h in handles)
+        {
+            h.Increment();
+        }
+
+        handles.Take(3).Should().OnlyContain(h => !h.IsOverflow);
+        handles.Skip(3).Should().OnlyContain(h => h.IsOverflow && ReferenceEquals(h, handles[3]));
+        handles[3].Dimensions.Should().Equal(new MetricDimension(MetricRegistry.OverflowDimensionName, "true"));
+
+        var diagnostics = registry.GetDiagnostics();
+        diagnostics.LiveSeries.Should().Be(4);
+        diagnostics.SeriesPerNamespace["NBA-Simulator/DataCollection"].Should().Be(3);
+        diagnostics.SeriesOverflowed.Should().Be(7);
+        logger.Collector.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Should().ContainSingle()
+            .Which.Message.Should().Contain("NBA-Simulator/DataCollection").And.Contain("limit of 3");
+
+        // Another namespace has its own budget.
+        registry.Counter("NBA-Simulator/ADCE", "ADCETasksFailed").IsOverflow.Should().BeFalse();
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var output = new List<MetricDatum>();
+        registry.Collect(time.GetUtcNow(), false, output);
+        output.Single(d => d.Dimensions.Contains(new MetricDimension("Overflow", "true"))).StatisticValues!.Value.Sum.Should().Be(7);
+        output.Sum(d => d.StatisticValues!.Value.Sum).Should().Be(10, "no sample is lost to the limit");
+    }
+
+    [Fact]
+    public void Diagnostics_estimate_the_monthly_cost_from_series_and_call_rate()
+    {
+        var diagnostics = new ObservabilityDiagnostics { LiveSeries = 30, BatchesExported = 10, Uptime = TimeSpan.FromMinutes(10) };
+        // 30 × $0.30 + (10 calls / 600 s × 2,592,000 s) / 1000 × $0.01
+        diagnostics.EstimatedMonthlyCostUsd.Should().Be(9.00m + 0.432m);
+    }
+}
