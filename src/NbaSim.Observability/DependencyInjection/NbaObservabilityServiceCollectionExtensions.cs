@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability;
-using NbaSim.Observability.Diagnostics;
+using NbaSim.Observability.Profiling;
 using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Internal;
 
@@ -53,12 +53,7 @@ public static class NbaObservabilityServiceCollectionExtensions
         var builder = services.AddOptions<NbaObservabilityOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NbaObservabilityOptions>, NbaObservabilityOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new PipelineStatistics());
-        services.TryAddSingleton(sp => new MetricRegistry(
-            sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<MetricRegistry>>(),
-            sp.GetRequiredService<PipelineStatistics>()));
+        services.TryAddSingleton(CreateRegistry);
         services.TryAddSingleton<INbaMetrics>(sp => sp.GetRequiredService<MetricRegistry>());
         services.TryAddSingleton<IMetricExporter>(CreateExporter);
         services.TryAddSingleton(sp => new BufferedMetricSink(
@@ -69,6 +64,19 @@ public static class NbaObservabilityServiceCollectionExtensions
             sp.GetService<IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ObservabilityHostedService>());
         return builder;
+    }
+
+    private static MetricRegistry CreateRegistry(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value;
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetService<ILogger<MetricRegistry>>();
+
+        // Woven [ProfilePerformance] methods record into ProfilingHost.Current: make it this host's registry,
+        // taking over what was recorded before any host existed.
+        var registry = ProfilingHost.TryAdoptDefault(options, time, logger) ?? new MetricRegistry(options, time, logger);
+        ProfilingHost.Attach(registry);
+        return registry;
     }
 
     private static IMetricExporter CreateExporter(IServiceProvider services)

@@ -22,11 +22,11 @@ public sealed class MetricRegistry : INbaMetrics
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly long _periodTicks;
-    private readonly int _maxSeriesPerNamespace;
-    private readonly DateTimeOffset _started;
+    private TimeProvider _time;
+    private ILogger _logger;
+    private long _periodTicks;
+    private int _maxSeriesPerNamespace;
+    private DateTimeOffset _started;
     private MetricSeries[] _standard = [];
     private MetricSeries[] _high = [];
     private DateTimeOffset _standardPeriodStart;
@@ -55,6 +55,21 @@ public sealed class MetricRegistry : INbaMetrics
     }
 
     internal PipelineStatistics Statistics { get; }
+
+    /// <summary>Applies host settings to a registry that woven code created before the host existed.</summary>
+    internal void Reconfigure(NbaObservabilityOptions options, TimeProvider timeProvider, ILogger? logger)
+    {
+        lock (_collectGate)
+        {
+            _time = timeProvider;
+            _logger = logger ?? NullLogger.Instance;
+            _periodTicks = options.AggregationPeriod.Ticks;
+            _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+            _started = _time.GetUtcNow();
+            _standardPeriodStart = Align(_started, _periodTicks);
+            _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
+        }
+    }
 
     /// <summary>Where <see cref="Publish(MetricDatum)"/> sends datums; set by the sink that drains this registry.</summary>
     internal Func<MetricDatum, bool>? PublishTarget { get; set; }

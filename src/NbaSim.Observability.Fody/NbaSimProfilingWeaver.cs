@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Fody;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using Mono.Cecil.Rocks;
+
+namespace NbaSim.Observability.Fody
+{
+    /// <summary>
+    /// Weaves [ProfilePerformance] methods in place: a timestamp before the body, the whole body inside try/finally, and a
+    /// record of the duration and status in the finally (for Task/ValueTask methods, when the returned task completes).
+    /// The method keeps its name, signature and IL otherwise, so calls through interfaces, delegates and virtual dispatch
+    /// are timed, and exceptions leave with their original object and frames.
+    /// </summary>
+    public sealed class NbaSimProfilingWeaver : BaseModuleWeaver
+    {
+        internal const string AttributeName = "NbaSim.Observability.ProfilePerformanceAttribute";
+        internal const string HolderName = "<NbaSimProfiles>";
+
+        public override IEnumerable<string> GetAssembliesForScanning()
+        {
+            yield return "NbaSim.Observability";
+            yield return "netstandard";
+            yield return "mscorlib";
+            yield return "System.Runtime";
+            yield return "System.Private.CoreLib";
+            yield return "System.Threading.Tasks.Extensions";
+        }
+
+        public override bool ShouldCleanReference => false;
+
+        public override void Execute()
+        {
+            var targets = ModuleDefinition.GetTypes()
+                .Where(t => t.FullName != HolderName)
+                .SelectMany(t => t.Methods)
+                .Select(m => (Method: m, Attribute: m.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == AttributeName)))
+                .Where(x => x.Attribute != null)
+                .ToList();
+            if (targets.Count == 0)
+            {
+                return;
+            }
+
+            var runtime = new RuntimeReferences(this, ModuleDefinition);
+            var holder = CreateHolder(runtime);
+            var cctor = holder.Methods.Single(m => m.IsConstructor && m.IsStatic).Body.GetILProcessor();
+            var index = 0;
+            foreach (var (method, attribute) in targets)
+            {
+                var spec = ProfileSpec.Read(attribute);
+                var problem = Validate(method, spec);
+                if (problem != null)
+                {
+                    WriteError($"[ProfilePerformance] on {Describe(method)}: {problem}", FirstSequencePoint(method));
+                    continue;
+                }
+
+                var field = new FieldDefinition($"P{index++}_{method.Name}", FieldAttributes.Assembly | FieldAttributes.Static | FieldAttributes.InitOnly, runtime.OperationProfile);
+                holder.Fields.Add(field);
+                EmitProfileCreation(cctor, runtime, spec, field);
+                Weave(method, field, runtime);
+                WriteInfo($"NbaSim.Observability: profiling {Describe(method)} as {spec.Operation}Duration");
+            }
+
+            cctor.Append(cctor.Create(OpCodes.Ret));
+        }
+
+        internal static string Describe(MethodDefinition method)
+            => $"{method.DeclaringType.FullName}.{method.Name}({string.Join(", ", method.Parameters.Select(p => p.ParameterType.Name))})";
+
+        private static SequencePoint FirstSequencePoint(MethodDefinition method)
+            => method.DebugInformation?.HasSequencePoints == true ? method.DebugInformation.SequencePoints.FirstOrDefault(sp => !sp.IsHidden) : null;
+
+        private static string Validate(MethodDefinition method, ProfileSpec spec)
+        {
+            if (method.IsConstructor)
+            {
+                return "constructors cannot be profiled.";
+            }
+
+            if (method.IsAbstract || !method.HasBody)
+            {
+                return method.IsAbstract ? "abstract methods have no body to time; put the attribute on the implementation." : "extern methods have no body to time.";
+            }
+
+            foreach (var a in method.CustomAttributes)
+            {
+                switch (a.AttributeType.FullName)
+                {
+                    case "System.Runtime.CompilerServices.IteratorStateMachineAttribute":
+                        return "iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
+                    case "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute":
+                        return "async iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
+                    case "System.Runtime.CompilerServices.AsyncStateMachineAttribute" when method.ReturnType.MetadataType == MetadataType.Void:
+                        return "async void methods cannot be awaited, so their completion cannot be timed; return Task instead.";
+                }
+            }
+
+            return spec.Validate();
+        }
+
+        private TypeDefinition CreateHolder(RuntimeReferences runtime)
+        {
+            var holder = new TypeDefinition(
+                string.Empty,
+                HolderName,
+                TypeAttributes.Class | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.NotPublic | TypeAttributes.BeforeFieldInit,
+                TypeSystem.ObjectReference);
+            var cctor = new MethodDefinition(
+                ".cctor",
+                MethodAttributes.Private | MethodAttributes.Static | MethodAttributes.HideBySig | MethodAttributes.SpecialName | MethodAttributes.RTSpecialName,
+                TypeSystem.VoidReference);
+            holder.Methods.Add(cctor);
+            ModuleDefinition.Types.Add(holder);
+            return holder;
+        }
+
+        private void EmitProfileCreation(ILProcessor il, RuntimeReferences runtime, ProfileSpec spec, FieldDefinition field)
+        {
+            il.Append(il.Create(OpCodes.Ldstr, spec.Operation));
+            il.Append(il.Create(OpCodes.Ldstr, spec.Namespace));
+            il.Append(il.Create(spec.HighResolution ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0));
+            il.Append(il.Create(OpCodes.Ldc_I4, spec.Dimensions.Count));
+            il.Append(il.Create(OpCodes.Newarr, TypeSystem.StringReference));
+            for (var i = 0; i < spec.Dimensions.Count; i++)
+            {
+                il.Append(il.Create(OpCodes.Dup));
+                il.Append(il.Create(OpCodes.Ldc_I4, i));
+                il.Append(il.Create(OpCodes.Ldstr, spec.Dimensions[i]));
+                il.Append(il.Create(OpCodes.Stelem_Ref));
+            }
+
+            il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileCtor));
+            il.Append(il.Create(OpCodes.Stsfld, field));
+        }
+
+        private void Weave(MethodDefinition method, FieldDefinition profile, RuntimeReferences runtime)
+        {
+            var body = method.Body;
+            body.SimplifyMacros();
+            var il = body.GetILProcessor();
+            var track = runtime.TrackFor(method.ReturnType);
+            var returnsValue = method.ReturnType.MetadataType != MetadataType.Void;
+
+            var start = new VariableDefinition(TypeSystem.Int64Reference);
+            var ok = new VariableDefinition(TypeSystem.BooleanReference);
+            var result = returnsValue ? new VariableDefinition(method.ReturnType) : null;
+            body.Variables.Add(start);
+            body.Variables.Add(ok);
+            if (result != null)
+            {
+                body.Variables.Add(result);
+            }
+
+            body.InitLocals = true;
+            var first = body.Instructions[0];
+
+            // Tail: after the finally, return the result (handing tasks to Track so they are timed to completion).
+            var end = result != null ? il.Create(OpCodes.Ldloc, result) : il.Create(OpCodes.Nop);
+
+            var tail = new List<Instruction> { end };
+            if (track != null)
+            {
+                tail.Add(il.Create(OpCodes.Ldsfld, profile));
+                tail.Add(il.Create(OpCodes.Ldloc, start));
+                tail.Add(il.Create(OpCodes.Call, track));
+            }
+
+            tail.Add(il.Create(OpCodes.Ret));
+
+            // Every return becomes: keep the value, mark success, leave the protected region.
+            foreach (var ret in body.Instructions.Where(i => i.OpCode == OpCodes.Ret).ToList())
+            {
+                var replacement = new List<Instruction>();
+                if (result != null)
+                {
+                    replacement.Add(il.Create(OpCodes.Stloc, result));
+                }
+
+                replacement.Add(il.Create(OpCodes.Ldc_I4_1));
+                replacement.Add(il.Create(OpCodes.Stloc, ok));
+                replacement.Add(il.Create(OpCodes.Leave, end));
+
+                // Mutate the ret itself so branches that targeted it still land on the right instruction.
+                ret.OpCode = replacement[0].OpCode;
+                ret.Operand = replacement[0].Operand;
+                var previous = ret;
+                foreach (var instruction in replacement.Skip(1))
+                {
+                    il.InsertAfter(previous, instruction);
+                    previous = instruction;
+                }
+            }
+
+            // Finally: record the call. For task-returning methods only a synchronous throw is recorded here;
+            // the task's own outcome is recorded by Track when it completes.
+            var handler = new List<Instruction>();
+            var endFinally = il.Create(OpCodes.Endfinally);
+            if (track != null)
+            {
+                handler.Add(il.Create(OpCodes.Ldloc, ok));
+                handler.Add(il.Create(OpCodes.Brtrue, endFinally));
+                handler.Add(il.Create(OpCodes.Ldsfld, profile));
+                handler.Add(il.Create(OpCodes.Ldloc, start));
+                handler.Add(il.Create(OpCodes.Ldc_I4_0));
+            }
+            else
+            {
+                handler.Add(il.Create(OpCodes.Ldsfld, profile));
+                handler.Add(il.Create(OpCodes.Ldloc, start));
+                handler.Add(il.Create(OpCodes.Ldloc, ok));
+            }
+
+            handler.Add(il.Create(OpCodes.Callvirt, runtime.Record));
+            handler.Add(endFinally);
+            foreach (var instruction in handler)
+            {
+                il.Append(instruction);
+            }
+
+            foreach (var instruction in tail)
+            {
+                il.Append(instruction);
+            }
+
+            // Prologue, outside the protected region.
+            il.InsertBefore(first, il.Create(OpCodes.Call, runtime.Start));
+            il.InsertBefore(first, il.Create(OpCodes.Stloc, start));
+            il.InsertBefore(first, il.Create(OpCodes.Ldc_I4_0));
+            il.InsertBefore(first, il.Create(OpCodes.Stloc, ok));
+
+            // Outermost handler last, as ECMA-335 requires nested handlers to precede their enclosing ones.
+            body.ExceptionHandlers.Add(new ExceptionHandler(ExceptionHandlerType.Finally)
+            {
+                TryStart = first,
+                TryEnd = handler[0],
+                HandlerStart = handler[0],
+                HandlerEnd = end,
+            });
+
+            body.OptimizeMacros();
+        }
+    }
+}

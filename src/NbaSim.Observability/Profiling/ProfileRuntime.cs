@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace NbaSim.Observability.Profiling;
+
+/// <summary>Helpers the weaver calls from profiled methods. Not for direct use.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ProfileRuntime
+{
+    /// <summary>The start timestamp of a call.</summary>
+    public static long Start() => Stopwatch.GetTimestamp();
+
+    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    public static Task Track(Task task, OperationProfile profile, long start)
+    {
+        if (task is null)
+        {
+            profile.Record(start, succeeded: false);
+            return task!;
+        }
+
+        if (task.IsCompleted)
+        {
+            profile.Record(start, task.Status == TaskStatus.RanToCompletion);
+            return task;
+        }
+
+        return Await(task, profile, start);
+
+        static async Task Await(Task task, OperationProfile profile, long start)
+        {
+            var ok = false;
+            try
+            {
+                await task.ConfigureAwait(false);
+                ok = true;
+            }
+            finally
+            {
+                profile.Record(start, ok);
+            }
+        }
+    }
+
+    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    public static Task<T> Track<T>(Task<T> task, OperationProfile profile, long start)
+    {
+        if (task is null)
+        {
+            profile.Record(start, succeeded: false);
+            return task!;
+        }
+
+        if (task.IsCompleted)
+        {
+            profile.Record(start, task.Status == TaskStatus.RanToCompletion);
+            return task;
+        }
+
+        return Await(task, profile, start);
+
+        static async Task<T> Await(Task<T> task, OperationProfile profile, long start)
+        {
+            var ok = false;
+            try
+            {
+                var result = await task.ConfigureAwait(false);
+                ok = true;
+                return result;
+            }
+            finally
+            {
+                profile.Record(start, ok);
+            }
+        }
+    }
+
+    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    public static ValueTask Track(ValueTask task, OperationProfile profile, long start)
+    {
+        if (task.IsCompleted)
+        {
+            profile.Record(start, task.IsCompletedSuccessfully);
+            return task;
+        }
+
+        return Await(task, profile, start);
+
+        // Pooled builder: an asynchronously completing call adds no allocation once the pool is warm.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        static async ValueTask Await(ValueTask task, OperationProfile profile, long start)
+        {
+            var ok = false;
+            try
+            {
+                await task.ConfigureAwait(false);
+                ok = true;
+            }
+            finally
+            {
+                profile.Record(start, ok);
+            }
+        }
+    }
+
+    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    public static ValueTask<T> Track<T>(ValueTask<T> task, OperationProfile profile, long start)
+    {
+        if (task.IsCompleted)
+        {
+            profile.Record(start, task.IsCompletedSuccessfully);
+            return task;
+        }
+
+        return Await(task, profile, start);
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        static async ValueTask<T> Await(ValueTask<T> task, OperationProfile profile, long start)
+        {
+            var ok = false;
+            try
+            {
+                var result = await task.ConfigureAwait(false);
+                ok = true;
+                return result;
+            }
+            finally
+            {
+                profile.Record(start, ok);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace NbaSim.Observability.Profiling;
+
+/// <summary>
+/// The registry that woven <see cref="ProfilePerformanceAttribute"/> methods record into: the one of the most recently
+/// built NbaObservability host. Calls made before any host exists record into a default registry, which the first host
+/// adopts, so they are not lost.
+/// </summary>
+public static class ProfilingHost
+{
+    private static readonly object Gate = new();
+    private static MetricRegistry? _current;
+    private static bool _defaultAdopted;
+
+    /// <summary>The registry woven methods currently record into.</summary>
+    public static MetricRegistry Current => Volatile.Read(ref _current) ?? CreateDefault();
+
+    /// <summary>Makes <paramref name="registry"/> the target of woven methods (e.g. in a test or a host built by hand).</summary>
+    public static void Attach(MetricRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        lock (Gate)
+        {
+            Volatile.Write(ref _current, registry);
+        }
+    }
+
+    /// <summary>
+    /// Returns the default registry reconfigured with <paramref name="options"/> if woven code already created it and no
+    /// host took it yet; otherwise <see langword="null"/>.
+    /// </summary>
+    internal static MetricRegistry? TryAdoptDefault(NbaObservabilityOptions options, TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger)
+    {
+        lock (Gate)
+        {
+            if (_defaultAdopted || _current is null)
+            {
+                _defaultAdopted = true;
+                return null;
+            }
+
+            _defaultAdopted = true;
+            _current.Reconfigure(options, time, logger);
+            return _current;
+        }
+    }
+
+    private static MetricRegistry CreateDefault()
+    {
+        lock (Gate)
+        {
+            return _current ??= new MetricRegistry();
+        }
+    }
+}

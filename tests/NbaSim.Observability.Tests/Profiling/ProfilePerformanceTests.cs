@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Time.Testing;
+using NbaSim.Observability.Profiling;
+
+namespace NbaSim.Observability.Tests.Profiling;
+
+[CollectionDefinition(nameof(ProfilingSerial), DisableParallelization = true)]
+public sealed class ProfilingSerial;
+
+/// <summary>Woven methods record into ProfilingHost.Current, a process-wide registry: these tests run alone.</summary>
+[Collection(nameof(ProfilingSerial))]
+public sealed class ProfilePerformanceTests : IDisposable
+{
+    private readonly MetricRegistry _registry = new(timeProvider: new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero)));
+    private readonly Uploader _uploader = new();
+
+    public ProfilePerformanceTests() => ProfilingHost.Attach(_registry);
+
+    public void Dispose() => ProfilingHost.Attach(new MetricRegistry());
+
+    [Fact]
+    public void Weaving_ran_on_this_assembly()
+    {
+        // Fails when the build ran without the weaver (e.g. NbaSimDisableProfilingWeaver=true or DisableFody=true).
+        typeof(Uploader).Assembly.GetType("<NbaSimProfiles>").Should().NotBeNull("the weaver adds this type when it weaves");
+        _uploader.Sync(1);
+        Samples("FixtureSyncDuration", "success").Should().Be(1);
+    }
+
+    [Fact]
+    public void Sync_success_and_failure_record_status_and_the_exception_is_the_original_with_its_frames()
+    {
+        _uploader.Sync(3).Should().Be(6);
+        var act = () => _uploader.Sync(-1);
+        var thrown = act.Should().Throw<InvalidOperationException>().Which;
+
+        thrown.Should().BeSameAs(Uploader.LastThrown);
+        thrown.StackTrace!.Split('\n')[0].Should().Contain(nameof(Uploader.Sync), "the throwing frame is the original method");
+        Samples("FixtureSyncDuration", "success").Should().Be(1);
+        Samples("FixtureSyncDuration", "failure").Should().Be(1);
+        var datum = Datums("FixtureSyncDuration").First();
+        datum.Namespace.Should().Be("NBA-Simulator/Performance");
+        datum.Unit.Should().Be(MetricUnit.Seconds);
+        datum.StorageResolution.Should().Be(60);
+    }
+
+    [Fact]
+    public void Static_void_generic_ref_out_in_struct_interface_override_and_generic_types_are_timed()
+    {
+        Uploader.Static("a").Should().Be("a!");
+        var sink = new List<int>();
+        _uploader.Void(sink);
+        sink.Should().Equal(1);
+        _uploader.Generic(42).Should().Be(42);
+        _uploader.Generic("text").Should().Be("text");
+        var counter = 1;
+        Uploader.RefOutIn(ref counter, out var text, 1.5).Should().BeTrue();
+        counter.Should().Be(2);
+        text.Should().Be("3");
+        IUploader viaInterface = _uploader;
+        viaInterface.Upload("abc").Should().Be(3);
+        Uploader viaBase = new DerivedUploader();
+        viaBase.Virtual().Should().Be(1);
+        new Repository<string>().Add("x").Should().Be(1);
+        var value = new Counter();
+        value.Bump().Should().Be(1);
+        value.Value.Should().Be(1, "the struct's own state is updated through 'this'");
+        Uploader.EarlyReturns(3).Should().Be(3);
+        Uploader.EarlyReturns(200).Should().Be(100);
+        Uploader.EarlyReturns(50).Should().Be(-1);
+
+        foreach (var name in new[] { "FixtureStatic", "FixtureVoid", "FixtureRefOutIn", "FixtureInterfaceUpload", "FixtureOverride", "FixtureGenericType", "FixtureStruct" })
+        {
+            Samples(name + "Duration", "success").Should().Be(1, name);
+        }
+
+        Samples("FixtureGenericDuration", "success").Should().Be(2);
+        Samples("FixtureEarlyReturnsDuration", "success").Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Async_methods_are_timed_until_they_complete()
+    {
+        await _uploader.TaskAsync(50, fail: false);
+        (await _uploader.TaskOfTAsync(30, TestContext.Current.CancellationToken)).Should().Be(30);
+        await _uploader.ValueTaskAsync(completed: true);
+        await _uploader.ValueTaskAsync(completed: false);
+        (await _uploader.ValueTaskOfTAsync(0)).Should().Be("done");
+        (await _uploader.ValueTaskOfTAsync(20)).Should().Be("done");
+        (await new Repository<string>().MapAsync(s => s.Length, "four")).Should().Be(4);
+
+        Samples("FixtureTaskDuration", "success").Should().Be(1);
+        Datums("FixtureTaskDuration").Single().StatisticValues!.Value.Minimum.Should().BeGreaterThanOrEqualTo(0.045, "timed until the task completed, not until it was returned");
+        Datums("FixtureTaskOfTDuration").Single().StatisticValues!.Value.Minimum.Should().BeGreaterThanOrEqualTo(0.025);
+        Samples("FixtureValueTaskDuration", "success").Should().Be(2);
+        Samples("FixtureValueTaskOfTDuration", "success").Should().Be(2);
+        Samples("FixtureGenericTypeGenericMethodDuration", "success").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Faulted_and_cancelled_tasks_count_as_failures_and_propagate_unchanged()
+    {
+        var faulted = () => _uploader.TaskAsync(10, fail: true);
+        (await faulted.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(Uploader.LastThrown);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+        var cancelled = () => _uploader.TaskOfTAsync(10_000, cts.Token);
+        await cancelled.Should().ThrowAsync<OperationCanceledException>();
+
+        Action syncThrow = () => _uploader.ThrowsBeforeTask(throwNow: true);
+        syncThrow.Should().Throw<ArgumentException>();
+
+        Samples("FixtureTaskDuration", "failure").Should().Be(1);
+        Samples("FixtureTaskOfTDuration", "failure").Should().Be(1);
+        Samples("FixtureSyncThrowBeforeTaskDuration", "failure").Should().Be(1);
+        Samples("FixtureTaskDuration", "success").Should().Be(0);
+    }
+
+    [Fact]
+    public void Attribute_properties_set_namespace_dimensions_and_resolution()
+    {
+        _uploader.Custom().Should().Be(7);
+
+        var datum = Datums("FixtureCustomDuration").Single();
+        datum.Namespace.Should().Be("NBA-Simulator/Scrapers");
+        datum.StorageResolution.Should().Be(1);
+        datum.Dimensions.Should().Equal(new MetricDimension("Status", "success"), new MetricDimension("Scraper", "espn"), new MetricDimension("Season", "2025"));
+    }
+
+    [Fact]
+    public void A_woven_call_allocates_nothing()
+    {
+        _uploader.Sync(1);
+
+        // The histogram allocates a 64-bucket block the first time a new power of two is seen; touch them all first.
+        var series = _registry.Distribution("NBA-Simulator/Performance", "FixtureSyncDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success"));
+        for (var v = 1e-10; v < 100; v *= 1.5)
+        {
+            series.Record(v);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            _uploader.Sync(i);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    private List<MetricDatum> Datums(string metricName)
+    {
+        var output = new List<MetricDatum>();
+        _registry.Collect(DateTimeOffset.MaxValue.AddYears(-1), includeOpenPeriods: true, output);
+        _harvested.AddRange(output);
+        return _harvested.Where(d => d.MetricName == metricName).ToList();
+    }
+
+    private double Samples(string metricName, string status)
+        => Datums(metricName).Where(d => d.Dimensions.Contains(new MetricDimension("Status", status))).Sum(d => d.StatisticValues!.Value.SampleCount);
+
+    private readonly List<MetricDatum> _harvested = [];
+}

@@ -1,0 +1,42 @@
+using Fody;
+using NbaSim.Observability.Fody;
+
+namespace NbaSim.Observability.Tests.Profiling;
+
+public class WeaverDiagnosticsTests
+{
+    private static readonly Lazy<global::Fody.TestResult> Result = new(() =>
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "NbaSim.Observability.WeavingFixtures", "bin",
+#if DEBUG
+            "Debug",
+#else
+            "Release",
+#endif
+            "net10.0", "NbaSim.Observability.WeavingFixtures.dll");
+        return new NbaSimProfilingWeaver().ExecuteTestRun(Path.GetFullPath(path), runPeVerify: false);
+    });
+
+    [Theory]
+    [InlineData("Iterator", "iterators run lazily")]
+    [InlineData("AsyncIterator", "async iterators run lazily")]
+    [InlineData("AsyncVoid", "async void methods cannot be awaited")]
+    [InlineData("AbstractMethod", "abstract methods have no body")]
+    [InlineData("EmptyName", "the operation name is empty")]
+    [InlineData("ControlCharacter", "contains a control character")]
+    [InlineData("ReservedNamespace", "starts with ':' or 'AWS/'")]
+    [InlineData("DuplicateStatus", "the dimension 'Status' appears twice")]
+    [InlineData("MalformedDimension", "is not of the form Name=Value")]
+    public void Each_misuse_is_a_build_error_naming_the_method(string method, string expected)
+    {
+        Result.Value.Errors.Should().ContainSingle(e => e.Text.Contains($"Misuses.{method}(")).Which.Text.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Valid_methods_in_the_same_assembly_are_still_woven_and_nothing_else_is_reported()
+    {
+        Result.Value.Errors.Should().HaveCount(9);
+        Result.Value.Errors.Should().NotContain(e => e.Text.Contains("Misuses.Valid("));
+        Result.Value.Assembly.GetType("<NbaSimProfiles>").Should().NotBeNull();
+    }
+}
