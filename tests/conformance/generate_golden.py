@@ -43,7 +43,7 @@ VECTORS = [
             "MetricName": "DIMS_S3SizeGB", "Unit": "Gigabytes", "Value": 1.0e-7,
             "Timestamp": T0, "Dimensions": [{"Name": "Source", "Value": "DIMS"}],
         }, {
-            "MetricName": "Huge", "Unit": "None", "Value": 1.5e300, "Timestamp": T0,
+            "MetricName": "Huge", "Unit": "None", "Value": 1.5e100, "Timestamp": T0,
         }],
     }),
     ("cloudwatch", "PutMetricAlarm", "put_metric_alarm_threshold", {

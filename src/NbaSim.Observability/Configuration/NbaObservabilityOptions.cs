@@ -73,4 +73,19 @@ public sealed class CloudWatchExporterOptions
 
     /// <summary>AWS region, e.g. <c>us-east-1</c>. Default: the SDK's region resolution (environment, profile, instance metadata).</summary>
     public string? Region { get; set; }
+
+    /// <summary>PutMetricData requests in flight at most. Default 2; 1 to 16.</summary>
+    public int MaxConcurrentRequests { get; set; } = 2;
+
+    /// <summary>Timeout of one HTTP attempt. Default 30 s; 1 s to 5 min.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries per request after the first attempt (standard mode: jittered exponential backoff). Default 3; 0 to 10.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Bodies of this many bytes or more are gzip-compressed. Default 10,240 (as the AWS SDKs); 0 to 10,485,760.</summary>
+    public int CompressionThresholdBytes { get; set; } = 10_240;
+
+    /// <summary>Send bodies uncompressed.</summary>
+    public bool DisableCompression { get; set; }
 }

@@ -48,6 +48,14 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}CloudWatch:Region is '{region}'; expected a region name such as us-east-1.");
         }
 
+        if (options.CloudWatch is { } cw)
+        {
+            Range(failures, "CloudWatch:MaxConcurrentRequests", cw.MaxConcurrentRequests, 1, 16);
+            Range(failures, "CloudWatch:RequestTimeout", cw.RequestTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+            Range(failures, "CloudWatch:MaxRetries", cw.MaxRetries, 0, 10);
+            Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability;
 using NbaSim.Observability.Profiling;
+using Amazon.Runtime;
+using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Internal;
 
@@ -84,9 +87,12 @@ public static class NbaObservabilityServiceCollectionExtensions
         var options = services.GetRequiredService<IOptions<NbaObservabilityOptions>>();
         return options.Value.Exporter switch
         {
-            MetricExporterKind.Emf => new EmfExporter(options, services.GetService<ILogger<EmfExporter>>()),
-            _ => throw new InvalidOperationException(
-                $"{NbaObservabilityOptions.SectionName}:Exporter is {options.Value.Exporter}, which this build cannot create."),
+            MetricExporterKind.CloudWatch => new CloudWatchExporter(
+                new CloudWatchClient(services.GetService<AWSCredentials>(), CloudWatchClientFactory.CreateConfig(options.Value.CloudWatch)),
+                options.Value.CloudWatch.MaxConcurrentRequests,
+                services.GetService<ILogger<CloudWatchExporter>>(),
+                ownsClient: true),
+            _ => new EmfExporter(options, services.GetService<ILogger<EmfExporter>>()),
         };
     }
 }

@@ -24,10 +24,11 @@ internal sealed class PipelineStatistics
     public void AddSamples(long count) => Interlocked.Add(ref _samplesAggregated, count);
     public void AddOverflowSamples(long count) => Interlocked.Add(ref _overflowSamples, count);
     public void SeriesOverflow() => Interlocked.Increment(ref _seriesOverflowed);
-    public void Exported(int datums, long bytes)
+    /// <summary>Counts a delivered batch; <paramref name="requests"/> is the PutMetricData calls (or writes) it took.</summary>
+    public void Exported(int datums, long bytes, int requests)
     {
         Interlocked.Add(ref _datumsExported, datums);
-        Interlocked.Increment(ref _batchesExported);
+        Interlocked.Add(ref _batchesExported, Math.Max(1, requests));
         Interlocked.Add(ref _bytesExported, bytes);
     }
 

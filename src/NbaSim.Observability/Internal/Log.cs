@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "The EMF destination failed ({ExceptionType}): {Message}.")]
     public static partial void EmfWriteFailed(ILogger logger, string exceptionType, string message);
+
+    [LoggerMessage(10, LogLevel.Error, "CloudWatch refused datum {Datum} ({ErrorCode}): {ServiceMessage}. It is dropped and counted.")]
+    public static partial void DatumRejected(ILogger logger, string datum, string errorCode, string serviceMessage);
 }

@@ -218,54 +218,48 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
     }
 
-    /// <summary>Exports everything queued: datums kept from failed attempts first (oldest first), then the channel.</summary>
+    /// <summary>
+    /// Exports everything queued: datums kept from failed attempts first (oldest first), then the channel; up to the
+    /// exporter's <see cref="IMetricExporter.MaxConcurrentExports"/> batches at once. A failed batch goes back to the
+    /// front of the queue and the drain stops until the next flush, which paces retries during an outage.
+    /// </summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
         await _exportGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (_channel.Reader.TryRead(out var datum))
-            {
-                _retry.AddLast(datum);
-            }
-
-            Volatile.Write(ref _retryCount, _retry.Count);
+            MoveChannelToQueue();
             DropExpired();
-
+            var parallel = Math.Max(1, _exporter.MaxConcurrentExports);
             while (_retry.Count > 0)
             {
-                var batch = TakeBatch();
-                ExportResult result;
-                try
+                var batches = new List<List<MetricDatum>>(parallel);
+                while (batches.Count < parallel && _retry.Count > 0)
                 {
-                    result = await _exporter.ExportAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    _registry.Statistics.ExportFailed();
-                    Log.ExportFailed(_logger, batch.Count, ex.GetType().Name, ex);
-                    ReturnBatch(batch);
-                    return;
-                }
-                catch (OperationCanceledException)
-                {
-                    ReturnBatch(batch);
-                    throw;
+                    batches.Add(TakeBatch());
                 }
 
-                _registry.Statistics.Exported(batch.Count - result.RejectedDatums, result.BytesSent);
-                if (result.RejectedDatums > 0)
+                var outcomes = await Task.WhenAll(batches.Select(b => ExportOneAsync(b, cancellationToken))).ConfigureAwait(false);
+                var failed = false;
+                for (var i = outcomes.Length - 1; i >= 0; i--)
                 {
-                    _registry.Statistics.Dropped(result.RejectedDatums);
+                    // Back to the front in reverse, so the queue keeps its order.
+                    if (outcomes[i] is { Count: > 0 } undelivered)
+                    {
+                        ReturnBatch(undelivered);
+                        failed = true;
+                    }
                 }
 
                 Volatile.Write(ref _retryCount, _retry.Count);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (failed)
+                {
+                    return;
+                }
 
                 // Datums that arrived meanwhile join the queue, so a steady stream still leaves in full batches.
-                while (_channel.Reader.TryRead(out var more))
-                {
-                    _retry.AddLast(more);
-                }
+                MoveChannelToQueue();
             }
         }
         finally
@@ -275,27 +269,85 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
     }
 
-    private List<MetricDatum> TakeBatch()
+    /// <summary>Exports one batch; returns what was not delivered (empty on success). Never throws.</summary>
+    private async Task<IReadOnlyList<MetricDatum>> ExportOneAsync(List<MetricDatum> batch, CancellationToken cancellationToken)
     {
-        var batch = new List<MetricDatum>(Math.Min(_retry.Count, _options.MaxDatumsPerBatch));
-        var bytes = 0;
-        while (_retry.First is { } node && batch.Count < _options.MaxDatumsPerBatch)
+        try
         {
-            var size = _exporter.EstimateSize(node.Value);
-            if (batch.Count > 0 && bytes + size > _options.MaxBatchBytes)
+            var result = await _exporter.ExportAsync(batch, cancellationToken).ConfigureAwait(false);
+            Delivered(batch.Count, result);
+            return [];
+        }
+        catch (MetricExportException partial)
+        {
+            Delivered(batch.Count - partial.Undelivered.Count, partial.Delivered);
+            _registry.Statistics.ExportFailed();
+            Log.ExportFailed(_logger, partial.Undelivered.Count, partial.InnerException?.GetType().Name ?? nameof(MetricExportException), partial);
+            return partial.Undelivered;
+        }
+        catch (Exception ex)
+        {
+            if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                break;
+                _registry.Statistics.ExportFailed();
+                Log.ExportFailed(_logger, batch.Count, ex.GetType().Name, ex);
             }
 
-            bytes += size;
-            batch.Add(node.Value);
-            _retry.RemoveFirst();
+            return batch;
+        }
+    }
+
+    private void Delivered(int datums, ExportResult result)
+    {
+        _registry.Statistics.Exported(datums - result.RejectedDatums, result.BytesSent, result.Requests);
+        if (result.RejectedDatums > 0)
+        {
+            _registry.Statistics.Dropped(result.RejectedDatums);
+        }
+    }
+
+    private void MoveChannelToQueue()
+    {
+        while (_channel.Reader.TryRead(out var datum))
+        {
+            _retry.AddLast(datum);
+        }
+
+        Volatile.Write(ref _retryCount, _retry.Count);
+    }
+
+    /// <summary>
+    /// The next batch: datums of the oldest datum's namespace (PutMetricData takes one namespace per call), in queue
+    /// order, within the datum and byte limits. Datums of other namespaces keep their place.
+    /// </summary>
+    private List<MetricDatum> TakeBatch()
+    {
+        var ns = _retry.First!.Value.Namespace;
+        var batch = new List<MetricDatum>(Math.Min(_retry.Count, _options.MaxDatumsPerBatch));
+        var bytes = 0;
+        for (var node = _retry.First; node is not null && batch.Count < _options.MaxDatumsPerBatch;)
+        {
+            var next = node.Next;
+            if (string.Equals(node.Value.Namespace, ns, StringComparison.Ordinal))
+            {
+                var size = _exporter.EstimateSize(node.Value);
+                if (batch.Count > 0 && bytes + size > _options.MaxBatchBytes)
+                {
+                    break;
+                }
+
+                bytes += size;
+                batch.Add(node.Value);
+                _retry.Remove(node);
+            }
+
+            node = next;
         }
 
         return batch;
     }
 
-    private void ReturnBatch(List<MetricDatum> batch)
+    private void ReturnBatch(IReadOnlyList<MetricDatum> batch)
     {
         for (var i = batch.Count - 1; i >= 0; i--)
         {

@@ -46,7 +46,7 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
 
         var buffer = new ArrayBufferWriter<byte>(batch.Count * 256);
         var lineStarts = new List<int>();
-        var documents = EmfSerializer.Write(batch, buffer, lineStarts);
+        EmfSerializer.Write(batch, buffer, lineStarts);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -62,7 +62,8 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
             _writeGate.Release();
         }
 
-        return new ExportResult(documents, buffer.WrittenCount);
+        // One batch is what one PutMetricData call would carry, whatever the number of EMF documents.
+        return new ExportResult(1, buffer.WrittenCount);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using BenchmarkDotNet.Attributes;
+using NbaSim.Observability;
+using NbaSim.Observability.Profiling;
+
+namespace NbaSim.Observability.Benchmarks;
+
+/// <summary>
+/// The cost of [ProfilePerformance]: a plain method, the same method timed by hand (two timestamps, try/finally, one
+/// record into a held series), and the same method woven. Results: docs/performance.md.
+/// </summary>
+[MemoryDiagnoser]
+public class WeavingBenchmarks
+{
+    private DistributionSeries _success = null!;
+    private DistributionSeries _failure = null!;
+    private int _x;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var registry = new MetricRegistry();
+        ProfilingHost.Attach(registry);
+        _success = registry.Distribution("NBA-Simulator/Performance", "HandDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success"));
+        _failure = registry.Distribution("NBA-Simulator/Performance", "HandDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "failure"));
+        for (var v = 1e-9; v < 10; v *= 1.3)
+        {
+            // Warm every histogram block a call could touch, as a running process has.
+            _success.Record(v);
+            registry.Distribution("NBA-Simulator/Performance", "WovenSyncDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
+            registry.Distribution("NBA-Simulator/Performance", "WovenTaskDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
+            registry.Distribution("NBA-Simulator/Performance", "WovenValueTaskDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
+        }
+    }
+
+    // ---- sync ----
+
+    [Benchmark(Baseline = true, Description = "sync: plain")]
+    [BenchmarkCategory("sync")]
+    public int SyncPlain() => Work(_x++);
+
+    [Benchmark(Description = "sync: hand-written timing")]
+    public int SyncHand()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = Work(_x++);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    [Benchmark(Description = "sync: woven")]
+    [ProfilePerformance("WovenSync")]
+    public int SyncWoven() => Work(_x++);
+
+    // ---- Task<T>, completed synchronously ----
+
+    [Benchmark(Description = "Task<T> sync-completed: plain")]
+    public Task<int> TaskPlain() => Task.FromResult(Work(_x++));
+
+    [Benchmark(Description = "Task<T> sync-completed: hand-written")]
+    public async Task<int> TaskHand()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = await Task.FromResult(Work(_x++));
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    [Benchmark(Description = "Task<T> sync-completed: woven")]
+    [ProfilePerformance("WovenTask")]
+    public Task<int> TaskWoven() => Task.FromResult(Work(_x++));
+
+    // ---- ValueTask<T>, completed synchronously ----
+
+    [Benchmark(Description = "ValueTask<T> sync-completed: plain")]
+    public ValueTask<int> ValueTaskPlain() => new(Work(_x++));
+
+    [Benchmark(Description = "ValueTask<T> sync-completed: hand-written")]
+    public async ValueTask<int> ValueTaskHand()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = await new ValueTask<int>(Work(_x++));
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    [Benchmark(Description = "ValueTask<T> sync-completed: woven")]
+    [ProfilePerformance("WovenValueTask")]
+    public ValueTask<int> ValueTaskWoven() => new(Work(_x++));
+
+    // ---- completed asynchronously (a real await) ----
+
+    [Benchmark(Description = "Task<T> async: plain")]
+    public async Task<int> TaskAsyncPlain()
+    {
+        await Task.Yield();
+        return Work(_x++);
+    }
+
+    [Benchmark(Description = "Task<T> async: hand-written")]
+    public async Task<int> TaskAsyncHand()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            await Task.Yield();
+            var result = Work(_x++);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    [Benchmark(Description = "Task<T> async: woven")]
+    [ProfilePerformance("WovenTask")]
+    public async Task<int> TaskAsyncWoven()
+    {
+        await Task.Yield();
+        return Work(_x++);
+    }
+
+    [Benchmark(Description = "ValueTask<T> async: plain")]
+    public async ValueTask<int> ValueTaskAsyncPlain()
+    {
+        await Task.Yield();
+        return Work(_x++);
+    }
+
+    [Benchmark(Description = "ValueTask<T> async: hand-written")]
+    public async ValueTask<int> ValueTaskAsyncHand()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            await Task.Yield();
+            var result = Work(_x++);
+            ok = true;
+            return result;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    [Benchmark(Description = "ValueTask<T> async: woven")]
+    [ProfilePerformance("WovenValueTask")]
+    public async ValueTask<int> ValueTaskAsyncWoven()
+    {
+        await Task.Yield();
+        return Work(_x++);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Work(int x) => (x * 31) ^ (x >> 3);
+}

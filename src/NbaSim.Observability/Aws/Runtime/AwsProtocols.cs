@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using Amazon.Runtime.Internal.Transform;
+using Amazon.Runtime.Internal.Util;
+using NbaSim.Observability.Aws.Protocol;
+
+namespace NbaSim.Observability.Aws.Runtime;
+
+/// <summary>A wire protocol: how requests are marshalled and responses (and errors) unmarshalled.</summary>
+internal interface IAwsProtocol
+{
+    IMarshaller<IRequest, AmazonWebServiceRequest> Marshaller { get; }
+
+    ResponseUnmarshaller Unmarshaller<TResponse>(string operation)
+        where TResponse : AwsResponse, new();
+}
+
+/// <summary>awsQuery: form-encoded POST, XML responses, <c>&lt;ErrorResponse&gt;</c> errors (CloudWatch, SNS).</summary>
+internal sealed class AwsQueryProtocol(string serviceName, string apiVersion) : IAwsProtocol, IMarshaller<IRequest, AmazonWebServiceRequest>
+{
+    public IMarshaller<IRequest, AmazonWebServiceRequest> Marshaller => this;
+
+    public IRequest Marshall(AmazonWebServiceRequest input)
+    {
+        var request = (AwsRequest)input;
+        var marshalled = new DefaultRequest(request, serviceName)
+        {
+            HttpMethod = "POST",
+            ResourcePath = "/",
+            Content = Encoding.UTF8.GetBytes(FormBody(request)),
+        };
+        request.MarshalledBytes = marshalled.Content.Length;
+        marshalled.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
+        if (request.MayCompress)
+        {
+            // AWSSDK.Core's CompressionHandler gzips the body at RequestMinCompressionSizeBytes (10,240 by default)
+            // and above, before signing, and sets Content-Encoding: gzip.
+            CompressionAlgorithmUtils.SetCompressionAlgorithm(marshalled, CompressionEncodingAlgorithm.gzip);
+        }
+
+        return marshalled;
+    }
+
+    /// <summary>The form body of <paramref name="request"/>, as sent before compression.</summary>
+    public string FormBody(AwsRequest request)
+    {
+        var writer = new QueryShapeWriter();
+        request.Write(writer);
+        return QueryShapeWriter.FormBody([new("Action", request.Operation), new("Version", apiVersion), .. writer.Parameters]);
+    }
+
+    public ResponseUnmarshaller Unmarshaller<TResponse>(string operation)
+        where TResponse : AwsResponse, new() => new QueryUnmarshaller<TResponse>(operation);
+
+    private sealed class QueryUnmarshaller<TResponse>(string operation) : XmlResponseUnmarshaller
+        where TResponse : AwsResponse, new()
+    {
+        public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext context)
+        {
+            var root = Parse(context.Stream);
+            var response = new TResponse();
+            var result = root?.Elements().FirstOrDefault(e => e.Name.LocalName == operation + "Result");
+            if (result is not null)
+            {
+                response.Read(ShapeNode.Of(result));
+            }
+
+            var requestId = root?.Descendants().FirstOrDefault(e => e.Name.LocalName == "RequestId")?.Value;
+            if (!string.IsNullOrEmpty(requestId))
+            {
+                response.ResponseMetadata = new ResponseMetadata { RequestId = requestId };
+            }
+
+            return response;
+        }
+
+        public override AmazonServiceException UnmarshallException(XmlUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
+        {
+            string? code = null, message = null, type = null, requestId = null;
+            try
+            {
+                var root = Parse(context.Stream);
+                var error = root?.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+                code = Child(error, "Code");
+                message = Child(error, "Message");
+                type = Child(error, "Type");
+                requestId = root?.Descendants().FirstOrDefault(e => e.Name.LocalName is "RequestId" or "RequestID")?.Value;
+            }
+            catch (XmlException)
+            {
+                // Not XML (a proxy's HTML page, a truncated body): keep the status and the header's request id.
+            }
+
+            requestId ??= context.ResponseData?.GetHeaderValue("x-amzn-RequestId");
+            return AwsApiException.Create(code, message, type, requestId, statusCode, innerException);
+        }
+
+        private static string? Child(XElement? element, string name)
+            => element?.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+
+        private static XElement? Parse(Stream stream)
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            if (copy.Length == 0)
+            {
+                return null;
+            }
+
+            copy.Position = 0;
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 64 * 1024 * 1024 };
+            using var reader = XmlReader.Create(copy, settings);
+            return XDocument.Load(reader).Root;
+        }
+    }
+}
+
+/// <summary>AWS JSON 1.0/1.1: JSON POST with <c>X-Amz-Target</c>, JSON responses, <c>__type</c> errors (Cost Explorer).</summary>
+internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, string jsonVersion) : IAwsProtocol, IMarshaller<IRequest, AmazonWebServiceRequest>
+{
+    public IMarshaller<IRequest, AmazonWebServiceRequest> Marshaller => this;
+
+    public IRequest Marshall(AmazonWebServiceRequest input)
+    {
+        var request = (AwsRequest)input;
+        var marshalled = new DefaultRequest(request, serviceName)
+        {
+            HttpMethod = "POST",
+            ResourcePath = "/",
+            Content = JsonShapeWriter.Serialize(request.Write),
+        };
+        request.MarshalledBytes = marshalled.Content.Length;
+        marshalled.Headers["X-Amz-Target"] = $"{targetPrefix}.{request.Operation}";
+        marshalled.Headers["Content-Type"] = $"application/x-amz-json-{jsonVersion}";
+        return marshalled;
+    }
+
+    public ResponseUnmarshaller Unmarshaller<TResponse>(string operation)
+        where TResponse : AwsResponse, new() => new JsonUnmarshaller<TResponse>();
+
+    private sealed class JsonUnmarshaller<TResponse> : JsonResponseUnmarshaller
+        where TResponse : AwsResponse, new()
+    {
+        public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext context)
+        {
+            using var copy = new MemoryStream();
+            context.Stream.CopyTo(copy);
+            using var document = JsonDocument.Parse(copy.Length == 0 ? "{}"u8.ToArray() : copy.ToArray());
+            var response = new TResponse();
+            response.Read(ShapeNode.Of(document.RootElement));
+            var requestId = context.ResponseData?.GetHeaderValue("x-amzn-RequestId");
+            if (!string.IsNullOrEmpty(requestId))
+            {
+                response.ResponseMetadata = new ResponseMetadata { RequestId = requestId };
+            }
+
+            return response;
+        }
+
+        public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
+        {
+            using var copy = new MemoryStream();
+            context.Stream.CopyTo(copy);
+            var code = context.ResponseData?.GetHeaderValue("X-Amzn-ErrorType");
+            string? message = null;
+            try
+            {
+                using var document = JsonDocument.Parse(copy.ToArray());
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    if (root.TryGetProperty("__type", out var t) && t.ValueKind == JsonValueKind.String)
+                    {
+                        code = t.GetString();
+                    }
+
+                    if ((root.TryGetProperty("message", out var m) || root.TryGetProperty("Message", out m)) && m.ValueKind == JsonValueKind.String)
+                    {
+                        message = m.GetString();
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: keep the status and the header's code.
+            }
+
+            return AwsApiException.Create(NormalizeCode(code), message, null, context.ResponseData?.GetHeaderValue("x-amzn-RequestId"), statusCode, innerException);
+        }
+
+        /// <summary>"aws.namespace#Code" or "Code:http://…" → "Code".</summary>
+        private static string? NormalizeCode(string? code)
+        {
+            if (code is null)
+            {
+                return null;
+            }
+
+            var hash = code.LastIndexOf('#');
+            if (hash >= 0)
+            {
+                code = code[(hash + 1)..];
+            }
+
+            var colon = code.IndexOf(':', StringComparison.Ordinal);
+            return colon >= 0 ? code[..colon] : code;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Internal;
+using NbaSim.Observability.Aws.Protocol;
+
+namespace NbaSim.Observability.Aws;
+
+/// <summary>A request of one of our AWS operations: it names its operation and writes its members to any protocol.</summary>
+public abstract class AwsRequest : AmazonWebServiceRequest
+{
+    internal abstract string Operation { get; }
+
+    /// <summary>Body bytes before compression, set when the request is marshalled.</summary>
+    internal long MarshalledBytes { get; set; }
+
+    /// <summary>Whether the body may be gzip-compressed (PutMetricData, as the AWS SDKs do at 10,240 bytes and more).</summary>
+    internal virtual bool MayCompress => false;
+
+    internal abstract void Write(IShapeWriter writer);
+}
+
+/// <summary>A response of one of our AWS operations.</summary>
+public abstract class AwsResponse : AmazonWebServiceResponse
+{
+    /// <summary>The AWS request id, for support cases and logs.</summary>
+    public string? RequestId => ResponseMetadata?.RequestId;
+
+    internal virtual void Read(ShapeNode result)
+    {
+    }
+}
+
+/// <summary>
+/// Base of our service clients: an <see cref="AmazonServiceClient"/> whose pipeline is AWSSDK.Core's own (credentials
+/// chain, SigV4, standard retries with jittered backoff, clock-skew correction, timeouts), with our marshallers.
+/// </summary>
+public abstract class AwsServiceClient : AmazonServiceClient
+{
+    private readonly IServiceMetadata _metadata;
+    private readonly Runtime.IAwsProtocol _protocol;
+
+    private protected AwsServiceClient(AWSCredentials? credentials, Runtime.AwsServiceConfig config, Runtime.IAwsProtocol protocol)
+        : base(credentials ?? Runtime.DefaultCredentials.Resolve(), Runtime.WireCounters.Attach(config))
+    {
+        _metadata = new Runtime.AwsServiceMetadata(config.ServiceId);
+        _protocol = protocol;
+        Counters = Runtime.WireCounters.Of(config);
+    }
+
+    /// <summary>HTTP attempts and bytes put on the wire by this client (retries included, after compression).</summary>
+    public WireStatistics Counters { get; }
+
+    /// <inheritdoc />
+    protected override IServiceMetadata ServiceMetadata => _metadata;
+
+    /// <inheritdoc />
+    protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.RemoveHandler<EndpointResolver>();
+        pipeline.AddHandlerAfter<Marshaller>(new Runtime.AwsEndpointResolver());
+        pipeline.AddHandlerAfter<Marshaller>(new Runtime.SigV4AuthResolver());
+    }
+
+    private protected Task<TResponse> CallAsync<TResponse>(AwsRequest request, CancellationToken cancellationToken)
+        where TResponse : AwsResponse, new()
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = new InvokeOptions
+        {
+            RequestMarshaller = _protocol.Marshaller,
+            ResponseUnmarshaller = _protocol.Unmarshaller<TResponse>(request.Operation),
+        };
+        return InvokeAsync<TResponse>(request, options, cancellationToken);
+    }
+}
+
+/// <summary>What a client has put on the wire.</summary>
+public sealed class WireStatistics
+{
+    private long _attempts;
+    private long _bytes;
+
+    /// <summary>HTTP requests sent, retries included.</summary>
+    public long Attempts => Volatile.Read(ref _attempts);
+
+    /// <summary>Request body bytes sent, after compression.</summary>
+    public long BytesSent => Volatile.Read(ref _bytes);
+
+    internal void Sent(long bytes)
+    {
+        Interlocked.Increment(ref _attempts);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NbaSim.Observability.Aws;
+using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Internal;
+
+namespace NbaSim.Observability.Export.CloudWatch;
+
+/// <summary>
+/// Sends batches to CloudWatch with PutMetricData (one namespace per request, within 1,000 datums and 1 MB).
+/// Transient failures (throttling, 5xx, timeouts) are retried by AWSSDK.Core with jittered backoff and then left to the
+/// sink, which keeps the batch. A 400 validation error bisects the batch to isolate the datums CloudWatch refuses:
+/// the rest is sent, and each refused datum is logged with the service's message and counted.
+/// </summary>
+public sealed class CloudWatchExporter : IMetricExporter, IDisposable
+{
+    private readonly ICloudWatchClient _client;
+    private readonly ILogger _logger;
+    private readonly bool _ownsClient;
+    private long _rejected;
+
+    /// <summary>Creates the exporter.</summary>
+    /// <param name="client">The CloudWatch client.</param>
+    /// <param name="maxConcurrentRequests">PutMetricData requests in flight at most (default 2).</param>
+    /// <param name="logger">Logger for refused datums.</param>
+    /// <param name="ownsClient">Dispose <paramref name="client"/> with the exporter.</param>
+    public CloudWatchExporter(ICloudWatchClient client, int maxConcurrentRequests = 2, ILogger<CloudWatchExporter>? logger = null, bool ownsClient = false)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        _client = client;
+        _logger = logger ?? NullLogger<CloudWatchExporter>.Instance;
+        _ownsClient = ownsClient;
+        MaxConcurrentExports = maxConcurrentRequests;
+    }
+
+    /// <inheritdoc />
+    public int MaxConcurrentExports { get; }
+
+    /// <summary>Datums CloudWatch refused for good so far.</summary>
+    public long RejectedDatums => Volatile.Read(ref _rejected);
+
+    /// <summary>The client's wire counters (HTTP attempts incl. retries, bytes after compression), when it is ours.</summary>
+    public WireStatistics? Wire => (_client as AwsServiceClient)?.Counters;
+
+    /// <inheritdoc />
+    public int EstimateSize(MetricDatum datum) => MetricBatchSizer.EstimateQueryBytes(datum);
+
+    /// <inheritdoc />
+    public async Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var total = default(ExportResult);
+        var handled = 0; // datums delivered or refused for good: never to be sent again
+        var groups = batch.GroupBy(d => d.Namespace, StringComparer.Ordinal).ToList();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var pending = new Queue<List<MetricDatum>>();
+            pending.Enqueue(groups[g].ToList());
+            while (pending.Count > 0)
+            {
+                var part = pending.Dequeue();
+                try
+                {
+                    var request = new PutMetricDataRequest(groups[g].Key, part);
+                    await _client.PutMetricDataAsync(request, cancellationToken).ConfigureAwait(false);
+                    total = Add(total, new ExportResult(1, request.MarshalledBytes));
+                    handled += part.Count;
+                }
+                catch (AwsApiException ex) when (ex.IsValidationError)
+                {
+                    total = Add(total, new ExportResult(1, 0));
+                    if (part.Count == 1)
+                    {
+                        Interlocked.Increment(ref _rejected);
+                        total = Add(total, new ExportResult(0, 0, 1));
+                        handled++;
+                        Log.DatumRejected(_logger, part[0].ToString(), ex.ErrorCode, ex.Message);
+                        continue;
+                    }
+
+                    // Bisect: halves that pass are sent, the offending datums end up alone and are reported.
+                    var half = part.Count / 2;
+                    pending.Enqueue(part.GetRange(0, half));
+                    pending.Enqueue(part.GetRange(half, part.Count - half));
+                }
+                catch (Exception ex) when (handled > 0)
+                {
+                    // Something was delivered: hand back only what was not, so nothing is sent twice.
+                    var undelivered = part.Concat(pending.SelectMany(p => p)).Concat(groups.Skip(g + 1).SelectMany(x => x)).ToList();
+                    throw new MetricExportException($"PutMetricData failed after part of the batch was delivered ({ex.GetType().Name}).", undelivered, total, ex);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private static ExportResult Add(ExportResult a, ExportResult b)
+        => new(a.Requests + b.Requests, a.BytesSent + b.BytesSent, a.RejectedDatums + b.RejectedDatums);
+}
