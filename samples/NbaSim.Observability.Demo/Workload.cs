@@ -1,15 +1,13 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace NbaSim.Observability.Demo;
 
 /// <summary>
 /// An ADCE-like orchestrator (a queue of collection tasks and workers) and scraper-like uploads with a failure rate.
-/// Every hot operation records through series handles resolved once.
+/// The hot methods carry [ProfilePerformance]: their durations and statuses are recorded by woven code.
 /// </summary>
 internal sealed class Workload
 {
-    private const string Performance = "NBA-Simulator/Performance";
     private const string Adce = "NBA-Simulator/ADCE";
     private const string DataCollection = "NBA-Simulator/DataCollection";
 
@@ -18,9 +16,6 @@ internal sealed class Workload
     private readonly CounterSeries _completed;
     private readonly CounterSeries _failed;
     private readonly CounterSeries _uploadFailures;
-    private readonly Operation _extraction;
-    private readonly Operation _upload;
-    private readonly Operation _validation;
     private int _queueDepth;
 
     public Workload(INbaMetrics metrics, double failureRate)
@@ -30,9 +25,6 @@ internal sealed class Workload
         _failed = metrics.Counter(Adce, "ADCETasksFailed");
         _uploadFailures = metrics.Counter(DataCollection, "S3UploadFailures", MetricUnit.Count, new SeriesOptions(PublishZeroWhenIdle: true));
         metrics.ObservableGauge(Adce, "ADCEQueueDepth", MetricUnit.Count, () => Volatile.Read(ref _queueDepth), default);
-        _extraction = new Operation(metrics, "DataExtraction");
-        _upload = new Operation(metrics, "S3Upload");
-        _validation = new Operation(metrics, "Validation");
     }
 
     public async Task RunAsync(TimeSpan duration)
@@ -42,6 +34,33 @@ internal sealed class Workload
         var workers = Enumerable.Range(0, 8).Select(i => WorkAsync(i, stop.Token)).ToArray();
         var validator = Task.Run(() => ValidateLoop(stop.Token));
         await Task.WhenAll([producer, validator, .. workers]);
+    }
+
+    [ProfilePerformance("DataExtraction")]
+    private static async Task<int> ExtractGameAsync(int game, Random random, bool fail)
+    {
+        await Task.Delay(random.Next(1, 6));
+        return fail ? throw new InvalidDataException($"game {game}: box score incomplete") : game;
+    }
+
+    [ProfilePerformance("S3Upload")]
+    private static async Task UploadAsync(int game, Random random, bool fail)
+    {
+        await Task.Delay(random.Next(1, 4));
+        if (fail)
+        {
+            throw new IOException($"game {game}: upload to s3://nba-sim-raw-data-lake failed");
+        }
+    }
+
+    [ProfilePerformance("Validation")]
+    private static void Validate(Random random, bool fail)
+    {
+        Thread.SpinWait(random.Next(10, 200));
+        if (fail)
+        {
+            throw new InvalidDataException("validation failed");
+        }
     }
 
     private async Task ProduceAsync(CancellationToken cancellationToken)
@@ -71,7 +90,7 @@ internal sealed class Workload
     private async Task WorkAsync(int worker, CancellationToken cancellationToken)
     {
         var random = new Random(worker);
-        await foreach (var _ in _queue.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var game in _queue.Reader.ReadAllAsync(CancellationToken.None))
         {
             Interlocked.Decrement(ref _queueDepth);
             if (cancellationToken.IsCancellationRequested)
@@ -79,16 +98,24 @@ internal sealed class Workload
                 continue; // drain quickly once time is up
             }
 
-            var ok = await _extraction.TimeAsync(() => Task.Delay(random.Next(1, 6)), random.NextDouble() >= _failureRate);
-            ok &= await _upload.TimeAsync(() => Task.Delay(random.Next(1, 4)), random.NextDouble() >= _failureRate);
-            if (!ok)
+            try
             {
-                _uploadFailures.Increment();
-                _failed.Increment();
-            }
-            else
-            {
+                await ExtractGameAsync(game, random, random.NextDouble() < _failureRate);
+                try
+                {
+                    await UploadAsync(game, random, random.NextDouble() < _failureRate);
+                }
+                catch (IOException)
+                {
+                    _uploadFailures.Increment();
+                    throw;
+                }
+
                 _completed.Increment();
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                _failed.Increment();
             }
         }
     }
@@ -99,29 +126,13 @@ internal sealed class Workload
         var random = new Random(99);
         while (!cancellationToken.IsCancellationRequested)
         {
-            _validation.Time(() => Thread.SpinWait(random.Next(10, 200)), random.NextDouble() >= _failureRate / 10);
-        }
-    }
-
-    /// <summary>The two series of a profiled operation (<c>&lt;Name&gt;Duration</c> by Status), resolved once.</summary>
-    private sealed class Operation(INbaMetrics metrics, string name)
-    {
-        private readonly DistributionSeries _success = metrics.Distribution(Performance, name + "Duration", MetricUnit.Seconds, new MetricDimension("Status", "success"));
-        private readonly DistributionSeries _failure = metrics.Distribution(Performance, name + "Duration", MetricUnit.Seconds, new MetricDimension("Status", "failure"));
-
-        public async Task<bool> TimeAsync(Func<Task> work, bool succeeds)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await work();
-            (succeeds ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
-            return succeeds;
-        }
-
-        public void Time(Action work, bool succeeds)
-        {
-            var start = Stopwatch.GetTimestamp();
-            work();
-            (succeeds ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            try
+            {
+                Validate(random, random.NextDouble() < _failureRate / 10);
+            }
+            catch (InvalidDataException)
+            {
+            }
         }
     }
 }

@@ -42,21 +42,26 @@ public sealed record ObservabilityDiagnostics
     /// <summary>Time since the pipeline started.</summary>
     public TimeSpan Uptime { get; init; }
 
+    /// <summary>The standard aggregation period; the call rate is never projected from less than one period.</summary>
+    public TimeSpan AggregationPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// Estimated monthly CloudWatch bill for this process: $0.30 per live custom metric plus $0.01 per 1,000 PutMetricData
-    /// calls, with the call rate so far projected over 30 days.
+    /// calls, with the call rate so far projected over 30 days (a run shorter than one aggregation period counts as one
+    /// period, since batches leave once per period).
     /// </summary>
     public decimal EstimatedMonthlyCostUsd
     {
         get
         {
             var metrics = LiveSeries * PricePerMetricMonth;
-            if (Uptime <= TimeSpan.Zero)
+            var observed = Uptime > AggregationPeriod ? Uptime : AggregationPeriod;
+            if (observed <= TimeSpan.Zero)
             {
                 return metrics;
             }
 
-            var callsPerMonth = (decimal)(BatchesExported / Uptime.TotalSeconds * TimeSpan.FromDays(30).TotalSeconds);
+            var callsPerMonth = (decimal)(BatchesExported / observed.TotalSeconds * TimeSpan.FromDays(30).TotalSeconds);
             return Math.Round(metrics + (callsPerMonth / 1000m * PricePerThousandRequests), 4);
         }
     }

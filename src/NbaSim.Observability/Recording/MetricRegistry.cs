@@ -142,6 +142,7 @@ public sealed class MetricRegistry : INbaMetrics
             ExportFailures = Statistics.ExportFailures,
             QueuedDatums = QueueDepth?.Invoke() ?? 0,
             Uptime = _time.GetUtcNow() - _started,
+            AggregationPeriod = TimeSpan.FromTicks(_periodTicks),
         };
     }
 

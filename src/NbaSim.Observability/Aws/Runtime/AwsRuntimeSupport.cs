@@ -53,7 +53,9 @@ internal static class WireCounters
 
         public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
-        public override string GetConfigUniqueString(IClientConfig clientConfig) => "nbasim-counting";
+        // The SDK caches HttpClients by this key: one per client's counters, or clients would share (and miscount) them.
+        public override string GetConfigUniqueString(IClientConfig clientConfig)
+            => $"nbasim-counting-{RuntimeHelpers.GetHashCode(statistics)}-{clientConfig.Timeout?.Ticks}";
     }
 
     private sealed class CountingHandler(WireStatistics statistics) : DelegatingHandler

@@ -46,7 +46,8 @@ public abstract class AwsServiceConfig : ClientConfig
     /// <inheritdoc />
     public override string UserAgent => _userAgent;
 
-    internal string? EffectiveRegion => RegionEndpoint?.SystemName ?? AuthenticationRegion;
+    // AuthenticationRegion first: reading RegionEndpoint when unset runs the SDK's region chain (instance metadata included).
+    internal string? EffectiveRegion => AuthenticationRegion ?? RegionEndpoint?.SystemName;
 
     /// <summary>Region in the endpoint host name for a client configured for <paramref name="region"/>.</summary>
     internal virtual string EndpointRegion(string region) => region;

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+
+[assembly: AssemblyFixture(typeof(NbaSim.Observability.Tests.Infrastructure.MotoServer))]
+
+namespace NbaSim.Observability.Tests.Infrastructure;
+
+/// <summary>
+/// A real AWS-compatible server (moto 5.2.1) on a free loopback port. .ci/run starts one and passes its URL in
+/// NBASIM_MOTO_URL; otherwise the first test that needs it starts one, and it is stopped when the tests end.
+/// </summary>
+public sealed class MotoServer : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Process? _process;
+    private string? _url;
+
+    /// <summary>Credentials moto accepts (it checks nothing, but routes by the SigV4 scope, so requests are signed).</summary>
+    public static AWSCredentials Credentials { get; } = new BasicAWSCredentials("testing", "testing-secret-key");
+
+    public async Task<string> UrlAsync()
+    {
+        if (_url is not null)
+        {
+            return _url;
+        }
+
+        await _gate.WaitAsync();
+        try
+        {
+            if (_url is not null)
+            {
+                return _url;
+            }
+
+            var external = Environment.GetEnvironmentVariable("NBASIM_MOTO_URL");
+            if (!string.IsNullOrEmpty(external))
+            {
+                await WaitReadyAsync(external, TimeSpan.FromSeconds(30));
+                return _url = external.TrimEnd('/');
+            }
+
+            var port = FreePort();
+            var start = new ProcessStartInfo("moto_server", $"-H 127.0.0.1 -p {port}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
+            _process.OutputDataReceived += (_, _) => { };
+            _process.ErrorDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            var url = $"http://127.0.0.1:{port}";
+            await WaitReadyAsync(url, TimeSpan.FromSeconds(60));
+            return _url = url;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _gate.Dispose();
+    }
+
+    private static async Task WaitReadyAsync(string url, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url.TrimEnd('/') + "/moto-api/data.json");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"moto did not answer at {url} within {timeout}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
