@@ -50,6 +50,18 @@ public sealed class NbaObservabilityOptions
 
     /// <summary>How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The S3 inventory publisher.</summary>
+    public Publishers.S3InventoryOptions S3Inventory { get; set; } = new();
+
+    /// <summary>The AWS cost publisher.</summary>
+    public Publishers.CostPublisherOptions Cost { get; set; } = new();
+
+    /// <summary>The DIMS publisher.</summary>
+    public Publishers.DimsPublisherOptions Dims { get; set; } = new();
+
+    /// <summary>Schedules of the periodic publishers (all disabled by default).</summary>
+    public Publishers.ScheduleOptions Schedule { get; set; } = new();
 }
 
 /// <summary>Where EMF lines are written.</summary>

@@ -37,11 +37,7 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}Emf:AgentEndpoint is '{agent}'; use tcp://host:port or udp://host:port (the CloudWatch agent listens on 25888).");
         }
 
-        if (options.CloudWatch?.ServiceUrl is { Length: > 0 } url
-            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-        {
-            failures.Add($"{Prefix}CloudWatch:ServiceUrl is '{url}'; it must be an absolute http or https URL.");
-        }
+        Url(failures, "CloudWatch:ServiceUrl", options.CloudWatch?.ServiceUrl);
 
         if (options.CloudWatch?.Region is { Length: > 0 } region && !IsRegionName(region))
         {
@@ -56,7 +52,81 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
         }
 
+        ValidatePublishers(failures, options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidatePublishers(List<string> failures, NbaObservabilityOptions options)
+    {
+        if (options.S3Inventory is { } s3)
+        {
+            if (s3.Buckets is null || s3.Buckets.Count == 0 || s3.Buckets.Any(b => string.IsNullOrWhiteSpace(b) || b.Length > 63))
+            {
+                failures.Add($"{Prefix}S3Inventory:Buckets is [{string.Join(", ", s3.Buckets ?? [])}]; list 1 or more bucket names of 1 to 63 characters.");
+            }
+
+            Range(failures, "S3Inventory:PrefixDepth", s3.PrefixDepth, 1, 10);
+            Range(failures, "S3Inventory:MaxPrefixes", s3.MaxPrefixes, 1, 1000);
+            Url(failures, "S3Inventory:ServiceUrl", s3.ServiceUrl);
+        }
+
+        if (options.Cost is { } cost)
+        {
+            if (cost.MonthlyBudgetUsd is < 0.01m or > 10_000_000m)
+            {
+                failures.Add($"{Prefix}Cost:MonthlyBudgetUsd is {cost.MonthlyBudgetUsd}; it must be between 0.01 and 10,000,000.");
+            }
+
+            Range(failures, "Cost:RefreshInterval", cost.RefreshInterval, TimeSpan.FromMinutes(5), TimeSpan.FromDays(7));
+            Url(failures, "Cost:ServiceUrl", cost.ServiceUrl);
+        }
+
+        if (options.Dims is { } dims)
+        {
+            if (dims.DriftTolerance is < 0 or > 10 || double.IsNaN(dims.DriftTolerance))
+            {
+                failures.Add($"{Prefix}Dims:DriftTolerance is {dims.DriftTolerance}; it must be between 0 and 10 (a fraction: 0.01 is 1 %).");
+            }
+
+            foreach (var mapping in dims.Mappings ?? [])
+            {
+                if (mapping.Key.Split('.').Length != 2)
+                {
+                    failures.Add($"{Prefix}Dims:Mappings key is '{mapping.Key}'; it must be category.metric, e.g. s3_storage.total_objects.");
+                }
+
+                try
+                {
+                    MetricValidator.ValidateMetricName(mapping.MetricName);
+                    MetricValidator.ValidateDimensions(mapping.Dimensions.Select(d => new MetricDimension(d.Key, d.Value)).ToList());
+                }
+                catch (MetricValidationException ex)
+                {
+                    failures.Add($"{Prefix}Dims:Mappings '{mapping.Key}': {ex.Message}");
+                }
+            }
+        }
+
+        if (options.Schedule is { } schedule)
+        {
+            if (schedule.Jitter is < 0 or > 0.5 || double.IsNaN(schedule.Jitter))
+            {
+                failures.Add($"{Prefix}Schedule:Jitter is {schedule.Jitter}; it must be between 0 and 0.5.");
+            }
+
+            foreach (var (name, s) in new[] { ("S3Inventory", schedule.S3Inventory), ("Cost", schedule.Cost), ("Dims", schedule.Dims) })
+            {
+                Range(failures, $"Schedule:{name}:Interval", s.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+            }
+        }
+    }
+
+    private static void Url(List<string> failures, string setting, string? url)
+    {
+        if (url is { Length: > 0 } && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"{Prefix}{setting} is '{url}'; it must be an absolute http or https URL.");
+        }
     }
 
     private static bool IsRegionName(string region)

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability;
+using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Profiling;
+using NbaSim.Observability.Publishers;
 using Amazon.Runtime;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Export.CloudWatch;
@@ -66,7 +68,65 @@ public static class NbaObservabilityServiceCollectionExtensions
             sp.GetService<ILogger<BufferedMetricSink>>(),
             sp.GetService<IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ObservabilityHostedService>());
+        AddPublishers(services);
         return builder;
+    }
+
+    private static void AddPublishers(IServiceCollection services)
+    {
+        // Each publisher sees its part of the one validated NbaObservability options object.
+        services.TryAddSingleton<IOptions<S3InventoryOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.S3Inventory));
+        services.TryAddSingleton<IOptions<CostPublisherOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.Cost));
+        services.TryAddSingleton<IOptions<DimsPublisherOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.Dims));
+
+        services.TryAddSingleton<IS3UploadMetrics, S3UploadMetrics>();
+        services.TryAddSingleton<IAdceHealthMetrics, AdceHealthMetrics>();
+        services.TryAddSingleton<IDataQualityMetrics, DataQualityMetrics>();
+        services.TryAddSingleton<IDimsPublisher, DimsPublisher>();
+        services.TryAddSingleton<ICostPublisher, CostPublisher>();
+        services.TryAddSingleton<IS3InventoryPublisher, S3InventoryPublisher>();
+
+        // AWS clients are created only when a publisher that needs them is first used.
+        services.TryAddSingleton<IS3ObjectLister>(sp => new AmazonS3ObjectLister(CreateS3(sp)));
+        services.TryAddSingleton<ICostExplorerClient>(sp =>
+        {
+            var cost = sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.Cost;
+            var config = new CostExplorerClientConfig();
+            if (!string.IsNullOrEmpty(cost.ServiceUrl))
+            {
+                config.ServiceURL = cost.ServiceUrl;
+                config.AuthenticationRegion = "us-east-1";
+            }
+            else
+            {
+                config.RegionEndpoint = Amazon.RegionEndpoint.USEast1;
+            }
+
+            return new CostExplorerClient(sp.GetService<AWSCredentials>(), config);
+        });
+
+        services.TryAddSingleton<PublisherScheduler>();
+        services.TryAddSingleton<IPublisherScheduler>(sp => sp.GetRequiredService<PublisherScheduler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PublisherScheduler>(sp => sp.GetRequiredService<PublisherScheduler>()));
+    }
+
+    private static Amazon.S3.AmazonS3Client CreateS3(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.S3Inventory;
+        var config = new Amazon.S3.AmazonS3Config();
+        if (!string.IsNullOrEmpty(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = options.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+            config.ForcePathStyle = options.ForcePathStyle ?? true;
+        }
+        else if (!string.IsNullOrEmpty(options.Region))
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
+            config.ForcePathStyle = options.ForcePathStyle ?? false;
+        }
+
+        return services.GetService<AWSCredentials>() is { } credentials ? new Amazon.S3.AmazonS3Client(credentials, config) : new Amazon.S3.AmazonS3Client(config);
     }
 
     private static MetricRegistry CreateRegistry(IServiceProvider services)

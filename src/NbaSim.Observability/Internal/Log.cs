@@ -34,4 +34,16 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Error, "CloudWatch refused datum {Datum} ({ErrorCode}): {ServiceMessage}. It is dropped and counted.")]
     public static partial void DatumRejected(ILogger logger, string datum, string errorCode, string serviceMessage);
+
+    [LoggerMessage(11, LogLevel.Warning, "The metric buffer refused {Metric}; it will be published at the next run.")]
+    public static partial void CostDatumRefused(ILogger logger, string metric);
+
+    [LoggerMessage(12, LogLevel.Warning, "DIMS drift: {Metric} moved from {Previous} to {Value} (tolerance {Tolerance}).")]
+    public static partial void DimsDrift(ILogger logger, string metric, double? previous, double value, double tolerance);
+
+    [LoggerMessage(13, LogLevel.Warning, "DIMS state {Path} could not be {Action} ({Error}); drift is measured from the next successful save on.")]
+    public static partial void DimsStateFailed(ILogger logger, string path, string action, string error);
+
+    [LoggerMessage(14, LogLevel.Error, "Publisher {Publisher} failed ({Error}); it runs again at its next interval.")]
+    public static partial void PublisherFailed(ILogger logger, string publisher, string error, Exception exception);
 }

@@ -3,12 +3,12 @@ namespace NbaSim.Observability;
 /// <summary>A gauge: keeps the last value recorded in a period and publishes it as a single value.</summary>
 public sealed class GaugeSeries : MetricSeries
 {
-    private readonly Func<double>? _observe;
+    private readonly Func<double?>? _observe;
     private long _lastBits;
     private int _hasValue;
     private long _observeFailures;
 
-    internal GaugeSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow, Func<double>? observe = null)
+    internal GaugeSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow, Func<double?>? observe = null)
         : base(ns, metricName, unit, dimensions, options, isOverflow)
     {
         _observe = observe;
@@ -43,7 +43,11 @@ public sealed class GaugeSeries : MetricSeries
         {
             try
             {
-                Record(_observe());
+                // A callback may answer null: "no value this period" (e.g. a success rate when nothing finished).
+                if (_observe() is { } value)
+                {
+                    Record(value);
+                }
             }
             catch (Exception)
             {

@@ -21,6 +21,10 @@ public interface INbaMetrics
     /// <exception cref="MetricValidationException">A name, dimension or unit breaks a CloudWatch rule.</exception>
     IDisposable ObservableGauge(string ns, string metricName, MetricUnit unit, Func<double> observe, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions);
 
+    /// <summary>A gauge sampled from <paramref name="observe"/> at the end of each period; a null answer publishes nothing for that period.</summary>
+    /// <exception cref="MetricValidationException">A name, dimension or unit breaks a CloudWatch rule.</exception>
+    IDisposable ObservableGauge(string ns, string metricName, MetricUnit unit, Func<double?> observe, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions);
+
     /// <summary>A distribution series (statistic set plus percentiles).</summary>
     /// <exception cref="MetricValidationException">A name, dimension or unit breaks a CloudWatch rule.</exception>
     /// <exception cref="InvalidOperationException">The identity is already registered with another kind or unit.</exception>

@@ -97,6 +97,13 @@ public sealed class MetricRegistry : INbaMetrics
     public IDisposable ObservableGauge(string ns, string metricName, MetricUnit unit, Func<double> observe, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
     {
         ArgumentNullException.ThrowIfNull(observe);
+        return ObservableGauge(ns, metricName, unit, () => (double?)observe(), options, dimensions);
+    }
+
+    /// <inheritdoc />
+    public IDisposable ObservableGauge(string ns, string metricName, MetricUnit unit, Func<double?> observe, SeriesOptions options, params ReadOnlySpan<MetricDimension> dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(observe);
         var series = GetOrAdd(MetricKind.Gauge, ns, metricName, unit, options, dimensions, observe);
         return new Registration(this, series);
     }
@@ -214,7 +221,7 @@ public sealed class MetricRegistry : INbaMetrics
         return samples;
     }
 
-    private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double>? observe)
+    private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double?>? observe)
     {
         var key = BuildKey(ns, metricName, options.HighResolution, dimensions);
         if (observe is null && _byKey.TryGetValue(key, out var existing))

@@ -261,6 +261,19 @@ public sealed class MotoRoundTripTests(MotoServer moto)
         (await missing.Should().ThrowAsync<AwsApiException>()).Which.ErrorCode.Should().Be("NotFound");
     }
 
+    private async Task<CloudWatchClient> CloudWatchAsync()
+        => new(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = await moto.UrlAsync(), AuthenticationRegion = "us-east-1" });
+}
+
+/// <summary>moto's seeded Cost Explorer results are one queue per server: tests that seed it run one at a time.</summary>
+[CollectionDefinition(nameof(CostExplorerSeedSerial))]
+public sealed class CostExplorerSeedSerial;
+
+[Collection(nameof(CostExplorerSeedSerial))]
+public sealed class CostExplorerSeedTests(MotoServer moto)
+{
+    private static readonly string Run = Guid.NewGuid().ToString("N")[..8];
+
     [Fact]
     public async Task GetCostAndUsage_returns_seeded_results_across_pages()
     {
@@ -288,7 +301,4 @@ public sealed class MotoRoundTripTests(MotoServer moto)
         results[1].Groups.Single().Metrics["UnblendedCost"].Amount.Should().Be(2.71m);
         ce.Counters.Attempts.Should().Be(2, "one request per page");
     }
-
-    private async Task<CloudWatchClient> CloudWatchAsync()
-        => new(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = await moto.UrlAsync(), AuthenticationRegion = "us-east-1" });
 }

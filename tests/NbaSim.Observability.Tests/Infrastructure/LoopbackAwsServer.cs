@@ -7,7 +7,7 @@ using System.Text;
 namespace NbaSim.Observability.Tests.Infrastructure;
 
 /// <summary>One request as the loopback server saw it: decoded (and gunzipped) form parameters.</summary>
-internal sealed record ReceivedRequest(string Action, IReadOnlyDictionary<string, string> Form, bool Gzipped, long WireBytes, string? Authorization)
+internal sealed record ReceivedRequest(string Action, IReadOnlyDictionary<string, string> Form, bool Gzipped, long WireBytes, string? Authorization, string Body = "", string? Target = null)
 {
     /// <summary>The PutMetricData datums of this request: metric name and sample count.</summary>
     public IEnumerable<(string MetricName, double SampleCount)> Datums()
@@ -110,10 +110,12 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
                 bytes = plain.ToArray();
             }
 
-            var form = Encoding.UTF8.GetString(bytes).Split('&', StringSplitOptions.RemoveEmptyEntries)
+            var text = Encoding.UTF8.GetString(bytes);
+            var target = context.Request.Headers["X-Amz-Target"];
+            var form = target is not null ? new Dictionary<string, string>() : text.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);
-            var request = new ReceivedRequest(form.GetValueOrDefault("Action", string.Empty), form, gzipped, context.Request.ContentLength64, context.Request.Headers["Authorization"]);
+            var request = new ReceivedRequest(form.GetValueOrDefault("Action", target?.Split('.').Last() ?? string.Empty), form, gzipped, context.Request.ContentLength64, context.Request.Headers["Authorization"], text, target);
             Requests.Enqueue(request);
             var response = await Respond(request, attempt);
             if (response.Delay > TimeSpan.Zero)
@@ -134,7 +136,7 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
 
             var payload = Encoding.UTF8.GetBytes(response.Body);
             context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "text/xml";
+            context.Response.ContentType = response.Body.StartsWith('{') ? "application/x-amz-json-1.1" : "text/xml";
             context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
             context.Response.ContentLength64 = payload.Length;
             await context.Response.OutputStream.WriteAsync(payload);

@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace NbaSim.Observability.Publishers;
+
+/// <summary>When one periodic publisher runs.</summary>
+public sealed class PublisherSchedule
+{
+    /// <summary>Run it on a schedule. Default false: a process opts in (ADCE does; a scraper need not).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Time between runs; 1 min to 7 days.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
+}
+
+/// <summary>Schedules of the periodic publishers (<c>NbaObservability:Schedule</c>).</summary>
+public sealed class ScheduleOptions
+{
+    /// <summary>S3 inventory; hourly by default.</summary>
+    public PublisherSchedule S3Inventory { get; set; } = new() { Interval = TimeSpan.FromHours(1) };
+
+    /// <summary>AWS cost; every 6 hours by default, as the original cron ran.</summary>
+    public PublisherSchedule Cost { get; set; } = new() { Interval = TimeSpan.FromHours(6) };
+
+    /// <summary>DIMS; every 6 hours by default, as the original cron ran.</summary>
+    public PublisherSchedule Dims { get; set; } = new() { Interval = TimeSpan.FromHours(6) };
+
+    /// <summary>Each wait is the interval ± this fraction, so many processes do not call AWS in step. Default 0.1; 0 to 0.5.</summary>
+    public double Jitter { get; set; } = 0.1;
+}
+
+/// <summary>How a periodic publisher has fared.</summary>
+public sealed record PublisherRunState(string Name, long Runs, long Failures, DateTimeOffset? LastRun, string? LastError);
+
+/// <summary>Runs the periodic publishers on their schedules and on demand.</summary>
+public interface IPublisherScheduler
+{
+    /// <summary>Names of the publishers: <c>s3</c>, <c>cost</c>, <c>dims</c>.</summary>
+    IReadOnlyCollection<string> Publishers { get; }
+
+    /// <summary>Runs one publisher now (waiting for a scheduled run of the same publisher to finish first).</summary>
+    /// <returns>True when it succeeded; a failure is logged and counted, not thrown.</returns>
+    Task<bool> PublishNowAsync(string publisher, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs, failures and last error of each publisher.</summary>
+    IReadOnlyList<PublisherRunState> State { get; }
+}
+
+/// <summary>
+/// A hosted service running each enabled periodic publisher on its own interval, with jitter, never two runs of one
+/// publisher at once; a failed run is logged and counted and the next one happens on schedule: the host keeps running.
+/// </summary>
+internal sealed class PublisherScheduler : IPublisherScheduler, IHostedService, IDisposable
+{
+    private readonly Dictionary<string, Job> _jobs;
+    private readonly ScheduleOptions _schedule;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+
+    public PublisherScheduler(IServiceProvider services, IOptions<NbaObservabilityOptions> options, TimeProvider time, ILogger<PublisherScheduler>? logger = null)
+    {
+        _schedule = options.Value.Schedule;
+        _time = time;
+        _logger = logger ?? NullLogger<PublisherScheduler>.Instance;
+        _jobs = new Dictionary<string, Job>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["s3"] = new("s3", _schedule.S3Inventory, ct => Get<IS3InventoryPublisher>(services).PublishAsync(null, ct)),
+            ["cost"] = new("cost", _schedule.Cost, ct => Get<ICostPublisher>(services).PublishAsync(ct)),
+            ["dims"] = new("dims", _schedule.Dims, ct => Get<IDimsPublisher>(services).PublishAsync(null, ct)),
+        };
+    }
+
+    internal PublisherScheduler(Dictionary<string, (PublisherSchedule Schedule, Func<CancellationToken, Task> Run)> jobs, ScheduleOptions schedule, TimeProvider time, ILogger? logger = null)
+    {
+        _schedule = schedule;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        _jobs = jobs.ToDictionary(j => j.Key, j => new Job(j.Key, j.Value.Schedule, j.Value.Run), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyCollection<string> Publishers => _jobs.Keys;
+
+    public IReadOnlyList<PublisherRunState> State
+        => _jobs.Values.Select(j => new PublisherRunState(j.Name, Volatile.Read(ref j.Runs), Volatile.Read(ref j.Failures), j.LastRun, j.LastError)).ToList();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var job in _jobs.Values.Where(j => j.Schedule.Enabled))
+        {
+            _loops.Add(Task.Run(() => LoopAsync(job, _stopping.Token), CancellationToken.None));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> PublishNowAsync(string publisher, CancellationToken cancellationToken = default)
+    {
+        if (!_jobs.TryGetValue(publisher, out var job))
+        {
+            throw new ArgumentException($"Unknown publisher '{publisher}'; known: {string.Join(", ", _jobs.Keys)}.", nameof(publisher));
+        }
+
+        return await RunAsync(job, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        foreach (var job in _jobs.Values)
+        {
+            job.Dispose();
+        }
+    }
+
+    private static T Get<T>(IServiceProvider services)
+        where T : notnull
+        => (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered."));
+
+    private async Task LoopAsync(Job job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The first run comes after a jittered fraction of the interval, so a fleet started together spreads out.
+            await Task.Delay(Jittered(TimeSpan.FromTicks(job.Schedule.Interval.Ticks / 10)), _time, cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await RunAsync(job, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Jittered(job.Schedule.Interval), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> RunAsync(Job job, CancellationToken cancellationToken)
+    {
+        await job.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Interlocked.Increment(ref job.Runs);
+            job.LastRun = _time.GetUtcNow();
+            await job.Run(cancellationToken).ConfigureAwait(false);
+            job.LastError = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref job.Failures);
+            job.LastError = $"{ex.GetType().Name}: {ex.Message}";
+            Internal.Log.PublisherFailed(_logger, job.Name, ex.GetType().Name, ex);
+            return false;
+        }
+        finally
+        {
+            job.Gate.Release();
+        }
+    }
+
+    private TimeSpan Jittered(TimeSpan interval)
+    {
+        var factor = 1 + ((Random.Shared.NextDouble() * 2) - 1) * _schedule.Jitter;
+        return TimeSpan.FromTicks((long)(interval.Ticks * factor));
+    }
+
+    private sealed class Job(string name, PublisherSchedule schedule, Func<CancellationToken, Task> run) : IDisposable
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public long Runs;
+        public long Failures;
+
+        public string Name { get; } = name;
+
+        public PublisherSchedule Schedule { get; } = schedule;
+
+        public Func<CancellationToken, Task> Run { get; } = run;
+
+        public DateTimeOffset? LastRun { get; set; }
+
+        public string? LastError { get; set; }
+
+        public void Dispose() => Gate.Dispose();
+    }
+}
