@@ -60,6 +60,9 @@ public sealed class NbaObservabilityOptions
     /// <summary>The DIMS publisher.</summary>
     public Publishers.DimsPublisherOptions Dims { get; set; } = new();
 
+    /// <summary>Dashboards, alarms and the alert topic deployed by <c>nbaobs plan/apply</c>.</summary>
+    public MonitoringAsCode.MonitoringOptions Monitoring { get; set; } = new();
+
     /// <summary>Schedules of the periodic publishers (all disabled by default).</summary>
     public Publishers.ScheduleOptions Schedule { get; set; } = new();
 }

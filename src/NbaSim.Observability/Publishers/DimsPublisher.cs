@@ -112,7 +112,9 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
             datums.Add(MetricDatum.CreateValue(NbaMetricNames.Dims, mapping.MetricName, value, mapping.Unit, now, dimensions, now: now));
             if (drifted)
             {
+                // Per metric for the dashboard, and undimensioned for the DIMS-DriftDetected alarm.
                 datums.Add(MetricDatum.CreateValue(NbaMetricNames.Dims, NbaMetricNames.DimsDriftDetected, 1, MetricUnit.Count, now, [new("Metric", mapping.MetricName)], now: now));
+                datums.Add(MetricDatum.CreateValue(NbaMetricNames.Dims, NbaMetricNames.DimsDriftDetected, 1, MetricUnit.Count, now, now: now));
                 Internal.Log.DimsDrift(_logger, mapping.MetricName, previous, value, settings.DriftTolerance);
             }
 

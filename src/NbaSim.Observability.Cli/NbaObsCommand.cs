@@ -1,0 +1,396 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Aws.Sns;
+using NbaSim.Observability.Aws.Sts;
+using NbaSim.Observability.MonitoringAsCode;
+using NbaSim.Observability.Publishers;
+
+namespace NbaSim.Observability.Cli;
+
+/// <summary>The <c>nbaobs</c> command line. Exit codes: 0 success, 1 failure, 2 usage error.</summary>
+public sealed class NbaObsCommand(TextWriter output, TextWriter error)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "Send every AWS call to this endpoint (moto, LocalStack).", Recursive = true };
+    private readonly Option<string?> _region = new("--region") { Description = "AWS region (default: configuration, then us-east-1).", Recursive = true };
+    private readonly Option<FileInfo?> _config = new("--config") { Description = "JSON configuration file with an NbaObservability section.", Recursive = true };
+    private readonly Option<string> _output = new("--output") { Description = "text or json.", Recursive = true, DefaultValueFactory = _ => "text" };
+    private readonly Option<bool> _verbose = new("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
+
+    /// <summary>Parses and runs <paramref name="args"/>.</summary>
+    public async Task<int> RunAsync(string[] args)
+    {
+        _output.AcceptOnlyFromAmong("text", "json");
+        var root = new RootCommand("nbaobs: monitoring as code and metric publishing for the NBA simulator.");
+        foreach (var option in new Option[] { _endpoint, _region, _config, _output, _verbose })
+        {
+            root.Options.Add(option);
+        }
+
+        var prune = new Option<bool>("--prune") { Description = "Also delete our dashboards and alarms that are no longer defined." };
+        var plan = new Command("plan", "Show what apply would change.") { prune };
+        plan.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(prune), apply: false, ct)));
+        var pruneApply = new Option<bool>("--prune") { Description = "Also delete our dashboards and alarms that are no longer defined." };
+        var apply = new Command("apply", "Create or update the dashboards, alarms and alert topic that differ.") { pruneApply };
+        apply.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(pruneApply), apply: true, ct)));
+
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
+        var export = new Command("export", "Write the rendered dashboard bodies.") { outDir };
+        export.SetAction((p, ct) => Run(p, ct, s => ExportAsync(s, p.GetValue(outDir)!)));
+        var dashboards = new Command("dashboards", "Dashboard files.") { export };
+
+        var bucket = new Option<string?>("--bucket") { Description = "Bucket to inventory (default: configuration)." };
+        var s3 = new Command("s3", "Count objects and bytes of the buckets and publish S3ObjectCount, S3TotalSizeGB.") { bucket };
+        s3.SetAction((p, ct) => Run(p, ct, s => PublishS3Async(s, p.GetValue(bucket), ct), b => { if (p.GetValue(bucket) is { } x) { b["S3Inventory:Buckets:0"] = x; } }));
+        var budget = new Option<decimal?>("--budget") { Description = "Monthly budget in USD (default 150)." };
+        var cost = new Command("cost", "Publish MonthlyAWSCost and BudgetUtilization from Cost Explorer.") { budget };
+        cost.SetAction((p, ct) => Run(p, ct, s => PublishCostAsync(s, ct), b => { if (p.GetValue(budget) is { } x) { b["Cost:MonthlyBudgetUsd"] = x.ToString(CultureInfo.InvariantCulture); } }));
+        var file = new Option<FileInfo>("--file") { Description = "DIMS metrics file, e.g. inventory/metrics.yaml.", Required = true };
+        var dims = new Command("dims", "Publish DIMS inventory values (all or nothing) and drift.") { file };
+        dims.SetAction((p, ct) => Run(p, ct, s => PublishDimsAsync(s, p.GetValue(file)!, ct)));
+        var passed = new Option<long>("--passed") { Description = "Records that passed validation.", Required = true };
+        var total = new Option<long>("--total") { Description = "Records validated.", Required = true };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset dimension (optional)." };
+        var quality = new Command("quality", "Publish ValidationPassRate = passed / total × 100.") { passed, total, dataset };
+        quality.SetAction((p, ct) => Run(p, ct, s => PublishQualityAsync(s, p.GetValue(passed), p.GetValue(total), p.GetValue(dataset), ct)));
+        var publish = new Command("publish", "Publish metrics now.") { s3, cost, dims, quality };
+
+        var status = new Command("status", "State of our alarms.");
+        status.SetAction((p, ct) => Run(p, ct, s => AlarmStatusAsync(s, ct)));
+        var alarmName = new Argument<string>("name") { Description = "Alarm to set to ALARM." };
+        var test = new Command("test", "Set an alarm to ALARM (SetAlarmState) to test the path to the inbox.") { alarmName };
+        test.SetAction((p, ct) => Run(p, ct, s => AlarmTestAsync(s, p.GetValue(alarmName)!, ct)));
+        var alarms = new Command("alarms", "Alarms.") { status, test };
+
+        root.Subcommands.Add(plan);
+        root.Subcommands.Add(apply);
+        root.Subcommands.Add(dashboards);
+        root.Subcommands.Add(publish);
+        root.Subcommands.Add(alarms);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors)
+            {
+                await error.WriteLineAsync($"nbaobs: {e.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'nbaobs --help' for usage.").ConfigureAwait(false);
+            return 2;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+    }
+
+    private async Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<Session, Task<int>> body, Action<Dictionary<string, string?>>? overrides = null)
+    {
+        try
+        {
+            var settings = new Dictionary<string, string?>();
+            overrides?.Invoke(settings);
+            await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), parse.GetValue(_output) == "json", settings);
+            return await body(session).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("nbaobs: cancelled").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            // One clear line; the stack only when asked for.
+            await error.WriteLineAsync($"nbaobs: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            if (parse.GetValue(_verbose))
+            {
+                await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return 1;
+        }
+    }
+
+    private async Task<int> PlanAsync(Session session, bool prune, bool apply, CancellationToken cancellationToken)
+    {
+        var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        var planner = new MonitoringPlanner(session.CloudWatch, session.Sns);
+        var plan = await planner.PlanAsync(definitions, prune, cancellationToken).ConfigureAwait(false);
+        if (apply)
+        {
+            await planner.ApplyAsync(definitions, plan, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (session.Json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { applied = apply, noChanges = plan.IsEmpty, plan.Changes, plan.Warnings }, Json)).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(plan.Render()).ConfigureAwait(false);
+            await output.WriteLineAsync(apply ? (plan.IsEmpty ? "Apply: nothing to do." : "Apply: done.") : (plan.IsEmpty ? "No changes." : "Run 'nbaobs apply' to make these changes.")).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private async Task<int> ExportAsync(Session session, DirectoryInfo directory)
+    {
+        directory.Create();
+        var context = session.OfflineContext();
+        var written = new List<string>();
+        foreach (var dashboard in NbaMonitoring.Dashboards(context))
+        {
+            var path = Path.Combine(directory.FullName, FileName(dashboard.Name));
+            await File.WriteAllTextAsync(path, dashboard.RenderBody() + "\n").ConfigureAwait(false);
+            written.Add(path);
+        }
+
+        await Write(session, written, string.Join(Environment.NewLine, written.Select(w => $"wrote {w}"))).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>File name of a dashboard under dashboards/: NBA-Simulator-DataCollection → data_collection_dashboard.json.</summary>
+    public static string FileName(string dashboardName)
+    {
+        var name = dashboardName.Replace(NbaMonitoring.DashboardPrefix, string.Empty, StringComparison.Ordinal).Replace('-', '_');
+        var snake = string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]) ? "_" + c : c.ToString())).ToLowerInvariant();
+        return snake + "_dashboard.json";
+    }
+
+    private async Task<int> PublishS3Async(Session session, string? bucket, CancellationToken cancellationToken)
+    {
+        var terminal = !Console.IsOutputRedirected && !session.Json;
+        var progress = new Progress<S3InventoryProgress>(p =>
+        {
+            if (terminal)
+            {
+                var bar = new string('█', (int)(p.Objects / 1000 % 30)) + new string('░', 30 - (int)(p.Objects / 1000 % 30));
+                output.Write($"\r{p.Bucket} [{bar}] {p.Objects:N0} objects, {p.Bytes / 1073741824.0:F2} GB ");
+            }
+            else if (!session.Json && p.Objects % 10000 < 1000)
+            {
+                output.WriteLine($"{p.Bucket}: {p.Objects:N0} objects, {p.Bytes:N0} bytes so far");
+            }
+        });
+        var inventories = await session.Get<IS3InventoryPublisher>().PublishAsync(progress, cancellationToken).ConfigureAwait(false);
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (terminal)
+        {
+            await output.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB published"))).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> PublishCostAsync(Session session, CancellationToken cancellationToken)
+    {
+        var snapshot = await session.Get<ICostPublisher>().PublishAsync(cancellationToken).ConfigureAwait(false);
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget; published")).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> PublishDimsAsync(Session session, FileInfo file, CancellationToken cancellationToken)
+    {
+        var values = await session.Get<IDimsPublisher>().PublishAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await Write(session, values, string.Join(Environment.NewLine, values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}"))).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> PublishQualityAsync(Session session, long passed, long total, string? dataset, CancellationToken cancellationToken)
+    {
+        var published = session.Get<IDataQualityMetrics>().Report(passed, total, dataset);
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var rate = total == 0 ? (double?)null : 100.0 * passed / total;
+        await Write(session, new { passed, total, dataset, rate, published }, published ? string.Create(CultureInfo.InvariantCulture, $"ValidationPassRate = {rate:0.##} % published") : "total is 0: nothing published").ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> AlarmStatusAsync(Session session, CancellationToken cancellationToken)
+    {
+        var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        var names = definitions.Alarms.Select(a => a.AlarmName).ToList();
+        var described = await session.CloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { AlarmNames = names }, cancellationToken).ConfigureAwait(false);
+        var rows = names.Select(n => described.MetricAlarms.FirstOrDefault(a => a.Definition.AlarmName == n) is { } a
+            ? new { Alarm = n, State = a.StateValue ?? "?", Reason = a.StateReason }
+            : new { Alarm = n, State = "NOT DEPLOYED", Reason = (string?)null }).ToList();
+        await Write(session, rows, string.Join(Environment.NewLine, rows.Select(r => $"{r.State,-18} {r.Alarm}{(r.Reason is null ? string.Empty : $"  — {r.Reason}")}"))).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> AlarmTestAsync(Session session, string name, CancellationToken cancellationToken)
+    {
+        await session.CloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = name, StateValue = "ALARM", StateReason = $"nbaobs alarms test at {DateTimeOffset.UtcNow:O}" }, cancellationToken).ConfigureAwait(false);
+        await Write(session, new { alarm = name, state = "ALARM" }, $"{name} set to ALARM; its actions (the alert topic) fire now. It returns to its real state at the next evaluation.").ConfigureAwait(false);
+        return 0;
+    }
+
+    private Task Write(Session session, object json, string text)
+        => output.WriteLineAsync(session.Json ? JsonSerializer.Serialize(json, Json) : text);
+
+    /// <summary>Configuration, services and clients of one command.</summary>
+    private sealed class Session : IAsyncDisposable
+    {
+        private readonly ServiceProvider _services;
+        private readonly NbaObservabilityOptions _options;
+        private readonly AWSCredentials? _credentials;
+
+        private Session(ServiceProvider services, NbaObservabilityOptions options, AWSCredentials? credentials, bool json)
+        {
+            _services = services;
+            _options = options;
+            _credentials = credentials;
+            Json = json;
+            _cloudWatch = new Lazy<CloudWatchClient>(() =>
+            {
+                var config = Export.CloudWatch.CloudWatchClientFactory.CreateConfig(options.CloudWatch);
+                if (string.IsNullOrEmpty(options.CloudWatch.ServiceUrl) && string.IsNullOrEmpty(options.CloudWatch.Region))
+                {
+                    config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Monitoring.Region);
+                }
+
+                return new CloudWatchClient(credentials, config);
+            });
+            _sns = new Lazy<SnsClient>(() =>
+            {
+                var config = new SnsClientConfig();
+                Configure(config);
+                return new SnsClient(credentials, config);
+            });
+        }
+
+        private readonly Lazy<CloudWatchClient> _cloudWatch;
+        private readonly Lazy<SnsClient> _sns;
+
+        public bool Json { get; }
+
+        public CloudWatchClient CloudWatch => _cloudWatch.Value;
+
+        public SnsClient Sns => _sns.Value;
+
+        public static Session Create(FileInfo? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides)
+        {
+            var builder = new ConfigurationBuilder();
+            if (configFile is not null)
+            {
+                if (!configFile.Exists)
+                {
+                    throw new FileNotFoundException($"--config {configFile.FullName} does not exist.");
+                }
+
+                builder.AddJsonFile(configFile.FullName, optional: false);
+            }
+
+            builder.AddEnvironmentVariables();
+            var values = new Dictionary<string, string?> { ["Exporter"] = "CloudWatch" };
+            if (endpoint is not null)
+            {
+                values["CloudWatch:ServiceUrl"] = endpoint;
+                values["S3Inventory:ServiceUrl"] = endpoint;
+                values["Cost:ServiceUrl"] = endpoint;
+            }
+
+            if (region is not null)
+            {
+                values["CloudWatch:Region"] = region;
+                values["S3Inventory:Region"] = region;
+                values["Monitoring:Region"] = region;
+            }
+
+            foreach (var (key, value) in overrides)
+            {
+                values[key] = value;
+            }
+
+            // Command-line values win over the file and the environment.
+            var fileAndEnvironment = builder.Build();
+            var merged = new ConfigurationBuilder()
+                .AddConfiguration(fileAndEnvironment)
+                .AddInMemoryCollection(values.Where(v => fileAndEnvironment[$"{NbaObservabilityOptions.SectionName}:Exporter"] is null || v.Key != "Exporter").ToDictionary(v => $"{NbaObservabilityOptions.SectionName}:{v.Key}", v => v.Value))
+                .Build();
+
+            var services = new ServiceCollection();
+            services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            services.AddNbaObservability(merged);
+            AWSCredentials? credentials = null;
+            if (endpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
+            {
+                // A local endpoint checks no signature but routes by it: sign with placeholder keys.
+                credentials = new BasicAWSCredentials("nbaobs-local", "nbaobs-local");
+                services.AddSingleton(credentials);
+            }
+
+            var provider = services.BuildServiceProvider();
+            var options = provider.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value;
+            var validation = provider.GetRequiredService<IValidateOptions<NbaObservabilityOptions>>().Validate(null, options);
+            if (validation.Failed)
+            {
+                throw new OptionsValidationException(NbaObservabilityOptions.SectionName, typeof(NbaObservabilityOptions), validation.Failures);
+            }
+
+            return new Session(provider, options, credentials, json);
+        }
+
+        public T Get<T>()
+            where T : notnull => _services.GetRequiredService<T>();
+
+        public Task FlushAsync(CancellationToken cancellationToken) => Get<BufferedMetricSink>().ForceFlushAsync(cancellationToken);
+
+        public MonitoringContext OfflineContext()
+            => new(_options.Monitoring.Region, _options.Monitoring.AccountId ?? "123456789012", _options.Monitoring.AlertTopicName, _options.Cost.MonthlyBudgetUsd, _options.Monitoring.ProfiledOperations, _options.Monitoring.Bucket);
+
+        public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken)
+        {
+            var account = _options.Monitoring.AccountId;
+            if (string.IsNullOrEmpty(account))
+            {
+                var stsConfig = new StsClientConfig();
+                Configure(stsConfig);
+                using var sts = new StsClient(_credentials, stsConfig);
+                account = (await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false)).Account
+                    ?? throw new InvalidOperationException("STS did not return the account id; set NbaObservability:Monitoring:AccountId.");
+            }
+
+            var context = OfflineContext() with { AccountId = account };
+            return MonitoringDefinitions.For(context, _options.Monitoring);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_cloudWatch.IsValueCreated)
+            {
+                _cloudWatch.Value.Dispose();
+            }
+
+            if (_sns.IsValueCreated)
+            {
+                _sns.Value.Dispose();
+            }
+
+            await _services.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private void Configure(Aws.Runtime.AwsServiceConfig config)
+        {
+            if (!string.IsNullOrEmpty(_options.CloudWatch.ServiceUrl))
+            {
+                config.ServiceURL = _options.CloudWatch.ServiceUrl;
+                config.AuthenticationRegion = _options.Monitoring.Region;
+            }
+            else
+            {
+                config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(_options.Monitoring.Region);
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+using System.CommandLine;
+using NbaSim.Observability.Cli;
+
+var cli = new NbaObsCommand(Console.Out, Console.Error);
+return await cli.RunAsync(args);

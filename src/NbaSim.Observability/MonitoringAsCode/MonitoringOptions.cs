@@ -1,0 +1,36 @@
+namespace NbaSim.Observability.MonitoringAsCode;
+
+/// <summary>Settings of the monitoring-as-code definitions (<c>NbaObservability:Monitoring</c>).</summary>
+public sealed class MonitoringOptions
+{
+    /// <summary>Region the dashboards and alarms live in. Default us-east-1.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>12-digit account id; when empty it is read from the caller's identity (STS GetCallerIdentity).</summary>
+    public string? AccountId { get; set; }
+
+    /// <summary>The SNS topic alarms notify. Default nba-simulator-alerts.</summary>
+    public string AlertTopicName { get; set; } = "nba-simulator-alerts";
+
+    /// <summary>E-mail addresses subscribed to the alert topic.</summary>
+    public List<string> AlertEmails { get; set; } = [];
+
+    /// <summary>Phone numbers (E.164) subscribed to the alert topic by SMS.</summary>
+    public List<string> AlertPhoneNumbers { get; set; } = [];
+
+    /// <summary>Operations timed with [ProfilePerformance] that get duration widgets and regression alarms.</summary>
+    public List<string> ProfiledOperations { get; set; } = ["DataExtraction", "S3Upload", "Validation"];
+
+    /// <summary>The data-lake bucket shown on the dashboards. Default nba-sim-raw-data-lake.</summary>
+    public string Bucket { get; set; } = "nba-sim-raw-data-lake";
+}
+
+/// <summary>Everything the definitions depend on, resolved: region, account, budget.</summary>
+public sealed record MonitoringContext(string Region, string AccountId, string AlertTopicName, decimal MonthlyBudgetUsd, IReadOnlyList<string> ProfiledOperations, string Bucket)
+{
+    /// <summary>The alert topic's ARN.</summary>
+    public string AlertTopicArn => $"arn:aws:sns:{Region}:{AccountId}:{AlertTopicName}";
+
+    /// <summary>An alarm's ARN.</summary>
+    public string AlarmArn(string alarmName) => $"arn:aws:cloudwatch:{Region}:{AccountId}:alarm:{alarmName}";
+}

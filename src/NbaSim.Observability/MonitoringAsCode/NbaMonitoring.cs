@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using NbaSim.Observability.Aws.CloudWatch;
+using static NbaSim.Observability.Publishers.NbaMetricNames;
+
+namespace NbaSim.Observability.MonitoringAsCode;
+
+/// <summary>
+/// The NBA simulator's dashboards, alarms, anomaly detectors and alert topic, as typed definitions. The original design's
+/// two dashboards and four alarms keep their names and thresholds; the rest extends them (see docs/monitoring).
+/// </summary>
+public static class NbaMonitoring
+{
+    /// <summary>Prefix of every dashboard this product owns.</summary>
+    public const string DashboardPrefix = "NBA-Simulator-";
+
+    private static readonly MetricDimension Success = new("Status", "success");
+    private static readonly string[] DurationPercentiles = ["p50", "p95", "p99"];
+
+    /// <summary>The three dashboards.</summary>
+    public static IReadOnlyList<DashboardDefinition> Dashboards(MonitoringContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var bucket = new MetricDimension("Bucket", c.Bucket);
+        var r = c.Region;
+
+        var dataCollection = new DashboardDefinition("NBA-Simulator-DataCollection",
+        [
+            new MetricWidget(new(0, 0), "S3 Bucket Growth",
+                [MetricLine.Of(DataCollection, S3ObjectCount, bucket), MetricLine.Of(DataCollection, S3TotalSizeGB, bucket) with { RightAxis = true }], 3600, "Average", r),
+            new MetricWidget(new(12, 0), "ADCE Task Execution",
+                [MetricLine.Of(Adce, AdceTasksCompleted) with { Stat = "Sum" }, MetricLine.Of(Adce, AdceTasksFailed) with { Stat = "Sum" }], 300, "Sum", r),
+            new MetricWidget(new(0, 6), "ADCE Success Rate", [MetricLine.Of(Adce, AdceSuccessRate)], 300, "Average", r)
+            {
+                LeftAxis = new AxisRange(0, 100),
+                Annotations = [new HorizontalAnnotation("ADCE-HighFailureRate (95 %)", 95, "#d62728")],
+            },
+            new MetricWidget(new(12, 6), "S3 Upload Failures", [MetricLine.Of(DataCollection, S3UploadFailures)], 300, "Sum", r)
+            {
+                Annotations = [new HorizontalAnnotation("S3-UploadFailures (> 5)", 5, "#d62728")],
+            },
+            new MetricWidget(new(0, 12), "Data Quality: Validation Pass Rate", [MetricLine.Of(DataQuality, ValidationPassRate)], 3600, "Average", r)
+            {
+                LeftAxis = new AxisRange(0, 100),
+                Annotations = [new HorizontalAnnotation("Data-QualityIssues (95 %)", 95, "#d62728")],
+            },
+            new MetricWidget(new(12, 12), "DIMS: Inventory vs Live S3",
+                [MetricLine.Of(Dims, "DIMS_S3Objects", new MetricDimension("Source", "DIMS")) with { Label = "DIMS objects" }, MetricLine.Of(DataCollection, S3ObjectCount, bucket) with { Label = "S3 objects" }, MetricLine.Of(Dims, DimsDriftDetected) with { Stat = "Sum", RightAxis = true, Label = "Drift detected" }],
+                21600, "Maximum", r),
+        ]);
+
+        var durations = c.ProfiledOperations.SelectMany(op => DurationPercentiles.Select(p =>
+            MetricLine.Of(Performance, op + "Duration", Success) with { Stat = p, Label = $"{op} {p}" })).ToList();
+        var performance = new DashboardDefinition("NBA-Simulator-Performance",
+        [
+            new MetricWidget(new(0, 0, 24, 6), "Operation Performance (p50 / p95 / p99)", durations, 300, "p95", r) { LeftAxis = new AxisRange(0, null, "Seconds") },
+            new MetricWidget(new(0, 6), "AWS Costs vs Budget", [MetricLine.Of(Costs, MonthlyAwsCost)], 86400, "Maximum", r)
+            {
+                Annotations = [new HorizontalAnnotation("Budget Limit", (double)c.MonthlyBudgetUsd, "#d62728")],
+            },
+            new MetricWidget(new(12, 6), "Budget Utilization %", [MetricLine.Of(Costs, BudgetUtilization)], 86400, "Maximum", r)
+            {
+                LeftAxis = new AxisRange(0, 100),
+                Annotations = [new HorizontalAnnotation("AWS-CostBudgetExceeded (80 %)", 80, "#d62728")],
+            },
+            new MetricWidget(new(0, 12, 24, 6), "Operation Failures",
+                c.ProfiledOperations.Select(op => MetricLine.Of(Performance, op + "Duration", new MetricDimension("Status", "failure")) with { Stat = "SampleCount", Label = $"{op} failures" }).ToList(), 300, "SampleCount", r),
+        ]);
+
+        var adceHealth = new DashboardDefinition("NBA-Simulator-ADCE-Health",
+        [
+            new AlarmStatusWidget(new(0, 0, 24, 3), "ADCE alarms", [c.AlarmArn("ADCE-HighFailureRate"), c.AlarmArn("ADCE-QueueDepthAnomaly"), c.AlarmArn("S3-UploadFailures")]),
+            new MetricWidget(new(0, 3), "ADCE Queue Depth", [MetricLine.Of(Adce, AdceQueueDepth) with { Stat = "Maximum", Label = "max" }, MetricLine.Of(Adce, AdceQueueDepth) with { Label = "average" }], 60, "Average", r),
+            new MetricWidget(new(12, 3), "ADCE Success Rate", [MetricLine.Of(Adce, AdceSuccessRate)], 300, "Average", r)
+            {
+                LeftAxis = new AxisRange(0, 100),
+                Annotations = [new HorizontalAnnotation("ADCE-HighFailureRate (95 %)", 95, "#d62728")],
+            },
+            new MetricWidget(new(0, 9, 24, 6), "ADCE Tasks Completed / Failed",
+                [MetricLine.Of(Adce, AdceTasksCompleted) with { Stat = "Sum" }, MetricLine.Of(Adce, AdceTasksFailed) with { Stat = "Sum" }], 60, "Sum", r),
+            new TextWidget(new(0, 15, 24, 2), "Runbooks: docs/monitoring/ALARM_RUNBOOKS.md · `nbaobs alarms status` · `nbaobs alarms test ADCE-HighFailureRate`"),
+        ]);
+
+        return [dataCollection, performance, adceHealth];
+    }
+
+    /// <summary>The original four alarms, the anomaly alarms (queue depth, each profiled operation) and the DIMS drift alarm.</summary>
+    public static IReadOnlyList<MetricAlarmDefinition> Alarms(MonitoringContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        string[] actions = [c.AlertTopicArn];
+        var alarms = new List<MetricAlarmDefinition>
+        {
+            // No task finished in a period publishes no success rate: that is not a failure rate (notBreaching).
+            new()
+            {
+                AlarmName = "ADCE-HighFailureRate", AlarmDescription = "ADCE success rate dropped below 95%", ActionsEnabled = true, AlarmActions = actions,
+                Namespace = Adce, MetricName = AdceSuccessRate, Statistic = "Average", Period = 300, EvaluationPeriods = 2, Threshold = 95,
+                ComparisonOperator = "LessThanThreshold", TreatMissingData = "notBreaching",
+            },
+
+            // Cost arrives every 6 h at best; a day without a figure must not clear an exceeded budget (ignore keeps the state).
+            new()
+            {
+                AlarmName = "AWS-CostBudgetExceeded", AlarmDescription = string.Create(CultureInfo.InvariantCulture, $"AWS costs exceeded 80% of ${c.MonthlyBudgetUsd:0.##} budget"), ActionsEnabled = true, AlarmActions = actions,
+                Namespace = Costs, MetricName = BudgetUtilization, Statistic = "Maximum", Period = 86400, EvaluationPeriods = 1, Threshold = 80,
+                ComparisonOperator = "GreaterThanThreshold", TreatMissingData = "ignore",
+            },
+
+            // Zero is published for quiet periods; missing data means no scraper ran, which is not an upload failure.
+            new()
+            {
+                AlarmName = "S3-UploadFailures", AlarmDescription = "More than 5 S3 upload failures in 10 minutes", ActionsEnabled = true, AlarmActions = actions,
+                Namespace = DataCollection, MetricName = S3UploadFailures, Statistic = "Sum", Period = 300, EvaluationPeriods = 2, Threshold = 5,
+                ComparisonOperator = "GreaterThanThreshold", TreatMissingData = "notBreaching",
+            },
+
+            // An hour without a validation run is not a quality problem.
+            new()
+            {
+                AlarmName = "Data-QualityIssues", AlarmDescription = "Data validation pass rate below 95%", ActionsEnabled = true, AlarmActions = actions,
+                Namespace = DataQuality, MetricName = ValidationPassRate, Statistic = "Average", Period = 3600, EvaluationPeriods = 1, Threshold = 95,
+                ComparisonOperator = "LessThanThreshold", TreatMissingData = "notBreaching",
+            },
+
+            // Any drift in a 6-hour DIMS cycle.
+            new()
+            {
+                AlarmName = "DIMS-DriftDetected", AlarmDescription = "A DIMS inventory value moved beyond its tolerance", ActionsEnabled = true, AlarmActions = actions,
+                Namespace = Dims, MetricName = DimsDriftDetected, Statistic = "Sum", Period = 21600, EvaluationPeriods = 1, Threshold = 0,
+                ComparisonOperator = "GreaterThanThreshold", TreatMissingData = "notBreaching",
+            },
+            AnomalyAlarm(c, "ADCE-QueueDepthAnomaly", "ADCE queue depth is outside its expected band", Adce, AdceQueueDepth, [], "Average", "GreaterThanUpperThreshold"),
+        };
+
+        alarms.AddRange(c.ProfiledOperations.Select(op => AnomalyAlarm(
+            c, $"{op}-DurationRegression", $"{op} p95 duration is above its expected band (performance regression)", Performance, op + "Duration", [Success], "p95", "GreaterThanUpperThreshold")));
+        return alarms;
+    }
+
+    /// <summary>The anomaly detectors the anomaly alarms use.</summary>
+    public static IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors(MonitoringContext c)
+        => Alarms(c).Where(a => a.ThresholdMetricId is not null).Select(a => a.Metrics[0].MetricStat!).Select(s => new AnomalyDetectorDefinition
+        {
+            Namespace = s.Metric.Namespace,
+            MetricName = s.Metric.MetricName,
+            Dimensions = s.Metric.Dimensions,
+            Stat = s.Stat,
+        }).ToList();
+
+    /// <summary>The topic policy: CloudWatch alarms of this account may publish.</summary>
+    public static string AlertTopicPolicy(MonitoringContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var policy = new
+        {
+            Version = "2012-10-17",
+            Statement = new[]
+            {
+                new
+                {
+                    Sid = "AllowCloudWatchAlarmsToPublish",
+                    Effect = "Allow",
+                    Principal = new { Service = "cloudwatch.amazonaws.com" },
+                    Action = "SNS:Publish",
+                    Resource = c.AlertTopicArn,
+                    Condition = new { ArnLike = new Dictionary<string, string> { ["aws:SourceArn"] = $"arn:aws:cloudwatch:{c.Region}:{c.AccountId}:alarm:*" } },
+                },
+            },
+        };
+        return JsonSerializer.Serialize(policy);
+    }
+
+    private static MetricAlarmDefinition AnomalyAlarm(MonitoringContext c, string name, string description, string ns, string metric, MetricDimension[] dimensions, string stat, string comparison) => new()
+    {
+        AlarmName = name,
+        AlarmDescription = description,
+        ActionsEnabled = true,
+        AlarmActions = [c.AlertTopicArn],
+        EvaluationPeriods = 3,
+        DatapointsToAlarm = 3,
+        ComparisonOperator = comparison,
+        TreatMissingData = "ignore",
+        ThresholdMetricId = "ad1",
+        Metrics =
+        [
+            new MetricDataQuery { Id = "m1", ReturnData = true, MetricStat = new MetricStat { Metric = new MetricIdentity { Namespace = ns, MetricName = metric, Dimensions = dimensions }, Period = 300, Stat = stat } },
+            new MetricDataQuery { Id = "ad1", Expression = "ANOMALY_DETECTION_BAND(m1, 2)", Label = $"{metric} (expected)", ReturnData = true },
+        ],
+    };
+}
