@@ -108,7 +108,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         catch (Exception ex)
         {
             // One clear line; the stack only when asked for.
-            await error.WriteLineAsync($"nbaobs: {ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"nbaobs: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             if (parse.GetValue(_verbose))
             {
                 await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
@@ -314,6 +314,12 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
             // Command-line values win over the file and the environment.
             var fileAndEnvironment = builder.Build();
+            if (region is null && endpoint is null && fileAndEnvironment[$"{NbaObservabilityOptions.SectionName}:CloudWatch:Region"] is null
+                && Environment.GetEnvironmentVariable("AWS_REGION") is null && Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is null)
+            {
+                values["CloudWatch:Region"] = fileAndEnvironment[$"{NbaObservabilityOptions.SectionName}:Monitoring:Region"] ?? "us-east-1";
+            }
+
             var merged = new ConfigurationBuilder()
                 .AddConfiguration(fileAndEnvironment)
                 .AddInMemoryCollection(values.Where(v => fileAndEnvironment[$"{NbaObservabilityOptions.SectionName}:Exporter"] is null || v.Key != "Exporter").ToDictionary(v => $"{NbaObservabilityOptions.SectionName}:{v.Key}", v => v.Value))
@@ -341,8 +347,13 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             return new Session(provider, options, credentials, json);
         }
 
+        /// <summary>A service; publishing ones need the sink (and through it the exporter) to exist first.</summary>
         public T Get<T>()
-            where T : notnull => _services.GetRequiredService<T>();
+            where T : notnull
+        {
+            _services.GetRequiredService<BufferedMetricSink>();
+            return _services.GetRequiredService<T>();
+        }
 
         public Task FlushAsync(CancellationToken cancellationToken) => Get<BufferedMetricSink>().ForceFlushAsync(cancellationToken);
 
