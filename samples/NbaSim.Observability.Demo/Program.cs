@@ -4,22 +4,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaSim.Observability;
+using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Demo;
 using NbaSim.Observability.Export.Emf;
+using NbaSim.Observability.MonitoringAsCode;
+using NbaSim.Observability.Publishers;
 
-// The demo workload: an ADCE-like orchestrator and scraper-like uploads, recorded through NbaSim.Observability and
-// exported as EMF to a file (no AWS account needed), then summarised.
+// The demo workload: an ADCE-like orchestrator and scraper-like uploads, recorded through NbaSim.Observability with
+// [ProfilePerformance] and the typed publishers; with no AWS configuration, exported as EMF to a file, summarised,
+// and rendered as a local dashboard preview.
 var settings = DemoSettings.Parse(args);
 if (settings is null)
 {
     return 2;
 }
 
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.EmfFile))!);
 if (File.Exists(settings.EmfFile))
 {
     File.Delete(settings.EmfFile);
 }
 
+var simulated = settings.Exporter == MetricExporterKind.Emf || settings.CloudWatchEndpoint is not null;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddNbaObservability(builder.Configuration);
@@ -28,11 +34,20 @@ builder.Services.AddNbaObservability(o =>
     o.Exporter = settings.Exporter;
     o.Emf.Path = settings.EmfFile;
     o.FlushInterval = TimeSpan.FromSeconds(2);
+    o.HighResolutionByDefault = true; // a short run still draws a curve: one point per second
+    o.Dims.StatePath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.EmfFile))!, "dims-state.json");
     if (settings.CloudWatchEndpoint is not null)
     {
         o.CloudWatch.ServiceUrl = settings.CloudWatchEndpoint;
     }
 });
+if (simulated)
+{
+    // No AWS account: the bucket listing and Cost Explorer figures come from in-process simulations.
+    builder.Services.AddSingleton<IS3ObjectLister, SimulatedS3ObjectLister>();
+    builder.Services.AddSingleton<ICostExplorerClient>(sp => new SimulatedCostExplorerClient(TimeProvider.System));
+}
+
 if (settings.CloudWatchEndpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
 {
     // A local endpoint (moto, LocalStack) checks no signature but needs a signed request: sign with placeholder keys.
@@ -41,13 +56,17 @@ if (settings.CloudWatchEndpoint is not null && Environment.GetEnvironmentVariabl
 
 using var host = builder.Build();
 await host.StartAsync();
-var metrics = host.Services.GetRequiredService<INbaMetrics>();
+var services = host.Services;
+var metrics = services.GetRequiredService<INbaMetrics>();
 var stopwatch = Stopwatch.StartNew();
-var workload = new Workload(metrics, settings.FailureRate);
 Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
     : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}");
+
+var workload = new Workload(services.GetRequiredService<IAdceHealthMetrics>(), services.GetRequiredService<IS3UploadMetrics>(), services.GetRequiredService<IDataQualityMetrics>(), settings.FailureRate);
+var periodic = PeriodicPublishersAsync(services, settings, simulated);
 await workload.RunAsync(settings.Duration);
+var (inventory, cost, dims) = await periodic;
 await host.StopAsync();
 var diagnostics = metrics.GetDiagnostics();
 
@@ -56,19 +75,51 @@ if (File.Exists(settings.EmfFile))
 {
     using var reader = File.OpenText(settings.EmfFile);
     records.AddRange(EmfReader.Read(reader));
+    var context = new MonitoringContext("us-east-1", "123456789012", "nba-simulator-alerts", 150m, ["DataExtraction", "S3Upload", "Validation"], "nba-sim-raw-data-lake");
+    var html = DashboardPreview.Render(NbaMonitoring.Dashboards(context), records, $"Demo run of {settings.Duration.TotalSeconds:F0} s at {DateTimeOffset.UtcNow:u}; S3 and cost figures are simulated.");
+    await File.WriteAllTextAsync(settings.DashboardFile, html);
 }
 
-Summary.Print(records, diagnostics, stopwatch.Elapsed, settings.EmfFile);
+Summary.Print(records, diagnostics, stopwatch.Elapsed, settings, inventory, cost, dims, simulated);
 return 0;
+
+static async Task<(S3BucketInventory? Inventory, CostSnapshot? Cost, IReadOnlyList<DimsValue>? Dims)> PeriodicPublishersAsync(IServiceProvider services, DemoSettings settings, bool simulated)
+{
+    // What ADCE's schedule does every hour (S3) and six hours (cost, DIMS), once, at the start of the run.
+    var inventory = (await services.GetRequiredService<IS3InventoryPublisher>().PublishAsync()).Single();
+    var cost = await services.GetRequiredService<ICostPublisher>().PublishAsync();
+    var dimsFile = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.EmfFile))!, "metrics.yaml");
+    await File.WriteAllTextAsync(dimsFile, string.Create(CultureInfo.InvariantCulture, $"""
+        metadata:
+          generated_by: NbaSim.Observability.Demo
+          simulated: {simulated.ToString().ToLowerInvariant()}
+        s3_storage:
+          total_objects:
+            value: {inventory.Objects}
+            unit: files
+          total_size_gb:
+            value: {inventory.SizeGB:0.###}
+        code_base:
+          python_files:
+            value: 1204
+          test_files:
+            value: 311
+          scripts:
+            scraping: [espn_scraper.py, nba_api_scraper.py]
+        """));
+    var dims = await services.GetRequiredService<IDimsPublisher>().PublishAsync(dimsFile);
+    return (inventory, cost, dims);
+}
 
 namespace NbaSim.Observability.Demo
 {
-    internal sealed record DemoSettings(TimeSpan Duration, string EmfFile, double FailureRate, MetricExporterKind Exporter, string? CloudWatchEndpoint)
+    internal sealed record DemoSettings(TimeSpan Duration, string EmfFile, string DashboardFile, double FailureRate, MetricExporterKind Exporter, string? CloudWatchEndpoint)
     {
         public static DemoSettings? Parse(string[] args)
         {
             var duration = TimeSpan.FromSeconds(15);
             var emf = Path.Combine("artifacts", "demo", "metrics.emf");
+            string? dashboard = null;
             var failureRate = 0.03;
             var exporter = MetricExporterKind.Emf;
             string? endpoint = null;
@@ -91,6 +142,9 @@ namespace NbaSim.Observability.Demo
                         case "--emf-file":
                             emf = Next();
                             break;
+                        case "--dashboard-file":
+                            dashboard = Next();
+                            break;
                         case "--exporter":
                             exporter = Next().ToLowerInvariant() switch
                             {
@@ -105,9 +159,14 @@ namespace NbaSim.Observability.Demo
                             break;
                         case "--failure-rate":
                             failureRate = double.Parse(Next(), CultureInfo.InvariantCulture);
+                            if (failureRate is < 0 or > 1)
+                            {
+                                throw new ArgumentException($"--failure-rate is {failureRate}; use 0 to 1");
+                            }
+
                             break;
                         case "--help" or "-h":
-                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--exporter emf|cloudwatch] [--cloudwatch-endpoint URL] [--failure-rate 0..1]");
+                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--dashboard-file PATH] [--exporter emf|cloudwatch] [--cloudwatch-endpoint URL] [--failure-rate 0..1]");
                             return null;
                         default:
                             throw new ArgumentException($"unknown option {args[i]}");
@@ -120,7 +179,7 @@ namespace NbaSim.Observability.Demo
                 }
             }
 
-            return new DemoSettings(duration, emf, failureRate, exporter, endpoint);
+            return new DemoSettings(duration, emf, dashboard ?? Path.Combine(Path.GetDirectoryName(emf) is { Length: > 0 } d ? d : ".", "dashboard.html"), failureRate, exporter, endpoint);
         }
     }
 }

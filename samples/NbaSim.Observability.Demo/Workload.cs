@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Demo;
 
@@ -8,27 +9,24 @@ namespace NbaSim.Observability.Demo;
 /// </summary>
 internal sealed class Workload
 {
-    private const string Adce = "NBA-Simulator/ADCE";
-    private const string DataCollection = "NBA-Simulator/DataCollection";
-
     private readonly double _failureRate;
     private readonly Channel<int> _queue = Channel.CreateUnbounded<int>();
-    private readonly CounterSeries _completed;
-    private readonly CounterSeries _failed;
-    private readonly CounterSeries _uploadFailures;
+    private readonly IAdceHealthMetrics _adce;
+    private readonly IS3UploadMetrics _uploads;
+    private readonly IDataQualityMetrics _quality;
     private int _queueDepth;
 
-    public Workload(INbaMetrics metrics, double failureRate)
+    public Workload(IAdceHealthMetrics adce, IS3UploadMetrics uploads, IDataQualityMetrics quality, double failureRate)
     {
+        _adce = adce;
+        _uploads = uploads;
+        _quality = quality;
         _failureRate = failureRate;
-        _completed = metrics.Counter(Adce, "ADCETasksCompleted");
-        _failed = metrics.Counter(Adce, "ADCETasksFailed");
-        _uploadFailures = metrics.Counter(DataCollection, "S3UploadFailures", MetricUnit.Count, new SeriesOptions(PublishZeroWhenIdle: true));
-        metrics.ObservableGauge(Adce, "ADCEQueueDepth", MetricUnit.Count, () => Volatile.Read(ref _queueDepth), default);
     }
 
     public async Task RunAsync(TimeSpan duration)
     {
+        using var depth = _adce.ObserveQueueDepth(() => Volatile.Read(ref _queueDepth));
         using var stop = new CancellationTokenSource(duration);
         var producer = ProduceAsync(stop.Token);
         var workers = Enumerable.Range(0, 8).Select(i => WorkAsync(i, stop.Token)).ToArray();
@@ -104,18 +102,19 @@ internal sealed class Workload
                 try
                 {
                     await UploadAsync(game, random, random.NextDouble() < _failureRate);
+                    _uploads.Succeeded();
                 }
                 catch (IOException)
                 {
-                    _uploadFailures.Increment();
+                    _uploads.Failed();
                     throw;
                 }
 
-                _completed.Increment();
+                _adce.TaskCompleted();
             }
             catch (Exception ex) when (ex is IOException or InvalidDataException)
             {
-                _failed.Increment();
+                _adce.TaskFailed();
             }
         }
     }
@@ -124,14 +123,25 @@ internal sealed class Workload
     {
         // A CPU-bound hot path: many small validations, each one a recorded sample.
         var random = new Random(99);
+        long passed = 0, total = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
+            total++;
             try
             {
                 Validate(random, random.NextDouble() < _failureRate / 10);
+                passed++;
             }
             catch (InvalidDataException)
             {
+            }
+
+            if (total == 100_000)
+            {
+                // A validation batch: its pass rate is what the Data-QualityIssues alarm watches.
+                _quality.Report(passed, total, "play_by_play");
+                _quality.Report(passed, total);
+                (passed, total) = (0, 0);
             }
         }
     }

@@ -45,7 +45,11 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
         var export = new Command("export", "Write the rendered dashboard bodies.") { outDir };
         export.SetAction((p, ct) => Run(p, ct, s => ExportAsync(s, p.GetValue(outDir)!)));
-        var dashboards = new Command("dashboards", "Dashboard files.") { export };
+        var emf = new Option<FileInfo>("--emf") { Description = "EMF file recorded by the exporter (one JSON document per line).", Required = true };
+        var html = new Option<FileInfo>("--out") { Description = "HTML file to write.", Required = true };
+        var preview = new Command("preview", "Render the dashboards against recorded EMF data into one self-contained HTML file.") { emf, html };
+        preview.SetAction((p, ct) => Run(p, ct, s => PreviewAsync(s, p.GetValue(emf)!, p.GetValue(html)!)));
+        var dashboards = new Command("dashboards", "Dashboard files.") { export, preview };
 
         var bucket = new Option<string?>("--bucket") { Description = "Bucket to inventory (default: configuration)." };
         var s3 = new Command("s3", "Count objects and bytes of the buckets and publish S3ObjectCount, S3TotalSizeGB.") { bucket };
@@ -154,6 +158,26 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         }
 
         await Write(session, written, string.Join(Environment.NewLine, written.Select(w => $"wrote {w}"))).ConfigureAwait(false);
+        return 0;
+    }
+
+    private async Task<int> PreviewAsync(Session session, FileInfo emf, FileInfo html)
+    {
+        if (!emf.Exists)
+        {
+            throw new FileNotFoundException($"--emf {emf.FullName} does not exist.");
+        }
+
+        List<Export.Emf.EmfRecord> records;
+        using (var reader = emf.OpenText())
+        {
+            records = Export.Emf.EmfReader.Read(reader).ToList();
+        }
+
+        var page = DashboardPreview.Render(NbaMonitoring.Dashboards(session.OfflineContext()), records, $"{records.Count:N0} metric entries from {emf.Name}");
+        html.Directory?.Create();
+        await File.WriteAllTextAsync(html.FullName, page).ConfigureAwait(false);
+        await Write(session, new { html = html.FullName, records = records.Count }, $"wrote {html.FullName} ({records.Count:N0} metric entries)").ConfigureAwait(false);
         return 0;
     }
 

@@ -36,6 +36,12 @@ public sealed class NbaObservabilityOptions
     /// </summary>
     public TimeSpan AggregationPeriod { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Aggregate every series per second (StorageResolution 1), not only those created high-resolution. Default false.
+    /// High-resolution metrics cost the same per metric but send 60 times more datums; useful for short runs and demos.
+    /// </summary>
+    public bool HighResolutionByDefault { get; set; }
+
     /// <summary>Distinct series allowed per namespace before new ones go to overflow series. Default 2,000; 1 to 1,000,000.</summary>
     public int MaxSeriesPerNamespace { get; set; } = 2000;
 

@@ -26,6 +26,7 @@ public sealed class MetricRegistry : INbaMetrics
     private ILogger _logger;
     private long _periodTicks;
     private int _maxSeriesPerNamespace;
+    private bool _highResolutionByDefault;
     private DateTimeOffset _started;
     private MetricSeries[] _standard = [];
     private MetricSeries[] _high = [];
@@ -48,6 +49,7 @@ public sealed class MetricRegistry : INbaMetrics
         _logger = logger ?? NullLogger.Instance;
         _periodTicks = options.AggregationPeriod.Ticks;
         _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+        _highResolutionByDefault = options.HighResolutionByDefault;
         Statistics = statistics;
         _started = _time.GetUtcNow();
         _standardPeriodStart = Align(_started, _periodTicks);
@@ -65,6 +67,7 @@ public sealed class MetricRegistry : INbaMetrics
             _logger = logger ?? NullLogger.Instance;
             _periodTicks = options.AggregationPeriod.Ticks;
             _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+            _highResolutionByDefault = options.HighResolutionByDefault;
             _started = _time.GetUtcNow();
             _standardPeriodStart = Align(_started, _periodTicks);
             _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
@@ -223,6 +226,11 @@ public sealed class MetricRegistry : INbaMetrics
 
     private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double?>? observe)
     {
+        if (_highResolutionByDefault)
+        {
+            options = options with { HighResolution = true };
+        }
+
         var key = BuildKey(ns, metricName, options.HighResolution, dimensions);
         if (observe is null && _byKey.TryGetValue(key, out var existing))
         {

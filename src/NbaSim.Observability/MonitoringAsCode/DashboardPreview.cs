@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using NbaSim.Observability.Export.Emf;
+
+namespace NbaSim.Observability.MonitoringAsCode;
+
+/// <summary>
+/// Renders the dashboards, from the same definitions that are deployed, against recorded EMF data: one self-contained
+/// HTML file with SVG charts (time axis, units, legends, thresholds, the budget line) that needs no network.
+/// </summary>
+public static class DashboardPreview
+{
+    private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+    private const int ChartWidth = 540;
+    private const int ChartHeight = 230;
+    private const int Left = 58;
+    private const int Right = 16;
+    private const int Top = 12;
+    private const int Bottom = 34;
+
+    /// <summary>Renders <paramref name="dashboards"/> with the data of <paramref name="records"/>.</summary>
+    public static string Render(IReadOnlyList<DashboardDefinition> dashboards, IReadOnlyList<EmfRecord> records, string? subtitle = null)
+    {
+        ArgumentNullException.ThrowIfNull(dashboards);
+        ArgumentNullException.ThrowIfNull(records);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>NBA Simulator dashboards (preview)</title><style>")
+            .Append("body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:16px;background:#f4f6f8;color:#16191f}")
+            .Append("h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d5dbdb;padding-bottom:4px}")
+            .Append(".grid{display:flex;flex-wrap:wrap;gap:12px}.widget{background:#fff;border:1px solid #d5dbdb;border-radius:4px;padding:8px 10px;width:")
+            .Append(ChartWidth).Append("px}.widget.wide{width:").Append((ChartWidth * 2) + 12).Append("px}.widget h3{font-size:14px;margin:0 0 6px}")
+            .Append(".legend{font-size:11px;display:flex;flex-wrap:wrap;gap:4px 12px}.legend span::before{content:'';display:inline-block;width:10px;height:3px;margin-right:4px;vertical-align:middle;background:var(--c)}")
+            .Append(".empty{color:#8d99a8;font-size:12px}.sub{color:#5f6b7a;font-size:12px}table{font-size:12px;border-collapse:collapse}td{padding:2px 8px;border-bottom:1px solid #eee}")
+            .Append("</style></head><body><h1>NBA Simulator dashboards — local preview</h1><div class=\"sub\">")
+            .Append(Encode(subtitle ?? "Rendered from the dashboard definitions against recorded EMF data.")).Append("</div>");
+
+        foreach (var dashboard in dashboards)
+        {
+            html.Append("<h2>").Append(Encode(dashboard.Name)).Append("</h2><div class=\"grid\">");
+            foreach (var widget in dashboard.Widgets)
+            {
+                switch (widget)
+                {
+                    case MetricWidget metric:
+                        RenderMetric(html, metric, records);
+                        break;
+                    case AlarmStatusWidget alarms:
+                        html.Append("<section class=\"widget wide\" data-kind=\"alarm\"><h3>").Append(Encode(alarms.Title)).Append("</h3><table>");
+                        foreach (var arn in alarms.AlarmArns)
+                        {
+                            html.Append("<tr><td>").Append(Encode(arn[(arn.LastIndexOf(':') + 1)..])).Append("</td><td class=\"empty\">state not known offline — <code>nbaobs alarms status</code></td></tr>");
+                        }
+
+                        html.Append("</table></section>");
+                        break;
+                    case TextWidget text:
+                        html.Append("<section class=\"widget wide\" data-kind=\"text\"><div class=\"sub\">").Append(Encode(text.Markdown)).Append("</div></section>");
+                        break;
+                }
+            }
+
+            html.Append("</div>");
+        }
+
+        // Counted in the browser, so a test can tell that every chart was drawn with data.
+        html.Append("<script>addEventListener('load',()=>{const w=[...document.querySelectorAll('section[data-kind=metric]')];")
+            .Append("document.body.dataset.metricWidgets=w.length;document.body.dataset.widgetsWithData=w.filter(s=>s.querySelectorAll('svg .series circle').length>0).length;});</script>")
+            .Append("</body></html>");
+        return html.ToString();
+    }
+
+    private static void RenderMetric(StringBuilder html, MetricWidget widget, IReadOnlyList<EmfRecord> records)
+    {
+        var series = widget.Lines.Where(l => l.Expression is null && !l.Hidden).Select((line, i) => (Line: line, Color: Palette[i % Palette.Length], Points: Points(line, line.Stat ?? widget.Stat, records))).ToList();
+        var points = series.Sum(s => s.Points.Count);
+        var unit = records.FirstOrDefault(r => series.Any(s => s.Line.MetricName == r.MetricName))?.Unit;
+        html.Append("<section class=\"widget").Append(widget.Layout.Width >= 24 ? " wide" : string.Empty).Append("\" data-kind=\"metric\" data-points=\"").Append(points).Append("\"><h3>")
+            .Append(Encode(widget.Title)).Append("</h3>");
+
+        var width = widget.Layout.Width >= 24 ? (ChartWidth * 2) + 12 : ChartWidth;
+        var all = series.SelectMany(s => s.Points).ToList();
+        if (all.Count == 0)
+        {
+            html.Append("<div class=\"empty\">no data recorded for this widget</div></section>");
+            return;
+        }
+
+        var t0 = all.Min(p => p.Time);
+        var t1 = all.Max(p => p.Time);
+        if (t1 <= t0)
+        {
+            t0 = t0.AddSeconds(-30);
+            t1 = t1.AddSeconds(30);
+        }
+
+        var leftSeries = series.Where(s => !s.Line.RightAxis).SelectMany(s => s.Points).Select(p => p.Value).ToList();
+        var annotations = widget.Annotations.Select(a => a.Value).ToList();
+        var min = widget.LeftAxis?.Min ?? Math.Min(0, leftSeries.Concat(annotations).DefaultIfEmpty(0).Min());
+        var max = widget.LeftAxis?.Max ?? leftSeries.Concat(annotations).DefaultIfEmpty(1).Max() * 1.1;
+        if (max <= min)
+        {
+            max = min + 1;
+        }
+
+        var plotW = width - Left - Right;
+        var plotH = ChartHeight - Top - Bottom;
+        double X(DateTimeOffset t) => Left + (plotW * (t - t0).TotalSeconds / (t1 - t0).TotalSeconds);
+        double Y(double v, double lo, double hi) => Top + plotH - (plotH * (Math.Clamp(v, lo, hi) - lo) / (hi - lo));
+
+        var svg = new StringBuilder();
+        svg.Append("<svg width=\"").Append(width).Append("\" height=\"").Append(ChartHeight).Append("\" role=\"img\">");
+        for (var i = 0; i <= 4; i++)
+        {
+            var v = min + ((max - min) * i / 4);
+            var y = Y(v, min, max);
+            svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"#e9ebed\"/><text x=\"{Left - 6}\" y=\"{y + 4:F1}\" font-size=\"10\" text-anchor=\"end\">{Format(v)}</text>"));
+        }
+
+        for (var i = 0; i <= 4; i++)
+        {
+            var t = t0 + ((t1 - t0) * i / 4);
+            var x = X(t);
+            var anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
+            svg.Append(Invariant($"<text x=\"{x:F1}\" y=\"{ChartHeight - 16}\" font-size=\"10\" text-anchor=\"{anchor}\">{t.UtcDateTime:HH:mm:ss}</text>"));
+        }
+
+        svg.Append(Invariant($"<text x=\"{Left + (plotW / 2)}\" y=\"{ChartHeight - 3}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#5f6b7a\">time (UTC)</text>"));
+        svg.Append(Invariant($"<text x=\"10\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(-90 10 {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(widget.LeftAxis?.Label ?? unit?.ToWireName() ?? string.Empty)}</text>"));
+        svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/><line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{Top + plotH}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/>"));
+
+        foreach (var a in widget.Annotations)
+        {
+            var y = Y(a.Value, min, max);
+            svg.Append(Invariant($"<g class=\"annotation\"><line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"{a.Color ?? "#d62728"}\" stroke-dasharray=\"6 4\"/><text x=\"{width - Right - 4}\" y=\"{y - 4:F1}\" font-size=\"10\" text-anchor=\"end\" fill=\"{a.Color ?? "#d62728"}\">{Encode(a.Label)}</text></g>"));
+        }
+
+        foreach (var (line, color, data) in series)
+        {
+            // Right-axis series are scaled to their own range.
+            var (lo, hi) = line.RightAxis && data.Count > 0 ? (0d, Math.Max(data.Max(p => p.Value) * 1.1, 1e-9)) : (min, max);
+            svg.Append("<g class=\"series\" stroke=\"").Append(color).Append("\" fill=\"").Append(color).Append("\">");
+            if (data.Count > 1)
+            {
+                svg.Append("<polyline fill=\"none\" stroke-width=\"2\" points=\"")
+                    .AppendJoin(' ', data.Select(p => Invariant($"{X(p.Time):F1},{Y(p.Value, lo, hi):F1}"))).Append("\"/>");
+            }
+
+            foreach (var p in data)
+            {
+                svg.Append(Invariant($"<circle r=\"2.5\" cx=\"{X(p.Time):F1}\" cy=\"{Y(p.Value, lo, hi):F1}\"><title>{Encode(Label(line))}: {Format(p.Value)} at {p.Time.UtcDateTime:HH:mm:ss}</title></circle>"));
+            }
+
+            svg.Append("</g>");
+        }
+
+        svg.Append("</svg>");
+        html.Append(svg).Append("<div class=\"legend\">");
+        foreach (var (line, color, data) in series)
+        {
+            html.Append("<span style=\"--c:").Append(color).Append("\">").Append(Encode(Label(line))).Append(data.Count == 0 ? " (no data)" : string.Empty).Append(line.RightAxis ? " (right axis)" : string.Empty).Append("</span>");
+        }
+
+        html.Append("</div></section>");
+    }
+
+    /// <summary>The statistic of a line at each recorded timestamp.</summary>
+    internal static List<(DateTimeOffset Time, double Value)> Points(MetricLine line, string stat, IReadOnlyList<EmfRecord> records)
+    {
+        return records
+            .Where(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName && SameDimensions(r.Dimensions, line.Dimensions))
+            .GroupBy(r => r.Timestamp)
+            .OrderBy(g => g.Key)
+            .Select(g => (g.Key, Statistic(g.ToList(), stat)))
+            .Where(p => p.Item2 is not null)
+            .Select(p => (p.Key, p.Item2!.Value))
+            .ToList();
+    }
+
+    private static double? Statistic(List<EmfRecord> group, string stat)
+    {
+        var buckets = group.SelectMany(r => r.Values.Zip(r.Counts)).OrderBy(b => b.First).ToList();
+        var count = group.Sum(r => r.Statistics?.SampleCount ?? r.Counts.Sum());
+        var sum = group.Sum(r => r.Statistics?.Sum ?? r.Values.Zip(r.Counts).Sum(p => p.First * p.Second));
+        switch (stat)
+        {
+            case "Sum":
+                return sum;
+            case "SampleCount":
+                return count;
+            case "Average":
+                return count == 0 ? null : sum / count;
+            case "Minimum":
+                return group.Min(r => r.Statistics?.Minimum ?? r.Values.Min());
+            case "Maximum":
+                return group.Max(r => r.Statistics?.Maximum ?? r.Values.Max());
+        }
+
+        if (stat.StartsWith('p') && double.TryParse(stat.AsSpan(1), NumberStyles.Float, CultureInfo.InvariantCulture, out var percentile))
+        {
+            var total = buckets.Sum(b => b.Second);
+            var rank = Math.Ceiling(percentile / 100 * total);
+            double cumulative = 0;
+            foreach (var (value, c) in buckets)
+            {
+                cumulative += c;
+                if (cumulative >= rank)
+                {
+                    return value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool SameDimensions(IReadOnlyList<MetricDimension> a, IReadOnlyList<MetricDimension> b)
+        => a.Count == b.Count && a.All(b.Contains);
+
+    private static string Label(MetricLine line) => line.Label ?? $"{line.MetricName}{(line.Stat is null ? string.Empty : " " + line.Stat)}";
+
+    private static string Format(double v) => Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1 ? v.ToString("0.##", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

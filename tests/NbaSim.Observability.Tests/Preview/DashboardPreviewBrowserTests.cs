@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using NbaSim.Observability.MonitoringAsCode;
+using NbaSim.Observability.Publishers;
+using NbaSim.Observability.Tests.MonitoringAsCode;
+
+namespace NbaSim.Observability.Tests.Preview;
+
+/// <summary>
+/// Records every metric the dashboards show through the real pipeline into EMF, renders the preview with
+/// <c>nbaobs dashboards preview</c>, and opens it in headless Chromium: a screenshot is taken and every metric widget
+/// must have drawn a chart with data (counted by the page's script in the browser).
+/// </summary>
+public sealed partial class DashboardPreviewBrowserTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("preview-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Every_widget_of_the_preview_draws_a_chart_with_data_in_headless_chromium()
+    {
+        var emf = Path.Combine(_dir.FullName, "metrics.emf");
+        await RecordEveryDashboardMetricAsync(emf);
+        var html = Path.Combine(_dir.FullName, "dashboard.html");
+
+        var (code, _, stderr) = await CliTests.RunAsync("dashboards", "preview", "--emf", emf, "--out", html);
+        code.Should().Be(0, stderr);
+        var page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
+        page.Should().NotContain("http://").And.NotContain("https://", "the page must open with no network");
+        page.Should().Contain("Budget Limit").And.Contain("ADCE-HighFailureRate (95 %)").And.Contain("time (UTC)");
+
+        var screenshot = Path.Combine(_dir.FullName, "dashboard.png");
+        (await ChromiumAsync($"--screenshot={screenshot} --window-size=1200,3000 file://{html}")).ExitCode.Should().Be(0);
+        new FileInfo(screenshot).Length.Should().BeGreaterThan(50_000, "a rendered page, not a blank one");
+
+        var (exit, dom) = await ChromiumAsync($"--dump-dom --virtual-time-budget=2000 file://{html}");
+        exit.Should().Be(0);
+        var metricWidgets = int.Parse(MetricWidgets().Match(dom).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var withData = int.Parse(WidgetsWithData().Match(dom).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        metricWidgets.Should().Be(NbaMonitoring.Dashboards(DefinitionsTests.Context).Sum(d => d.Widgets.OfType<MetricWidget>().Count()));
+        withData.Should().Be(metricWidgets, "every chart must show recorded data");
+    }
+
+    private static async Task RecordEveryDashboardMetricAsync(string emf)
+    {
+        var options = new NbaObservabilityOptions { HighResolutionByDefault = true };
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var registry = new MetricRegistry(options, time);
+        await using var exporter = new NbaSim.Observability.Export.Emf.EmfExporter(new EmfExporterOptions { Path = emf });
+        await using var sink = new BufferedMetricSink(registry, exporter, options);
+        using var adce = new AdceHealthMetrics(registry);
+        var uploads = new S3UploadMetrics(registry);
+        var quality = new DataQualityMetrics(registry);
+        using var depth = adce.ObserveQueueDepth(() => 12);
+        var durations = new[] { "DataExtraction", "S3Upload", "Validation" }
+            .SelectMany(op => new[] { "success", "failure" }.Select(status => registry.Distribution("NBA-Simulator/Performance", op + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", status))))
+            .ToList();
+        var random = new Random(3);
+        for (var second = 0; second < 10; second++)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                durations[i % durations.Count].Record(0.001 + (random.NextDouble() * 0.05));
+                if (i % 10 == 0)
+                {
+                    adce.TaskCompleted();
+                    uploads.Succeeded();
+                }
+            }
+
+            adce.TaskFailed();
+            uploads.Failed();
+            quality.Report(97, 100);
+            time.Advance(TimeSpan.FromSeconds(1));
+            await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        MetricDimension[] bucket = [new("Bucket", "nba-sim-raw-data-lake")];
+        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3ObjectCount", 172_719, MetricUnit.Count, now, bucket, now: now));
+        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3TotalSizeGB", 118.3, MetricUnit.Gigabytes, now, bucket, now: now));
+        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/Costs", "MonthlyAWSCost", 41.2, MetricUnit.None, now, now: now));
+        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/Costs", "BudgetUtilization", 27.5, MetricUnit.Percent, now, now: now));
+        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DIMS", "DIMS_S3Objects", 172_700, MetricUnit.Count, now, [new("Source", "DIMS")], now: now));
+        await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<(int ExitCode, string Output)> ChromiumAsync(string arguments)
+    {
+        var start = new ProcessStartInfo("chromium", $"--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir={Path.Combine(_dir.FullName, "profile")} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start (install Debian's chromium package)");
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        await stderr;
+        return (process.ExitCode, await stdout);
+    }
+
+    [GeneratedRegex("data-metric-widgets=\"(\\d+)\"")]
+    private static partial Regex MetricWidgets();
+
+    [GeneratedRegex("data-widgets-with-data=\"(\\d+)\"")]
+    private static partial Regex WidgetsWithData();
+}
