@@ -61,7 +61,15 @@ namespace NbaSim.Observability.Fody
                 var field = new FieldDefinition($"P{index++}_{method.Name}", FieldAttributes.Assembly | FieldAttributes.Static | FieldAttributes.InitOnly, runtime.OperationProfile);
                 holder.Fields.Add(field);
                 EmitProfileCreation(cctor, runtime, spec, field);
-                Weave(method, field, runtime);
+                if (AsyncStateMachineOf(method) is { } stateMachine)
+                {
+                    WeaveStateMachine(method, stateMachine, field, runtime);
+                }
+                else
+                {
+                    Weave(method, field, runtime);
+                }
+
                 WriteInfo($"NbaSim.Observability: profiling {Describe(method)} as {spec.Operation}Duration");
             }
 
@@ -135,6 +143,97 @@ namespace NbaSim.Observability.Fody
 
             il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileCtor));
             il.Append(il.Create(OpCodes.Stsfld, field));
+        }
+
+        /// <summary>The compiler-generated state machine of an async method, or null.</summary>
+        private static TypeDefinition AsyncStateMachineOf(MethodDefinition method)
+        {
+            var attribute = method.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.AsyncStateMachineAttribute");
+            return (attribute?.ConstructorArguments.FirstOrDefault().Value as TypeReference)?.Resolve();
+        }
+
+        /// <summary>
+        /// An async method is timed inside its state machine, so it costs no extra allocation: the stub stores the start
+        /// timestamp in a new field of the state machine, and MoveNext records success right before its builder's
+        /// SetResult and failure right before SetException (faults and cancellations alike).
+        /// </summary>
+        private void WeaveStateMachine(MethodDefinition stub, TypeDefinition stateMachine, FieldDefinition profile, RuntimeReferences runtime)
+        {
+            var startField = new FieldDefinition("<>nbasim__start", FieldAttributes.Public, TypeSystem.Int64Reference);
+            stateMachine.Fields.Add(startField);
+
+            // In the stub: after "stateMachine.<>1__state = -1", store the start timestamp.
+            var body = stub.Body;
+            body.SimplifyMacros();
+            var il = body.GetILProcessor();
+            var setState = body.Instructions.First(i => i.OpCode == OpCodes.Stfld && ((FieldReference)i.Operand).Name == "<>1__state");
+            var loadMachine = setState.Previous.Previous;
+            var machineType = ((FieldReference)setState.Operand).DeclaringType;
+            var stubField = new FieldReference(startField.Name, startField.FieldType, machineType);
+            var after = setState;
+            if (!(loadMachine.Operand is VariableDefinition machineVariable))
+            {
+                WriteError($"[ProfilePerformance] on {Describe(stub)}: its async stub does not have the shape the weaver recognises.", FirstSequencePoint(stub));
+                return;
+            }
+
+            foreach (var instruction in new[] { il.Create(loadMachine.OpCode, machineVariable), il.Create(OpCodes.Call, runtime.Start), il.Create(OpCodes.Stfld, stubField) })
+            {
+                il.InsertAfter(after, instruction);
+                after = instruction;
+            }
+
+            body.OptimizeMacros();
+
+            // In MoveNext: record before SetResult (success) and SetException (failure).
+            var moveNext = stateMachine.Methods.Single(m => m.Name == "MoveNext");
+            var ownField = new FieldReference(startField.Name, startField.FieldType, SelfReference(stateMachine));
+            var mbody = moveNext.Body;
+            mbody.SimplifyMacros();
+            var mil = mbody.GetILProcessor();
+            var completions = mbody.Instructions
+                .Where(i => (i.OpCode == OpCodes.Call || i.OpCode == OpCodes.Callvirt) && i.Operand is MethodReference m && (m.Name == "SetResult" || m.Name == "SetException") && m.DeclaringType.Name.Contains("MethodBuilder"))
+                .ToList();
+            if (completions.Count == 0)
+            {
+                WriteError($"[ProfilePerformance] on {Describe(stub)}: its async state machine has no SetResult/SetException call the weaver recognises.", FirstSequencePoint(stub));
+                return;
+            }
+
+            foreach (var call in completions)
+            {
+                var succeeded = ((MethodReference)call.Operand).Name == "SetResult";
+                foreach (var instruction in new[]
+                {
+                    mil.Create(OpCodes.Ldsfld, profile),
+                    mil.Create(OpCodes.Ldarg_0),
+                    mil.Create(OpCodes.Ldfld, ownField),
+                    mil.Create(succeeded ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0),
+                    mil.Create(OpCodes.Callvirt, runtime.Record),
+                })
+                {
+                    mil.InsertBefore(call, instruction);
+                }
+            }
+
+            mbody.OptimizeMacros();
+        }
+
+        /// <summary>The type as seen from inside itself: generic types are instantiated over their own parameters.</summary>
+        private static TypeReference SelfReference(TypeDefinition type)
+        {
+            if (!type.HasGenericParameters)
+            {
+                return type;
+            }
+
+            var instance = new GenericInstanceType(type);
+            foreach (var parameter in type.GenericParameters)
+            {
+                instance.GenericArguments.Add(parameter);
+            }
+
+            return instance;
         }
 
         private void Weave(MethodDefinition method, FieldDefinition profile, RuntimeReferences runtime)
