@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "s3-memory")
     return await S3ListingMemory.RunAsync(args.Length > 1 ? args[1..] : ["10000", "100000", "1000000"]);
 }
 
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await Soak.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -57,6 +57,9 @@ public sealed class NbaObservabilityOptions
     /// <summary>How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The disk spool (off unless a directory is set).</summary>
+    public SpoolOptions Spool { get; set; } = new();
+
     /// <summary>The S3 inventory publisher.</summary>
     public Publishers.S3InventoryOptions S3Inventory { get; set; } = new();
 
@@ -71,6 +74,19 @@ public sealed class NbaObservabilityOptions
 
     /// <summary>Schedules of the periodic publishers (all disabled by default).</summary>
     public Publishers.ScheduleOptions Schedule { get; set; } = new();
+}
+
+/// <summary>
+/// A write-ahead disk spool: with a directory set, every batch is on disk before it is exported and deleted only once
+/// the exporter accepted it, so outages and crashes lose no closed period; the next process replays what is left.
+/// </summary>
+public sealed class SpoolOptions
+{
+    /// <summary>Directory of the spool files (created, readable by the owner only). Default: none (spool off).</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Cap of the spool; past it the oldest files are dropped, counted and logged. Default 256 MB; 1 MB to 100 GB.</summary>
+    public long MaxBytes { get; set; } = 256L * 1024 * 1024;
 }
 
 /// <summary>Where EMF lines are written.</summary>

@@ -52,6 +52,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
         }
 
+        if (options.Spool is { } spool && (spool.MaxBytes < 1024 * 1024 || spool.MaxBytes > 100L * 1024 * 1024 * 1024))
+        {
+            failures.Add($"{Prefix}Spool:MaxBytes is {spool.MaxBytes:N0}; it must be between 1 MB and 100 GB.");
+        }
+
         ValidatePublishers(failures, options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -46,4 +46,13 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Error, "Publisher {Publisher} failed ({Error}); it runs again at its next interval.")]
     public static partial void PublisherFailed(ILogger logger, string publisher, string error, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Error, "Spool file {Path} was quarantined ({Reason}); its datums are not replayed.")]
+    public static partial void SpoolQuarantined(ILogger logger, string path, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "The spool passed its cap of {MaxBytes} bytes; dropped {Datums} datum(s) of its oldest file.")]
+    public static partial void SpoolFull(ILogger logger, long maxBytes, int datums);
+
+    [LoggerMessage(17, LogLevel.Warning, "Spool file {Path}: {Problem}.")]
+    public static partial void SpoolProblem(ILogger logger, string path, string problem);
 }

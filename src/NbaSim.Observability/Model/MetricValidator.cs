@@ -91,7 +91,7 @@ public static class MetricValidator
                 {
                     throw new MetricValidationException(
                         "Dimensions",
-                        $"Dimension '{Truncate(d.Name)}' appears twice; CloudWatch allows each dimension name once per metric.");
+                        $"Dimensions contain '{Truncate(d.Name)}' twice; CloudWatch allows each dimension name once per metric.");
                 }
             }
         }

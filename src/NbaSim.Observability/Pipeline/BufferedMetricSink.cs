@@ -27,6 +27,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _collector = Task.CompletedTask;
     private Task _publisher = Task.CompletedTask;
+    private readonly Pipeline.DiskSpool? _spool;
     private int _state; // 0 new, 1 running, 2 stopped
     private long _bufferDrops;
 
@@ -49,6 +50,11 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full channel refuses, it never waits
         });
+        if (options.Spool?.Directory is { Length: > 0 } spoolDirectory)
+        {
+            _spool = new Pipeline.DiskSpool(spoolDirectory, options.Spool.MaxBytes, _logger, registry.Statistics);
+        }
+
         registry.PublishTarget = Enqueue;
         registry.QueueDepth = () => QueuedDatums;
         _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
@@ -150,6 +156,25 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     {
         var output = new List<MetricDatum>();
         _registry.Collect(_time.GetUtcNow(), includeOpenPeriods, output);
+        if (_spool is not null)
+        {
+            // Write-ahead: a closed period is on disk before anything else happens to it, so a crash cannot lose it.
+            lock (_spool)
+            {
+                foreach (var batch in Batches(output))
+                {
+                    _spool.Write(batch);
+                }
+            }
+
+            if (output.Count > 0)
+            {
+                Wake();
+            }
+
+            return;
+        }
+
         foreach (var datum in output)
         {
             Enqueue(datum);
@@ -230,6 +255,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         {
             MoveChannelToQueue();
             DropExpired();
+            if (_spool is not null)
+            {
+                await DrainThroughSpoolAsync(_spool, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var parallel = Math.Max(1, _exporter.MaxConcurrentExports);
             while (_retry.Count > 0)
             {
@@ -267,6 +298,92 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             Volatile.Write(ref _retryCount, _retry.Count);
             _exportGate.Release();
         }
+    }
+
+    /// <summary>
+    /// With the spool on: replay what is on disk (oldest first, this process's or a previous one's), then write each new
+    /// batch to disk before exporting it. A file is deleted only after the exporter accepted its datums; a failure
+    /// leaves it for the next flush.
+    /// </summary>
+    private async Task DrainThroughSpoolAsync(Pipeline.DiskSpool spool, CancellationToken cancellationToken)
+    {
+        // Directly published datums join the spool first; closed periods are already there.
+        lock (spool)
+        {
+            while (_retry.Count > 0)
+            {
+                spool.Write(TakeBatch());
+            }
+        }
+
+        Volatile.Write(ref _retryCount, 0);
+        foreach (var file in spool.Files())
+        {
+            if (!await ExportSpooledAsync(spool, file, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Splits datums into batches of one namespace within the datum and byte limits, in order.</summary>
+    private IEnumerable<List<MetricDatum>> Batches(List<MetricDatum> datums)
+    {
+        foreach (var group in datums.GroupBy(d => d.Namespace, StringComparer.Ordinal))
+        {
+            var batch = new List<MetricDatum>();
+            var bytes = 0;
+            foreach (var datum in group)
+            {
+                var size = _exporter.EstimateSize(datum);
+                if (batch.Count > 0 && (batch.Count >= _options.MaxDatumsPerBatch || bytes + size > _options.MaxBatchBytes))
+                {
+                    yield return batch;
+                    batch = [];
+                    bytes = 0;
+                }
+
+                batch.Add(datum);
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                yield return batch;
+            }
+        }
+    }
+
+    private async Task<bool> ExportSpooledAsync(Pipeline.DiskSpool spool, string path, CancellationToken cancellationToken)
+    {
+        if (spool.Read(path) is not { } batch)
+        {
+            return true; // quarantined: move on
+        }
+
+        var cutoff = _time.GetUtcNow() - MetricLimits.MaxAge;
+        var fresh = batch.Datums.Where(d => d.Timestamp >= cutoff).ToList();
+        if (fresh.Count < batch.Datums.Count)
+        {
+            _registry.Statistics.Dropped(batch.Datums.Count - fresh.Count);
+            Log.DroppedTooOld(_logger, batch.Datums.Count - fresh.Count, batch.Datums.Min(d => d.Timestamp));
+        }
+
+        var undelivered = fresh.Count == 0 ? [] : await ExportOneAsync(fresh, cancellationToken).ConfigureAwait(false);
+        if (undelivered.Count == 0)
+        {
+            spool.Delete(path);
+            return true;
+        }
+
+        if (undelivered.Count < fresh.Count)
+        {
+            // Part was accepted: keep only the rest on disk, so no accepted datum is ever sent again.
+            spool.Write(undelivered);
+            spool.Delete(path);
+        }
+
+        return false;
     }
 
     /// <summary>Exports one batch; returns what was not delivered (empty on success). Never throws.</summary>

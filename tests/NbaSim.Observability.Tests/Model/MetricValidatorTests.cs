@@ -82,7 +82,7 @@ public class MetricValidatorTests
     public void Duplicate_dimension_names_are_rejected()
     {
         FluentActions.Invoking(() => MetricValidator.ValidateDimensions([new("Status", "a"), new("Status", "b")]))
-            .Should().Throw<MetricValidationException>().WithMessage("Dimension 'Status' appears twice*");
+            .Should().Throw<MetricValidationException>().WithMessage("Dimensions contain 'Status' twice; CloudWatch allows each dimension name once per metric.");
     }
 
     [Fact]

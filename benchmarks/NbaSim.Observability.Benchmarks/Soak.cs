@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Export.CloudWatch;
+
+namespace NbaSim.Observability.Benchmarks;
+
+/// <summary>
+/// Soak: N threads record at full speed for a given time into the CloudWatch exporter, pointed at a loopback server that
+/// counts every SampleCount it receives. Prints samples/s, peak working set, drops and the reconciliation.
+/// Usage: dotnet run -c Release --project benchmarks/NbaSim.Observability.Benchmarks -- soak [seconds=60] [threads=2] [series=100]
+/// Exit code 1 when the reconciliation fails, anything was dropped, or the working set passed 200 MB.
+/// </summary>
+internal static class Soak
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
+        var threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        var seriesCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+        using var server = new CountingServer();
+        using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("soak", "soak"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });
+        var options = new NbaObservabilityOptions { HighResolutionByDefault = true, FlushInterval = TimeSpan.FromSeconds(1) };
+        var registry = new MetricRegistry(options);
+        using var exporter = new CloudWatchExporter(client);
+        var sink = new BufferedMetricSink(registry, exporter, options);
+        sink.Start();
+
+        var series = Enumerable.Range(0, seriesCount)
+            .Select(i => registry.Distribution("NBA-Simulator/Soak", "OperationDuration", MetricUnit.Seconds, new MetricDimension("Worker", $"w{i:D3}")))
+            .ToArray();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var recorded = new long[threads];
+        var stopwatch = Stopwatch.StartNew();
+        long peakWorkingSet = 0;
+        var sampler = Task.Run(async () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            while (!stop.IsCancellationRequested)
+            {
+                process.Refresh();
+                peakWorkingSet = Math.Max(peakWorkingSet, process.WorkingSet64);
+                await Task.Delay(200);
+            }
+        });
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var value = 0.0001 * (t + 1);
+            long count = 0;
+            var token = stop.Token;
+            while (!token.IsCancellationRequested)
+            {
+                for (var i = 0; i < 4096; i++)
+                {
+                    series[(int)((t * 50) + (count & 63)) % series.Length].Record(value);
+                    value = value > 5 ? 0.0001 : value * 1.01;
+                    count++;
+                }
+            }
+
+            recorded[t] = count;
+        }) { IsBackground = true }).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        var elapsed = stopwatch.Elapsed;
+        await sampler;
+        await sink.StopAsync();
+        await sink.DisposeAsync();
+
+        var total = recorded.Sum();
+        var received = server.SampleCount;
+        var diagnostics = registry.GetDiagnostics();
+        var peakMb = Math.Max(peakWorkingSet, Process.GetCurrentProcess().PeakWorkingSet64) / 1048576.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"soak: {seconds} s, {threads} threads, {seriesCount} series"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  samples recorded        {total,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  samples/s               {total / elapsed.TotalSeconds,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SampleCount received    {received,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PutMetricData requests  {server.Requests,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  datums dropped          {diagnostics.DatumsDropped,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  peak working set        {peakMb,13:F1} MB"));
+        var reconciled = received == total;
+        Console.WriteLine(reconciled ? "  reconciliation          OK (received = recorded)" : $"  reconciliation          FAILED ({received - total:N0})");
+        return reconciled && diagnostics.DatumsDropped == 0 && peakMb < 200 ? 0 : 1;
+    }
+
+    /// <summary>A loopback PutMetricData endpoint that adds up the SampleCount of every datum it accepts.</summary>
+    private sealed class CountingServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private long _sampleCount;
+        private long _requests;
+
+        public CountingServer()
+        {
+            var port = Random.Shared.Next(20000, 60000);
+            Url = $"http://127.0.0.1:{port}/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public double SampleCount => Interlocked.Read(ref _sampleCount);
+
+        public long Requests => Interlocked.Read(ref _requests);
+
+        public void Dispose() => _listener.Close();
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    using var body = new MemoryStream();
+                    var input = context.Request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress) : context.Request.InputStream;
+                    await input.CopyToAsync(body);
+                    long samples = 0;
+                    foreach (var pair in Encoding.UTF8.GetString(body.ToArray()).Split('&'))
+                    {
+                        var equals = pair.IndexOf('=');
+                        if (equals > 0 && pair.AsSpan(0, equals).EndsWith(".StatisticValues.SampleCount"))
+                        {
+                            samples += (long)double.Parse(Uri.UnescapeDataString(pair[(equals + 1)..]), CultureInfo.InvariantCulture);
+                        }
+                    }
+
+                    Interlocked.Add(ref _sampleCount, samples);
+                    Interlocked.Increment(ref _requests);
+                    var ok = "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
+                    context.Response.ContentType = "text/xml";
+                    context.Response.ContentLength64 = ok.Length;
+                    await context.Response.OutputStream.WriteAsync(ok);
+                    context.Response.Close();
+                });
+            }
+        }
+    }
+}
