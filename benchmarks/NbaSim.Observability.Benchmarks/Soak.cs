@@ -26,8 +26,8 @@ internal static class Soak
         using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("soak", "soak"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });
         var options = new NbaObservabilityOptions { HighResolutionByDefault = true, FlushInterval = TimeSpan.FromSeconds(1) };
         var registry = new MetricRegistry(options);
-        using var exporter = new CloudWatchExporter(client);
-        var sink = new BufferedMetricSink(registry, exporter, options);
+        using var exporter = new CloudWatchExporter(client, maxConcurrentRequests: int.Parse(Environment.GetEnvironmentVariable("SOAK_CONCURRENCY") ?? "2", CultureInfo.InvariantCulture), logger: new StderrLogger<CloudWatchExporter>());
+        var sink = new BufferedMetricSink(registry, exporter, options, new StderrLogger<BufferedMetricSink>());
         sink.Start();
 
         var series = Enumerable.Range(0, seriesCount)
@@ -79,7 +79,8 @@ internal static class Soak
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  samples recorded        {total,16:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  samples/s               {total / elapsed.TotalSeconds,16:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SampleCount received    {received,16:N0}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PutMetricData requests  {server.Requests,16:N0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  PutMetricData requests  {server.Requests,16:N0} received, {client.Counters.Attempts:N0} sent (retries included), {diagnostics.BatchesExported:N0} accepted"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  repeated deliveries     {server.Duplicates,16:N0} (SDK retries of a call whose response was lost)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  datums dropped          {diagnostics.DatumsDropped,16:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  peak working set        {peakMb,13:F1} MB"));
         var reconciled = received == total;
@@ -87,12 +88,25 @@ internal static class Soak
         return reconciled && diagnostics.DatumsDropped == 0 && peakMb < 200 ? 0 : 1;
     }
 
+    private sealed class StderrLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => Console.Error.WriteLine($"  {logLevel}: {formatter(state, exception)} {exception?.GetType().Name}: {exception?.Message}");
+    }
+
     /// <summary>A loopback PutMetricData endpoint that adds up the SampleCount of every datum it accepts.</summary>
     private sealed class CountingServer : IDisposable
     {
         private readonly HttpListener _listener = new();
+        private readonly ConcurrentDictionary<string, byte> _invocations = new();
         private long _sampleCount;
         private long _requests;
+        private long _duplicates;
 
         public CountingServer()
         {
@@ -108,6 +122,10 @@ internal static class Soak
         public double SampleCount => Interlocked.Read(ref _sampleCount);
 
         public long Requests => Interlocked.Read(ref _requests);
+
+        /// <summary>Attempts the SDK repeated after the server had already processed them (the response was lost).</summary>
+        /// <remarks>They are included in <see cref="SampleCount"/>, as CloudWatch would include them.</remarks>
+        public long Duplicates => Interlocked.Read(ref _duplicates);
 
         public void Dispose() => _listener.Close();
 
@@ -131,7 +149,8 @@ internal static class Soak
                     var input = context.Request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress) : context.Request.InputStream;
                     await input.CopyToAsync(body);
                     long samples = 0;
-                    foreach (var pair in Encoding.UTF8.GetString(body.ToArray()).Split('&'))
+                    var text = Encoding.UTF8.GetString(body.ToArray());
+                    foreach (var pair in text.Split('&'))
                     {
                         var equals = pair.IndexOf('=');
                         if (equals > 0 && pair.AsSpan(0, equals).EndsWith(".StatisticValues.SampleCount"))
@@ -140,8 +159,15 @@ internal static class Soak
                         }
                     }
 
+                    // Everything received counts (CloudWatch would count it too); an invocation id seen twice is an SDK
+                    // retry of a call whose response was lost, reported separately.
                     Interlocked.Add(ref _sampleCount, samples);
                     Interlocked.Increment(ref _requests);
+                    if (!_invocations.TryAdd(context.Request.Headers["amz-sdk-invocation-id"] ?? Guid.NewGuid().ToString(), 0))
+                    {
+                        Interlocked.Increment(ref _duplicates);
+                    }
+
                     var ok = "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
                     context.Response.ContentType = "text/xml";
                     context.Response.ContentLength64 = ok.Length;

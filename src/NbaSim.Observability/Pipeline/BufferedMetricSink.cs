@@ -25,6 +25,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private readonly LinkedList<MetricDatum> _retry = new();
     private readonly SelfTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
+
+    // Cancels exports only when shutdown runs out of time: cancelling a request in flight on stop could leave it
+    // delivered but unacknowledged, and the final flush would then send it again (CloudWatch would double-count).
+    private readonly CancellationTokenSource _exportAbort = new();
     private Task _collector = Task.CompletedTask;
     private Task _publisher = Task.CompletedTask;
     private readonly Pipeline.DiskSpool? _spool;
@@ -95,11 +99,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             return;
         }
 
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        await using var abort = linked.Token.Register(static state => ((CancellationTokenSource)state!).Cancel(), _exportAbort).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_collector, _publisher).ConfigureAwait(false);
 
-        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
             CollectAndEnqueue(includeOpenPeriods: true);
@@ -124,6 +129,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _telemetry.Dispose();
         _stopping.Dispose();
+        _exportAbort.Dispose();
         _wake.Dispose();
         _exportGate.Dispose();
         _registry.PublishTarget = null;
@@ -234,9 +240,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
             try
             {
-                await DrainAsync(cancellationToken).ConfigureAwait(false);
+                // Not the stopping token: a drain under way completes (or times out with the shutdown).
+                await DrainAsync(_exportAbort.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
             {
                 return;
             }
