@@ -59,60 +59,43 @@ internal static class S3ListingMemory
     /// <summary>ListObjectsV2 over a bucket whose keys are generated: key i is "prefix{i % 5}/{i:D9}.json", size i % 100,000.</summary>
     private sealed class GeneratedBucketServer : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly LoopbackListener _listener;
         private readonly long _objects;
 
         public GeneratedBucketServer(long objects)
         {
             _objects = objects;
-            var port = Random.Shared.Next(20000, 60000);
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(LoopAsync);
+            _listener = new LoopbackListener(ServeAsync);
         }
 
-        public string Url { get; }
+        public string Url => _listener.Url;
 
-        public void Dispose() => _listener.Close();
+        public void Dispose() => _listener.Dispose();
 
-        private async Task LoopAsync()
+        private async Task ServeAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
+            var token = context.Request.QueryString["continuation-token"];
+            var start = token is null ? 0 : long.Parse(token, System.Globalization.CultureInfo.InvariantCulture);
+            var end = Math.Min(_objects, start + 1000);
+            var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>generated</Name>");
+            xml.Append("<KeyCount>").Append(end - start).Append("</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>").Append(end < _objects ? "true" : "false").Append("</IsTruncated>");
+            if (end < _objects)
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                var token = context.Request.QueryString["continuation-token"];
-                var start = token is null ? 0 : long.Parse(token, System.Globalization.CultureInfo.InvariantCulture);
-                var end = Math.Min(_objects, start + 1000);
-                var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>generated</Name>");
-                xml.Append("<KeyCount>").Append(end - start).Append("</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>").Append(end < _objects ? "true" : "false").Append("</IsTruncated>");
-                if (end < _objects)
-                {
-                    xml.Append("<NextContinuationToken>").Append(end).Append("</NextContinuationToken>");
-                }
-
-                for (var i = start; i < end; i++)
-                {
-                    xml.Append("<Contents><Key>prefix").Append(i % 5).Append('/').Append(i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture)).Append(".json</Key><LastModified>2026-11-28T00:00:00.000Z</LastModified><ETag>\"x\"</ETag><Size>")
-                        .Append(i % 100_000).Append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
-                }
-
-                xml.Append("</ListBucketResult>");
-                var bytes = Encoding.UTF8.GetBytes(xml.ToString());
-                context.Response.ContentType = "application/xml";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
+                xml.Append("<NextContinuationToken>").Append(end).Append("</NextContinuationToken>");
             }
+
+            for (var i = start; i < end; i++)
+            {
+                xml.Append("<Contents><Key>prefix").Append(i % 5).Append('/').Append(i.ToString("D9", System.Globalization.CultureInfo.InvariantCulture)).Append(".json</Key><LastModified>2026-11-28T00:00:00.000Z</LastModified><ETag>\"x\"</ETag><Size>")
+                    .Append(i % 100_000).Append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
+            }
+
+            xml.Append("</ListBucketResult>");
+            var bytes = Encoding.UTF8.GetBytes(xml.ToString());
+            context.Response.ContentType = "application/xml";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
         }
     }
 }

@@ -102,22 +102,15 @@ internal static class Soak
     /// <summary>A loopback PutMetricData endpoint that adds up the SampleCount of every datum it accepts.</summary>
     private sealed class CountingServer : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly LoopbackListener _listener;
         private readonly ConcurrentDictionary<string, byte> _invocations = new();
         private long _sampleCount;
         private long _requests;
         private long _duplicates;
 
-        public CountingServer()
-        {
-            var port = Random.Shared.Next(20000, 60000);
-            Url = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _ = Task.Run(LoopAsync);
-        }
+        public CountingServer() => _listener = new LoopbackListener(ServeAsync);
 
-        public string Url { get; }
+        public string Url => _listener.Url;
 
         public double SampleCount => Interlocked.Read(ref _sampleCount);
 
@@ -127,54 +120,38 @@ internal static class Soak
         /// <remarks>They are included in <see cref="SampleCount"/>, as CloudWatch would include them.</remarks>
         public long Duplicates => Interlocked.Read(ref _duplicates);
 
-        public void Dispose() => _listener.Close();
+        public void Dispose() => _listener.Dispose();
 
-        private async Task LoopAsync()
+        private async Task ServeAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
+            using var body = new MemoryStream();
+            var input = context.Request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress) : context.Request.InputStream;
+            await input.CopyToAsync(body);
+            long samples = 0;
+            var text = Encoding.UTF8.GetString(body.ToArray());
+            foreach (var pair in text.Split('&'))
             {
-                HttpListenerContext context;
-                try
+                var equals = pair.IndexOf('=');
+                if (equals > 0 && pair.AsSpan(0, equals).EndsWith(".StatisticValues.SampleCount"))
                 {
-                    context = await _listener.GetContextAsync();
+                    samples += (long)double.Parse(Uri.UnescapeDataString(pair[(equals + 1)..]), CultureInfo.InvariantCulture);
                 }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                _ = Task.Run(async () =>
-                {
-                    using var body = new MemoryStream();
-                    var input = context.Request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress) : context.Request.InputStream;
-                    await input.CopyToAsync(body);
-                    long samples = 0;
-                    var text = Encoding.UTF8.GetString(body.ToArray());
-                    foreach (var pair in text.Split('&'))
-                    {
-                        var equals = pair.IndexOf('=');
-                        if (equals > 0 && pair.AsSpan(0, equals).EndsWith(".StatisticValues.SampleCount"))
-                        {
-                            samples += (long)double.Parse(Uri.UnescapeDataString(pair[(equals + 1)..]), CultureInfo.InvariantCulture);
-                        }
-                    }
-
-                    // Everything received counts (CloudWatch would count it too); an invocation id seen twice is an SDK
-                    // retry of a call whose response was lost, reported separately.
-                    Interlocked.Add(ref _sampleCount, samples);
-                    Interlocked.Increment(ref _requests);
-                    if (!_invocations.TryAdd(context.Request.Headers["amz-sdk-invocation-id"] ?? Guid.NewGuid().ToString(), 0))
-                    {
-                        Interlocked.Increment(ref _duplicates);
-                    }
-
-                    var ok = "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
-                    context.Response.ContentType = "text/xml";
-                    context.Response.ContentLength64 = ok.Length;
-                    await context.Response.OutputStream.WriteAsync(ok);
-                    context.Response.Close();
-                });
             }
+
+            // Everything received counts (CloudWatch would count it too); an invocation id seen twice is an SDK
+            // retry of a call whose response was lost, reported separately.
+            Interlocked.Add(ref _sampleCount, samples);
+            Interlocked.Increment(ref _requests);
+            if (!_invocations.TryAdd(context.Request.Headers["amz-sdk-invocation-id"] ?? Guid.NewGuid().ToString(), 0))
+            {
+                Interlocked.Increment(ref _duplicates);
+            }
+
+            var ok = "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
+            context.Response.ContentType = "text/xml";
+            context.Response.ContentLength64 = ok.Length;
+            await context.Response.OutputStream.WriteAsync(ok);
+            context.Response.Close();
         }
     }
 }
