@@ -29,6 +29,39 @@ public sealed class FaultTests
         client.Counters.Attempts.Should().Be(3);
     }
 
+    [Fact]
+    public async Task The_exporter_reports_calls_retries_bytes_before_and_after_compression_and_rejections_on_the_meter()
+    {
+        await using var server = new LoopbackAwsServer((r, n) => n <= 2
+            ? Task.FromResult(LoopbackAwsServer.Error(400, "Throttling", "Rate exceeded"))
+            : LoopbackAwsServer.Ok(r.Action));
+        using var client = Client(server);
+        using var exporter = new CloudWatchExporter(client);
+        var seen = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, exporter.Meter) && instrument.Name.StartsWith("nbasim.observability.cloudwatch.", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, _, _) => seen[i.Name] = v);
+        listener.Start();
+
+        await exporter.ExportAsync(Enumerable.Range(0, 400).Select(i => Datum($"Metric{i}")).ToList(), TestContext.Current.CancellationToken);
+        listener.RecordObservableInstruments();
+
+        seen["nbasim.observability.cloudwatch.calls"].Should().Be(1);
+        seen["nbasim.observability.cloudwatch.attempts"].Should().Be(3);
+        seen["nbasim.observability.cloudwatch.retries"].Should().Be(2);
+        seen["nbasim.observability.cloudwatch.bytes.uncompressed"].Should().BeGreaterThan(10_240);
+        seen["nbasim.observability.cloudwatch.bytes.sent"].Should().BeGreaterThan(0).And.BeLessThan(3 * seen["nbasim.observability.cloudwatch.bytes.uncompressed"] / 2, "three gzip-compressed attempts");
+        seen["nbasim.observability.cloudwatch.rejected"].Should().Be(0);
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(503)]

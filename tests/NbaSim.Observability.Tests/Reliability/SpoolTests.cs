@@ -101,6 +101,7 @@ public sealed class SpoolTests : IDisposable
         }
 
         failures.Should().BeGreaterThan(0, "every second call was throttled");
+        failures.Should().BeLessThanOrEqualTo(5 + 10, "a throttled flush stops at its first failure and waits for the next one: one failed request per flush at most");
         server.Accepted.SelectMany(r => r.Datums()).Sum(d => d.SampleCount).Should().Be(recorded);
         registry.GetDiagnostics().DatumsDropped.Should().Be(0);
     }
@@ -165,6 +166,54 @@ public sealed class SpoolTests : IDisposable
         var got = closed.Sum(c => Enumerable.Range(0, 5).Sum(s => perPeriod[(c.Ticks, $"s{s}")][0].Samples));
         got.Should().BeApproximately(expected, expected * 0.1);
     }
+
+    [Fact]
+    public async Task On_SIGTERM_the_host_flushes_the_open_period_within_the_shutdown_timeout()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // SIGTERM is a Unix signal; CI runs on Linux
+        }
+
+        var emf = Path.Combine(_dir.FullName, "sigterm.emf");
+        var helper = HelperPath();
+        using var host = Process.Start(new ProcessStartInfo("dotnet", $"\"{helper}\" host \"{emf}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        string? line;
+        do
+        {
+            line = await host.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken); // host logs come first
+        }
+        while (line is not null && line != "ready");
+
+        line.Should().Be("ready");
+        _ = host.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+
+        using (var kill = Process.Start("kill", $"-TERM {host.Id}"))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await host.WaitForExitAsync(TestContext.Current.CancellationToken);
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10 + 5), "flushing is bounded by ShutdownTimeout (10 s)");
+        host.ExitCode.Should().Be(0);
+
+        var recorded = long.Parse(await File.ReadAllTextAsync(emf + ".recorded", TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        using var reader = File.OpenText(emf);
+        var published = NbaSim.Observability.Export.Emf.EmfReader.Read(reader).Where(r => r.MetricName == "ADCETasksCompleted").Sum(r => r.Statistics!.Value.Sum);
+        recorded.Should().BeGreaterThan(0);
+        published.Should().Be(recorded, "the open period was flushed on SIGTERM, nothing lost");
+    }
+
+    private static string HelperPath()
+        => Path.Combine(Packaging.PackageConsumerTests.RepositoryRoot(), "tests", "NbaSim.Observability.SpoolHelper", "bin",
+#if DEBUG
+            "Debug",
+#else
+            "Release",
+#endif
+            "net10.0", "NbaSim.Observability.SpoolHelper.dll");
 
     private static Process Start(string helper, string mode, string url, string spool, string ledger)
         => Process.Start(new ProcessStartInfo("dotnet", $"\"{helper}\" {mode} {url} \"{spool}\" \"{ledger}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;

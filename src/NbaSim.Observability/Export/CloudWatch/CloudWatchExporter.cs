@@ -17,7 +17,10 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     private readonly ICloudWatchClient _client;
     private readonly ILogger _logger;
     private readonly bool _ownsClient;
+    private readonly System.Diagnostics.Metrics.Meter _meter;
     private long _rejected;
+    private long _calls;
+    private long _bytesBeforeCompression;
 
     /// <summary>Creates the exporter.</summary>
     /// <param name="client">The CloudWatch client.</param>
@@ -32,10 +35,21 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
         _logger = logger ?? NullLogger<CloudWatchExporter>.Instance;
         _ownsClient = ownsClient;
         MaxConcurrentExports = maxConcurrentRequests;
+
+        // The exporter's own health, beside the pipeline's instruments of the same Meter name.
+        _meter = new System.Diagnostics.Metrics.Meter(Diagnostics.SelfTelemetry.MeterName);
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.calls", () => Volatile.Read(ref _calls), "{call}", "PutMetricData calls that succeeded.");
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.attempts", () => Wire?.Attempts ?? 0, "{request}", "HTTP attempts, retries included.");
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.retries", () => Math.Max(0, (Wire?.Attempts ?? 0) - Volatile.Read(ref _calls)), "{request}", "Attempts beyond one per successful call (retries and failed attempts).");
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.bytes.uncompressed", () => Volatile.Read(ref _bytesBeforeCompression), "By", "PutMetricData bodies before gzip.");
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.bytes.sent", () => Wire?.BytesSent ?? 0, "By", "Bytes on the wire, after gzip, retries included.");
+        _meter.CreateObservableCounter("nbasim.observability.cloudwatch.rejected", () => Volatile.Read(ref _rejected), "{datum}", "Datums CloudWatch refused (400) after bisection.");
     }
 
     /// <inheritdoc />
     public int MaxConcurrentExports { get; }
+
+    internal System.Diagnostics.Metrics.Meter Meter => _meter;
 
     /// <summary>Datums CloudWatch refused for good so far.</summary>
     public long RejectedDatums => Volatile.Read(ref _rejected);
@@ -64,6 +78,8 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                 {
                     var request = new PutMetricDataRequest(groups[g].Key, part);
                     await _client.PutMetricDataAsync(request, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _calls);
+                    Interlocked.Add(ref _bytesBeforeCompression, request.MarshalledBytes);
                     total = Add(total, new ExportResult(1, request.MarshalledBytes));
                     handled += part.Count;
                 }
@@ -99,6 +115,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _meter.Dispose();
         if (_ownsClient)
         {
             _client.Dispose();
