@@ -63,7 +63,7 @@ Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
     : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}");
 
-var workload = new Workload(services.GetRequiredService<IAdceHealthMetrics>(), services.GetRequiredService<IS3UploadMetrics>(), services.GetRequiredService<IDataQualityMetrics>(), settings.FailureRate);
+var workload = new AdceOrchestrator(services.GetRequiredService<IAdceHealthMetrics>(), services.GetRequiredService<IS3UploadMetrics>(), services.GetRequiredService<IDataQualityMetrics>(), settings.FailureRate);
 var periodic = PeriodicPublishersAsync(services, settings, simulated);
 await workload.RunAsync(settings.Duration);
 var (inventory, cost, dims) = await periodic;

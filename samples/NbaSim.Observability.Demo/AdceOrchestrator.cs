@@ -4,10 +4,11 @@ using NbaSim.Observability.Publishers;
 namespace NbaSim.Observability.Demo;
 
 /// <summary>
-/// An ADCE-like orchestrator (a queue of collection tasks and workers) and scraper-like uploads with a failure rate.
-/// The hot methods carry [ProfilePerformance]: their durations and statuses are recorded by woven code.
+/// An ADCE-like orchestrator: a queue of collection tasks (one per game), eight workers running the scraper on them,
+/// task outcomes and queue depth reported through <see cref="IAdceHealthMetrics"/>, upload outcomes through
+/// <see cref="IS3UploadMetrics"/>, validation batches through <see cref="IDataQualityMetrics"/>.
 /// </summary>
-internal sealed class Workload
+internal sealed class AdceOrchestrator
 {
     private readonly double _failureRate;
     private readonly Channel<int> _queue = Channel.CreateUnbounded<int>();
@@ -16,7 +17,7 @@ internal sealed class Workload
     private readonly IDataQualityMetrics _quality;
     private int _queueDepth;
 
-    public Workload(IAdceHealthMetrics adce, IS3UploadMetrics uploads, IDataQualityMetrics quality, double failureRate)
+    public AdceOrchestrator(IAdceHealthMetrics adce, IS3UploadMetrics uploads, IDataQualityMetrics quality, double failureRate)
     {
         _adce = adce;
         _uploads = uploads;
@@ -32,33 +33,6 @@ internal sealed class Workload
         var workers = Enumerable.Range(0, 8).Select(i => WorkAsync(i, stop.Token)).ToArray();
         var validator = Task.Run(() => ValidateLoop(stop.Token));
         await Task.WhenAll([producer, validator, .. workers]);
-    }
-
-    [ProfilePerformance("DataExtraction")]
-    private static async Task<int> ExtractGameAsync(int game, Random random, bool fail)
-    {
-        await Task.Delay(random.Next(1, 6));
-        return fail ? throw new InvalidDataException($"game {game}: box score incomplete") : game;
-    }
-
-    [ProfilePerformance("S3Upload")]
-    private static async Task UploadAsync(int game, Random random, bool fail)
-    {
-        await Task.Delay(random.Next(1, 4));
-        if (fail)
-        {
-            throw new IOException($"game {game}: upload to s3://nba-sim-raw-data-lake failed");
-        }
-    }
-
-    [ProfilePerformance("Validation")]
-    private static void Validate(Random random, bool fail)
-    {
-        Thread.SpinWait(random.Next(10, 200));
-        if (fail)
-        {
-            throw new InvalidDataException("validation failed");
-        }
     }
 
     private async Task ProduceAsync(CancellationToken cancellationToken)
@@ -98,10 +72,10 @@ internal sealed class Workload
 
             try
             {
-                await ExtractGameAsync(game, random, random.NextDouble() < _failureRate);
+                await Scraper.ExtractGameAsync(game, random, random.NextDouble() < _failureRate);
                 try
                 {
-                    await UploadAsync(game, random, random.NextDouble() < _failureRate);
+                    await Scraper.UploadAsync(game, random, random.NextDouble() < _failureRate);
                     _uploads.Succeeded();
                 }
                 catch (IOException)
@@ -129,7 +103,7 @@ internal sealed class Workload
             total++;
             try
             {
-                Validate(random, random.NextDouble() < _failureRate / 10);
+                Scraper.Validate(random, random.NextDouble() < _failureRate / 10);
                 passed++;
             }
             catch (InvalidDataException)
