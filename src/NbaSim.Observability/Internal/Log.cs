@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "Spool file {Path}: {Problem}.")]
     public static partial void SpoolProblem(ILogger logger, string path, string problem);
+
+    [LoggerMessage(18, LogLevel.Error, "The metric pipeline's {Stage} step failed ({Error}); it carries on.")]
+    public static partial void PipelineError(ILogger logger, string stage, string error, Exception exception);
 }

@@ -34,6 +34,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private readonly Pipeline.DiskSpool? _spool;
     private int _state; // 0 new, 1 running, 2 stopped
     private long _bufferDrops;
+    private volatile bool _stopFlushing;
 
     /// <summary>Creates the sink and attaches it to <paramref name="registry"/>.</summary>
     /// <param name="registry">The registry whose periods this sink closes.</param>
@@ -99,22 +100,44 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             return;
         }
 
+        _stopFlushing = true;
         using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         await using var abort = linked.Token.Register(static state => ((CancellationTokenSource)state!).Cancel(), _exportAbort).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_collector, _publisher).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_collector, _publisher).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.PipelineError(_logger, "stop", ex.GetType().Name, ex);
+        }
 
         try
         {
             CollectAndEnqueue(includeOpenPeriods: true);
+
+            // A throttled or failing export is retried, with growing pauses, until the shutdown timeout.
+            var pause = TimeSpan.FromMilliseconds(100);
             await DrainAsync(linked.Token).ConfigureAwait(false);
+            while (PendingForShutdown() > 0)
+            {
+                await Task.Delay(pause, _time, linked.Token).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                await DrainAsync(linked.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
             // Reported below with the count of what is left.
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.PipelineError(_logger, "stop", ex.GetType().Name, ex);
+        }
 
+        _stopFlushing = false;
         var left = QueuedDatums;
         if (left > 0)
         {
@@ -127,16 +150,32 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_registry.PublishTarget == Enqueue)
+        {
+            _registry.PublishTarget = null;
+        }
+
         _telemetry.Dispose();
         _stopping.Dispose();
         _exportAbort.Dispose();
         _wake.Dispose();
         _exportGate.Dispose();
-        _registry.PublishTarget = null;
+        _spool?.Dispose();
     }
+
+    /// <summary>What a shutdown still has to deliver: the memory queue, or spool files of this run.</summary>
+    private int PendingForShutdown() => QueuedDatums + (_spool?.Files().Count ?? 0);
 
     internal bool Enqueue(MetricDatum datum)
     {
+        if (Volatile.Read(ref _state) == 2 && _channel.Reader.Count == 0 && !_stopFlushing)
+        {
+            // Stopped: nothing would export it. Refuse, so the caller knows (counted and logged like a full buffer).
+            _registry.Statistics.Dropped(1);
+            Log.BufferFull(_logger, 0, Interlocked.Increment(ref _bufferDrops));
+            return false;
+        }
+
         if (_channel.Writer.TryWrite(datum))
         {
             if (_channel.Reader.Count >= _options.MaxDatumsPerBatch)
@@ -169,7 +208,19 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             {
                 foreach (var batch in Batches(output))
                 {
-                    _spool.Write(batch);
+                    try
+                    {
+                        _spool.Write(batch);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // The disk refused (full, read-only): keep the period in memory rather than lose it.
+                        Log.SpoolProblem(_logger, _spool.DirectoryPath, $"write failed ({ex.GetType().Name}); {batch.Count} datum(s) kept in memory");
+                        foreach (var datum in batch)
+                        {
+                            Enqueue(datum);
+                        }
+                    }
                 }
             }
 
@@ -216,7 +267,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable
                 return;
             }
 
-            CollectAndEnqueue(includeOpenPeriods: false);
+            try
+            {
+                CollectAndEnqueue(includeOpenPeriods: false);
+            }
+            catch (Exception ex)
+            {
+                // Never let one bad period stop the collector: the next boundary is tried again.
+                Log.PipelineError(_logger, "collect", ex.GetType().Name, ex);
+            }
         }
     }
 
@@ -246,6 +305,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                Log.PipelineError(_logger, "export", ex.GetType().Name, ex);
             }
         }
     }
@@ -374,20 +437,30 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         {
             _registry.Statistics.Dropped(batch.Datums.Count - fresh.Count);
             Log.DroppedTooOld(_logger, batch.Datums.Count - fresh.Count, batch.Datums.Min(d => d.Timestamp));
+            spool.Replace(path, fresh); // counted once, not at every retry
         }
 
-        var undelivered = fresh.Count == 0 ? [] : await ExportOneAsync(fresh, cancellationToken).ConfigureAwait(false);
+        spool.InFlight = path;
+        IReadOnlyList<MetricDatum> undelivered;
+        try
+        {
+            undelivered = fresh.Count == 0 ? [] : await ExportOneAsync(fresh, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            spool.InFlight = null;
+        }
+
         if (undelivered.Count == 0)
         {
-            spool.Delete(path);
+            spool.Delivered(path);
             return true;
         }
 
         if (undelivered.Count < fresh.Count)
         {
-            // Part was accepted: keep only the rest on disk, so no accepted datum is ever sent again.
-            spool.Write(undelivered);
-            spool.Delete(path);
+            // Part was accepted: the same file now holds only the rest (atomic replace), so no accepted datum is sent again.
+            spool.Replace(path, undelivered);
         }
 
         return false;

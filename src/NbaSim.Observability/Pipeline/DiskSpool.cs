@@ -16,7 +16,7 @@ internal sealed record SpooledBatch(string Path, IReadOnlyList<MetricDatum> Datu
 /// Files are replayed oldest first, by this process or the next one. A corrupt or truncated file is moved to
 /// <c>quarantine/</c> and logged, never a crash.
 /// </summary>
-internal sealed class DiskSpool
+internal sealed class DiskSpool : IDisposable
 {
     private const string Magic = "NBSPOOL1";
     private const string Extension = ".spool";
@@ -24,6 +24,8 @@ internal sealed class DiskSpool
     private readonly long _maxBytes;
     private readonly ILogger _logger;
     private readonly PipelineStatistics _statistics;
+    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
+    private readonly FileStream _lock;
     private long _sequence;
 
     public DiskSpool(string directory, long maxBytes, ILogger logger, PipelineStatistics statistics)
@@ -33,13 +35,49 @@ internal sealed class DiskSpool
         _logger = logger;
         _statistics = statistics;
         Directory.CreateDirectory(_directory);
+        try
+        {
+            // One process per spool: a second one would replay (and double-send) the first one's files.
+            _lock = new FileStream(Path.Combine(_directory, "spool.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"NbaObservability:Spool:Directory '{_directory}' is in use by another process; give each process its own spool directory.", ex);
+        }
+
+        foreach (var temp in Directory.EnumerateFiles(_directory, "*" + Extension + ".tmp"))
+        {
+            File.Delete(temp); // left by a crash before its rename: never a complete batch
+        }
     }
 
     public string DirectoryPath => _directory;
 
-    /// <summary>Spool files, oldest first.</summary>
+    /// <summary>The file being exported: never evicted by the size cap while in flight.</summary>
+    public string? InFlight { get; set; }
+
+    /// <summary>Spool files, oldest first, without those already delivered whose delete failed.</summary>
     public IReadOnlyList<string> Files()
-        => Directory.EnumerateFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal).ToList();
+        => Directory.EnumerateFiles(_directory, "*" + Extension).Where(f => !_delivered.Contains(f)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The exporter accepted the file's datums: delete it, and never export it again even if the delete fails.</summary>
+    public void Delivered(string path)
+    {
+        if (!TryDelete(path))
+        {
+            _delivered.Add(path);
+        }
+    }
+
+    /// <summary>Replaces a file's datums atomically (temp file, then rename over it).</summary>
+    public void Replace(string path, IReadOnlyList<MetricDatum> datums)
+    {
+        var temp = WriteTemp(path, datums);
+        File.Move(temp, path, overwrite: true);
+        _delivered.Remove(path);
+    }
+
+    public void Dispose() => _lock.Dispose();
 
     /// <summary>Writes <paramref name="datums"/> durably; returns the file.</summary>
     public string Write(IReadOnlyList<MetricDatum> datums)
@@ -47,10 +85,16 @@ internal sealed class DiskSpool
         MakeRoom();
         var name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D20}-{Environment.ProcessId:D7}-{Interlocked.Increment(ref _sequence):D8}{Extension}");
         var path = Path.Combine(_directory, name);
+        File.Move(WriteTemp(path, datums), path);
+        return path;
+    }
+
+    private static string WriteTemp(string path, IReadOnlyList<MetricDatum> datums)
+    {
         var temp = path + ".tmp";
         var payload = Encoding.UTF8.GetBytes(string.Join('\n', datums.Select(Serialize)));
         var header = Encoding.ASCII.GetBytes($"{Magic} {Convert.ToHexString(SHA256.HashData(payload))} {payload.Length}\n");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -63,8 +107,7 @@ internal sealed class DiskSpool
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, path);
-        return path;
+        return temp;
     }
 
     /// <summary>Reads a spool file; null when it was corrupt (then it is quarantined and logged).</summary>
@@ -98,25 +141,43 @@ internal sealed class DiskSpool
         {
             return null;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable now (locked, permissions): leave it for the next flush.
+            Internal.Log.SpoolProblem(_logger, path, ex.Message);
+            return null;
+        }
     }
 
-    public void Delete(string path)
+    public void Delete(string path) => TryDelete(path);
+
+    private bool TryDelete(string path)
     {
         try
         {
             File.Delete(path);
+            return true;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Internal.Log.SpoolProblem(_logger, path, ex.Message);
+            return false;
         }
     }
 
     private SpooledBatch? Quarantine(string path, string reason)
     {
-        var quarantine = Path.Combine(_directory, "quarantine");
-        Directory.CreateDirectory(quarantine);
-        File.Move(path, Path.Combine(quarantine, Path.GetFileName(path)), overwrite: true);
+        try
+        {
+            var quarantine = Path.Combine(_directory, "quarantine");
+            Directory.CreateDirectory(quarantine);
+            File.Move(path, Path.Combine(quarantine, Path.GetFileName(path)), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _delivered.Add(path); // cannot move it: at least never read it again
+        }
+
         Internal.Log.SpoolQuarantined(_logger, path, reason);
         return null;
     }
@@ -131,6 +192,11 @@ internal sealed class DiskSpool
             if (total <= _maxBytes)
             {
                 break;
+            }
+
+            if (string.Equals(file.FullName, InFlight, StringComparison.Ordinal))
+            {
+                continue;
             }
 
             var lost = Read(file.FullName)?.Datums.Count ?? 0;

@@ -11,7 +11,7 @@ public static class ProfileRuntime
     /// <summary>The start timestamp of a call.</summary>
     public static long Start() => Stopwatch.GetTimestamp();
 
-    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    /// <summary>Times <paramref name="task"/> until it completes and returns the same task (identity and exceptions kept).</summary>
     public static Task Track(Task task, OperationProfile profile, long start)
     {
         if (task is null)
@@ -26,54 +26,20 @@ public static class ProfileRuntime
             return task;
         }
 
-        return Await(task, profile, start);
-
-        static async Task Await(Task task, OperationProfile profile, long start)
-        {
-            var ok = false;
-            try
-            {
-                await task.ConfigureAwait(false);
-                ok = true;
-            }
-            finally
-            {
-                profile.Record(start, ok);
-            }
-        }
+        _ = task.ContinueWith(
+            static (completed, state) => ((Tracking)state!).Record(completed),
+            new Tracking(profile, start),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return task;
     }
 
-    /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
+    /// <summary>Times <paramref name="task"/> until it completes and returns the same task (identity and exceptions kept).</summary>
     public static Task<T> Track<T>(Task<T> task, OperationProfile profile, long start)
     {
-        if (task is null)
-        {
-            profile.Record(start, succeeded: false);
-            return task!;
-        }
-
-        if (task.IsCompleted)
-        {
-            profile.Record(start, task.Status == TaskStatus.RanToCompletion);
-            return task;
-        }
-
-        return Await(task, profile, start);
-
-        static async Task<T> Await(Task<T> task, OperationProfile profile, long start)
-        {
-            var ok = false;
-            try
-            {
-                var result = await task.ConfigureAwait(false);
-                ok = true;
-                return result;
-            }
-            finally
-            {
-                profile.Record(start, ok);
-            }
-        }
+        Track((Task)task, profile, start);
+        return task;
     }
 
     /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
@@ -130,5 +96,10 @@ public static class ProfileRuntime
                 profile.Record(start, ok);
             }
         }
+    }
+
+    private sealed class Tracking(OperationProfile profile, long start)
+    {
+        public void Record(Task completed) => profile.Record(start, completed.Status == TaskStatus.RanToCompletion);
     }
 }

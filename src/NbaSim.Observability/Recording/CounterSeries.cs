@@ -41,11 +41,15 @@ public sealed class CounterSeries : MetricSeries
         Max(ref _max, value);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
         if (Volatile.Read(ref _count) == 0)
         {
-            if (Options.PublishZeroWhenIdle)
+            // A sample racing the last harvest may have left its min/max behind: never report them as this period's.
+            // (Its sum stays and joins the next non-empty period, so totals remain exact.)
+            Interlocked.Exchange(ref _min, double.PositiveInfinity);
+            Interlocked.Exchange(ref _max, double.NegativeInfinity);
+            if (Options.PublishZeroWhenIdle && !periodAlreadyPublished)
             {
                 output.Add(NewDatum(periodStart, 0d, null, null, null));
             }

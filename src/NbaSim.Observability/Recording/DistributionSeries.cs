@@ -37,12 +37,15 @@ public sealed class DistributionSeries : MetricSeries
         Max(ref _max, value);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
         scratch.Clear();
         _histogram.Drain(scratch);
         if (scratch.Count == 0)
         {
+            // See CounterSeries: drop stale extremes of a racing sample; its sum joins the next non-empty period.
+            Interlocked.Exchange(ref _min, double.PositiveInfinity);
+            Interlocked.Exchange(ref _max, double.NegativeInfinity);
             return 0;
         }
 

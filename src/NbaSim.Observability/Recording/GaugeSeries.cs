@@ -37,9 +37,9 @@ public sealed class GaugeSeries : MetricSeries
         Volatile.Write(ref _hasValue, 1);
     }
 
-    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch)
+    internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
-        if (_observe is not null)
+        if (_observe is not null && !periodAlreadyPublished)
         {
             try
             {

@@ -32,6 +32,8 @@ public sealed class MetricRegistry : INbaMetrics
     private MetricSeries[] _high = [];
     private DateTimeOffset _standardPeriodStart;
     private DateTimeOffset _highPeriodStart;
+    private bool _standardPartlyPublished;
+    private bool _highPartlyPublished;
 
     /// <summary>Creates a registry.</summary>
     /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>.</param>
@@ -166,8 +168,8 @@ public sealed class MetricRegistry : INbaMetrics
         lock (_collectGate)
         {
             long samples = 0;
-            samples += CollectGroup(Volatile.Read(ref _high), ref _highPeriodStart, TimeSpan.TicksPerSecond, now, includeOpenPeriods, output);
-            samples += CollectGroup(Volatile.Read(ref _standard), ref _standardPeriodStart, _periodTicks, now, includeOpenPeriods, output);
+            samples += CollectGroup(Volatile.Read(ref _high), ref _highPeriodStart, ref _highPartlyPublished, TimeSpan.TicksPerSecond, now, includeOpenPeriods, output);
+            samples += CollectGroup(Volatile.Read(ref _standard), ref _standardPeriodStart, ref _standardPartlyPublished, _periodTicks, now, includeOpenPeriods, output);
             Statistics.AddSamples(samples);
             return samples;
         }
@@ -184,7 +186,7 @@ public sealed class MetricRegistry : INbaMetrics
         }
     }
 
-    private long CollectGroup(MetricSeries[] series, ref DateTimeOffset periodStart, long periodTicks, DateTimeOffset now, bool includeOpen, List<MetricDatum> output)
+    private long CollectGroup(MetricSeries[] series, ref DateTimeOffset periodStart, ref bool partlyPublished, long periodTicks, DateTimeOffset now, bool includeOpen, List<MetricDatum> output)
     {
         var current = Align(now, periodTicks);
         var closed = current > periodStart;
@@ -196,7 +198,7 @@ public sealed class MetricRegistry : INbaMetrics
         long samples = 0;
         foreach (var s in series)
         {
-            var count = s.Harvest(periodStart, output, _scratch);
+            var count = s.Harvest(periodStart, output, _scratch, partlyPublished);
             samples += count;
             if (s.IsOverflow && count > 0)
             {
@@ -219,6 +221,11 @@ public sealed class MetricRegistry : INbaMetrics
         if (closed)
         {
             periodStart = current;
+            partlyPublished = false;
+        }
+        else
+        {
+            partlyPublished = true;
         }
 
         return samples;

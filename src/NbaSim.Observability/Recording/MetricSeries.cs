@@ -55,8 +55,12 @@ public abstract class MetricSeries
     /// <summary>Records one sample. Never throws: an invalid value (NaN, ±∞, |v| &gt; 2^360) is counted and dropped.</summary>
     public abstract void Record(double value);
 
-    /// <summary>Moves the period's aggregate into <paramref name="output"/> and resets it. Returns the samples it held.</summary>
-    internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch);
+    /// <summary>
+    /// Moves the period's aggregate into <paramref name="output"/> and resets it. Returns the samples it held.
+    /// <paramref name="periodAlreadyPublished"/>: a forced flush already published part of this period, so idle zeros
+    /// and callback observations are not repeated for it.
+    /// </summary>
+    internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private protected void Reject() => Interlocked.Increment(ref _rejected);

@@ -53,7 +53,7 @@ public sealed class SecretLeakTests : IDisposable
             await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
 
             // Undelivered batches wait in the spool between flushes: scan them as they are.
-            spooled.AddRange(Directory.GetFiles(options.Spool.Directory, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+            spooled.AddRange(Directory.GetFiles(options.Spool.Directory, "*.spool*", SearchOption.AllDirectories).Select(File.ReadAllText));
         }
 
         try
