@@ -206,8 +206,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             // Write-ahead: a closed period is on disk before anything else happens to it, so a crash cannot lose it.
             lock (_spool)
             {
-                foreach (var batch in Batches(output))
+                var pending = new LinkedList<MetricDatum>(output);
+                while (pending.Count > 0)
                 {
+                    var batch = TakeBatch(pending);
                     try
                     {
                         _spool.Write(batch);
@@ -337,7 +339,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
                 var batches = new List<List<MetricDatum>>(parallel);
                 while (batches.Count < parallel && _retry.Count > 0)
                 {
-                    batches.Add(TakeBatch());
+                    batches.Add(TakeBatch(_retry));
                 }
 
                 var outcomes = await Task.WhenAll(batches.Select(b => ExportOneAsync(b, cancellationToken))).ConfigureAwait(false);
@@ -382,7 +384,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         {
             while (_retry.Count > 0)
             {
-                spool.Write(TakeBatch());
+                spool.Write(TakeBatch(_retry));
             }
         }
 
@@ -392,34 +394,6 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             if (!await ExportSpooledAsync(spool, file, cancellationToken).ConfigureAwait(false))
             {
                 return;
-            }
-        }
-    }
-
-    /// <summary>Splits datums into batches of one namespace within the datum and byte limits, in order.</summary>
-    private IEnumerable<List<MetricDatum>> Batches(List<MetricDatum> datums)
-    {
-        foreach (var group in datums.GroupBy(d => d.Namespace, StringComparer.Ordinal))
-        {
-            var batch = new List<MetricDatum>();
-            var bytes = 0;
-            foreach (var datum in group)
-            {
-                var size = _exporter.EstimateSize(datum);
-                if (batch.Count > 0 && (batch.Count >= _options.MaxDatumsPerBatch || bytes + size > _options.MaxBatchBytes))
-                {
-                    yield return batch;
-                    batch = [];
-                    bytes = 0;
-                }
-
-                batch.Add(datum);
-                bytes += size;
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch;
             }
         }
     }
@@ -517,12 +491,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// The next batch: datums of the oldest datum's namespace (PutMetricData takes one namespace per call), in queue
     /// order, within the datum and byte limits. Datums of other namespaces keep their place.
     /// </summary>
-    private List<MetricDatum> TakeBatch()
+    private List<MetricDatum> TakeBatch(LinkedList<MetricDatum> queue)
     {
-        var ns = _retry.First!.Value.Namespace;
-        var batch = new List<MetricDatum>(Math.Min(_retry.Count, _options.MaxDatumsPerBatch));
+        var ns = queue.First!.Value.Namespace;
+        var batch = new List<MetricDatum>(Math.Min(queue.Count, _options.MaxDatumsPerBatch));
         var bytes = 0;
-        for (var node = _retry.First; node is not null && batch.Count < _options.MaxDatumsPerBatch;)
+        for (var node = queue.First; node is not null && batch.Count < _options.MaxDatumsPerBatch;)
         {
             var next = node.Next;
             if (string.Equals(node.Value.Namespace, ns, StringComparison.Ordinal))
@@ -535,7 +509,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
                 bytes += size;
                 batch.Add(node.Value);
-                _retry.Remove(node);
+                queue.Remove(node);
             }
 
             node = next;

@@ -149,8 +149,6 @@ internal sealed class DiskSpool : IDisposable
         }
     }
 
-    public void Delete(string path) => TryDelete(path);
-
     private bool TryDelete(string path)
     {
         try
@@ -201,7 +199,7 @@ internal sealed class DiskSpool : IDisposable
 
             var lost = Read(file.FullName)?.Datums.Count ?? 0;
             total -= file.Length;
-            Delete(file.FullName);
+            TryDelete(file.FullName);
             _statistics.Dropped(lost);
             Internal.Log.SpoolFull(_logger, _maxBytes, lost);
         }
@@ -209,7 +207,7 @@ internal sealed class DiskSpool : IDisposable
 
     private static string Serialize(MetricDatum d)
     {
-        var buffer = new ArrayBufferWriterStream();
+        using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -278,5 +276,4 @@ internal sealed class DiskSpool : IDisposable
             new DateTimeOffset(r.GetProperty("t").GetInt64(), TimeSpan.Zero), r.GetProperty("r").GetInt32(), value, stats, values, counts);
     }
 
-    private sealed class ArrayBufferWriterStream : MemoryStream;
 }
