@@ -150,23 +150,20 @@ public sealed class SpoolTests : IDisposable
         var perPeriod = received.GroupBy(r => (r.Ticks, r.Series)).ToDictionary(g => g.Key, g => g.ToList());
         perPeriod.Values.Should().OnlyContain(list => list.Count == 1, "a period CloudWatch accepted is never sent again");
 
-        // Every second the ledger completed well before the kill (its period closed at least 3 s before) arrived.
+        // Every sample of the seconds the ledger completed well before the kill arrived. A collector delayed on a loaded
+        // machine stamps late samples with the earlier period's start (never a later one), so the samples of closed
+        // seconds all carry timestamps up to the last closed second.
         var ledgerLines = (await File.ReadAllLinesAsync(ledger, TestContext.Current.CancellationToken)).Select(l => l.Split(' '))
             .Select(p => (Ticks: long.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), Samples: double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var closed = ledgerLines.Where(l => l.Ticks + (4 * TimeSpan.TicksPerSecond) <= killedAt).ToList();
         closed.Should().NotBeEmpty();
-        foreach (var (ticks, _) in closed)
+        var lastClosed = closed.Max(c => c.Ticks);
+        for (var s = 0; s < 5; s++)
         {
-            for (var s = 0; s < 5; s++)
-            {
-                perPeriod.ContainsKey((ticks, $"s{s}")).Should().BeTrue($"period {new DateTime(ticks, DateTimeKind.Utc):HH:mm:ss} of s{s} closed before the kill");
-            }
+            var series = $"s{s}";
+            var got = perPeriod.Where(p => p.Key.Series == series && p.Key.Ticks <= lastClosed).Sum(p => p.Value[0].Samples);
+            got.Should().BeGreaterThanOrEqualTo(closed.Sum(c => c.Samples), $"every sample {series} recorded in a period closed before the kill arrived");
         }
-
-        // Samples near a boundary can fall in the neighbouring period; over the closed periods the totals agree.
-        var expected = closed.Sum(c => c.Samples) * 5;
-        var got = closed.Sum(c => Enumerable.Range(0, 5).Sum(s => perPeriod[(c.Ticks, $"s{s}")][0].Samples));
-        got.Should().BeApproximately(expected, expected * 0.1);
     }
 
     [Fact]
