@@ -1,19 +1,96 @@
 namespace NbaSim.Observability.Aggregation;
 
 /// <summary>
-/// Turns drained buckets plus the exact statistics into datums of at most 150 values each.
-/// Chunks partition the value range, so each chunk gets its own statistic set: counts are exact, the first and last
-/// chunk carry the exact Minimum and Maximum, inner bounds are bucket edges, and the chunk sums add up to the exact Sum.
+/// Turns buckets plus the exact statistics into parts of at most <c>maxValues</c> values each.
+/// Parts partition the value range, so each part gets its own statistic set: counts are exact, the first and last
+/// part carry the exact Minimum and Maximum, inner bounds are bucket edges, and the part sums add up to the exact Sum.
+/// Whoever merges the parts the way CloudWatch does (add counts and sums, min of minimums, max of maximums) gets the
+/// exact statistics back.
 /// </summary>
 internal static class DistributionSplitter
 {
+    /// <summary>Splits drained histogram buckets (ascending).</summary>
     public static void Split(
         List<HistogramBucket> buckets,
         StatisticSet exact,
         Action<StatisticSet, double[], double[]> emit,
         int maxValues = MetricLimits.MaxValuesPerDatum)
     {
-        var chunks = (buckets.Count + maxValues - 1) / maxValues;
+        // The exact extremes become values of their own (one sample each), so that whoever reads only Values/Counts
+        // (percentiles, a server without statistic sets) sees the true minimum and maximum.
+        var values = new List<double>(buckets.Count + 2);
+        var counts = new List<double>(buckets.Count + 2);
+        var lowers = new List<double>(buckets.Count + 2);
+        var uppers = new List<double>(buckets.Count + 2);
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var b = buckets[i];
+            var count = (double)b.Count;
+            var representative = Math.Clamp(b.Value, exact.Minimum, exact.Maximum);
+            if (i == 0 && representative != exact.Minimum)
+            {
+                Add(exact.Minimum, 1, b.Lower, b.Upper);
+                count--;
+            }
+
+            var last = i == buckets.Count - 1 && representative != exact.Maximum && count > 0;
+            if (last)
+            {
+                count--;
+            }
+
+            if (count > 0)
+            {
+                Add(representative, count, b.Lower, b.Upper);
+            }
+
+            if (last)
+            {
+                Add(exact.Maximum, 1, b.Lower, b.Upper);
+            }
+        }
+
+        void Add(double value, double count, double lower, double upper)
+        {
+            values.Add(value);
+            counts.Add(count);
+            lowers.Add(lower);
+            uppers.Add(upper);
+        }
+
+        Split([.. values], [.. counts], [.. lowers], [.. uppers], exact, emit, maxValues);
+    }
+
+    /// <summary>
+    /// Splits an already aggregated distribution (ascending values, e.g. a datum's Values/Counts) into narrower parts.
+    /// Bucket edges are recovered from the log-linear layout, so inner part bounds are as tight as at aggregation.
+    /// </summary>
+    public static void Resplit(
+        IReadOnlyList<double> values,
+        IReadOnlyList<double> counts,
+        StatisticSet exact,
+        Action<StatisticSet, double[], double[]> emit,
+        int maxValues)
+    {
+        var n = values.Count;
+        var v = new double[n];
+        var c = new double[n];
+        var lowers = new double[n];
+        var uppers = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            v[i] = values[i];
+            c[i] = counts[i];
+            (lowers[i], uppers[i]) = LogLinearHistogram.BoundsOf(values[i]);
+        }
+
+        Split(v, c, lowers, uppers, exact, emit, maxValues);
+    }
+
+    private static void Split(double[] allValues, double[] allCounts, double[] lowers, double[] uppers, StatisticSet exact, Action<StatisticSet, double[], double[]> emit, int maxValues)
+    {
+        var n = allValues.Length;
+        var chunks = Math.Max(1, (n + maxValues - 1) / maxValues);
         var values = new double[chunks][];
         var counts = new double[chunks][];
         var stats = new StatisticSet[chunks];
@@ -21,22 +98,18 @@ internal static class DistributionSplitter
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var start = chunk * maxValues;
-            var length = Math.Min(maxValues, buckets.Count - start);
-            values[chunk] = new double[length];
-            counts[chunk] = new double[length];
+            var length = Math.Min(maxValues, n - start);
+            values[chunk] = allValues.AsSpan(start, length).ToArray();
+            counts[chunk] = allCounts.AsSpan(start, length).ToArray();
             double count = 0, sum = 0;
             for (var i = 0; i < length; i++)
             {
-                // Clamp representatives to the exact range: the extreme buckets then report true values.
-                var value = Math.Clamp(buckets[start + i].Value, exact.Minimum, exact.Maximum);
-                values[chunk][i] = value;
-                counts[chunk][i] = buckets[start + i].Count;
                 count += counts[chunk][i];
-                sum += value * counts[chunk][i];
+                sum += values[chunk][i] * counts[chunk][i];
             }
 
-            var min = chunk == 0 ? exact.Minimum : Math.Max(exact.Minimum, buckets[start].Lower);
-            var max = chunk == chunks - 1 ? exact.Maximum : Math.Min(exact.Maximum, buckets[start + length - 1].Upper);
+            var min = chunk == 0 ? exact.Minimum : Math.Max(exact.Minimum, lowers[start]);
+            var max = chunk == chunks - 1 ? exact.Maximum : Math.Min(exact.Maximum, uppers[start + length - 1]);
             stats[chunk] = new StatisticSet(count, sum, min, max);
             estimated += sum;
         }

@@ -78,6 +78,28 @@ internal sealed class LogLinearHistogram
         DrainOverflow(ref _positiveOverflow, negative: false, output);
     }
 
+    /// <summary>The edges of the bucket that holds <paramref name="value"/> (as <see cref="Record"/> would file it).</summary>
+    internal static (double Lower, double Upper) BoundsOf(double value)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        if (!double.IsFinite(value) || exponent > MaxExponent)
+        {
+            var edge = Math.ScaleB(1, MaxExponent + 1);
+            return value < 0 ? (double.NegativeInfinity, -edge) : (edge, double.PositiveInfinity);
+        }
+
+        if (exponent < MinExponent)
+        {
+            var tiny = Math.ScaleB(1, MinExponent);
+            return (-tiny, tiny);
+        }
+
+        var sub = (int)((bits >> (52 - SubBucketBits)) & (SubBuckets - 1));
+        var bucket = Bucket(exponent - MinExponent, sub, bits < 0, 0);
+        return (bucket.Lower, bucket.Upper);
+    }
+
     /// <summary>A bucket [2^e × (1 + sub/64), 2^e × (1 + (sub+1)/64)) and its midpoint.</summary>
     internal static HistogramBucket Bucket(int octave, int sub, bool negative, long count)
     {

@@ -36,14 +36,19 @@ public class EmfSerializerTests
         metrics.EnumerateArray().Select(m => m.GetProperty("Unit").GetString()).Should().Equal("Count", "Gigabytes");
 
         using var perf = JsonDocument.Parse(lines[1]);
-        perf.RootElement.GetProperty("S3UploadDuration").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(0.1, 0.3, 1.2);
+        var upload = perf.RootElement.GetProperty("S3UploadDuration");
+        upload.GetProperty("Values").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(0.1, 0.3, 1.2);
+        upload.GetProperty("Counts").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(2, 2, 1);
+        (upload.GetProperty("Count").GetDouble(), upload.GetProperty("Sum").GetDouble(), upload.GetProperty("Min").GetDouble(), upload.GetProperty("Max").GetDouble())
+            .Should().Be((5, 2.5, 0.1, 1.2));
         perf.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics")[0].GetProperty("StorageResolution").GetInt32().Should().Be(1);
-        var stats = perf.RootElement.GetProperty(EmfSerializer.StatisticsProperty).GetProperty("S3UploadDuration");
-        stats.GetProperty("SampleCount").GetDouble().Should().Be(5);
-        stats.GetProperty("Counts").EnumerateArray().Select(e => e.GetDouble()).Should().Equal(2, 2, 1);
+        perf.RootElement.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(["_aws", "Status", "S3UploadDuration"], "nothing CloudWatch would ignore");
 
         using var adce = JsonDocument.Parse(lines[2]);
-        adce.RootElement.GetProperty("ADCETasksCompleted").GetDouble().Should().Be(9, "a counter's EMF value is its period sum");
+        var completed = adce.RootElement.GetProperty("ADCETasksCompleted");
+        (completed.GetProperty("Count").GetDouble(), completed.GetProperty("Sum").GetDouble(), completed.GetProperty("Min").GetDouble(), completed.GetProperty("Max").GetDouble())
+            .Should().Be((3, 9, 1, 5), "a counter is its statistic set, so CloudWatch counts 3 increments summing to 9");
+        completed.TryGetProperty("Values", out _).Should().BeFalse();
     }
 
     [Fact]
@@ -59,6 +64,7 @@ public class EmfSerializerTests
 
         var total = 0;
         var wideValues = new List<double>();
+        double wideCount = 0, wideSum = 0;
         foreach (var line in lines)
         {
             AssertEmfStructure(line);
@@ -68,13 +74,18 @@ public class EmfSerializerTests
             total += metrics.EnumerateArray().Count(m => m.GetProperty("Name").GetString() != "Wide");
             if (doc.RootElement.TryGetProperty("Wide", out var wide))
             {
-                wide.GetArrayLength().Should().BeLessThanOrEqualTo(100);
-                wideValues.AddRange(wide.EnumerateArray().Select(e => e.GetDouble()));
+                var values = wide.GetProperty("Values");
+                values.GetArrayLength().Should().BeLessThanOrEqualTo(100);
+                wideValues.AddRange(values.EnumerateArray().Select(e => e.GetDouble()));
+                wideCount += wide.GetProperty("Count").GetDouble();
+                wideSum += wide.GetProperty("Sum").GetDouble();
             }
         }
 
         total.Should().Be(250);
         wideValues.Should().Equal(Enumerable.Range(1, 150).Select(i => (double)i));
+        wideCount.Should().Be(150, "each part carries its own count; together they are the datum's");
+        wideSum.Should().BeApproximately(150 * 151 / 2, 1e-9);
     }
 
     [Fact]
@@ -136,10 +147,20 @@ public class EmfSerializerTests
             foreach (var metric in metrics.EnumerateArray())
             {
                 var target = root.GetProperty(metric.GetProperty("Name").GetString()!);
-                if (target.ValueKind == JsonValueKind.Array)
+                if (target.ValueKind == JsonValueKind.Object)
                 {
-                    target.GetArrayLength().Should().BeInRange(1, 100);
-                    target.EnumerateArray().Should().OnlyContain(v => v.ValueKind == JsonValueKind.Number);
+                    foreach (var field in new[] { "Count", "Sum", "Min", "Max" })
+                    {
+                        target.GetProperty(field).ValueKind.Should().Be(JsonValueKind.Number);
+                    }
+
+                    if (target.TryGetProperty("Values", out var values))
+                    {
+                        values.GetArrayLength().Should().BeInRange(1, 100);
+                        var counts = target.GetProperty("Counts");
+                        counts.GetArrayLength().Should().Be(values.GetArrayLength());
+                        counts.EnumerateArray().Sum(c => c.GetDouble()).Should().Be(target.GetProperty("Count").GetDouble(), "CloudWatch takes SampleCount from the Counts");
+                    }
                 }
                 else
                 {

@@ -9,9 +9,9 @@ namespace NbaSim.Observability.Export.Emf;
 /// <param name="Dimensions">Dimensions of the document.</param>
 /// <param name="Timestamp">Document timestamp.</param>
 /// <param name="StorageResolution">1 or 60.</param>
-/// <param name="Values">The metric's values (one for a plain value).</param>
-/// <param name="Counts">Counts of <paramref name="Values"/> from the <c>_nbasim</c> property, or all 1.</param>
-/// <param name="Statistics">The exact statistic set from the <c>_nbasim</c> property, if present.</param>
+/// <param name="Values">The metric's values (one for a plain value; none for a statistic set without values).</param>
+/// <param name="Counts">Counts of <paramref name="Values"/> (all 1 for a number or a bare array).</param>
+/// <param name="Statistics">The statistic set CloudWatch extracts (<c>Count</c>, <c>Sum</c>, <c>Min</c>, <c>Max</c>), when the value is an object.</param>
 public sealed record EmfRecord(
     string Namespace,
     string MetricName,
@@ -37,7 +37,10 @@ public sealed class EmfFormatException : FormatException
     public long LineNumber { get; }
 }
 
-/// <summary>Reads EMF documents (one JSON object per line) back into metrics; used by the dashboard preview and the demo summary.</summary>
+/// <summary>
+/// Reads EMF documents (one JSON object per line) back into metrics, following the fields CloudWatch extracts and
+/// nothing else; used by the dashboard preview, the demo summary and <c>nbaobs</c>.
+/// </summary>
 public static class EmfReader
 {
     /// <summary>Reads every metric of every document in <paramref name="reader"/>. Blank lines are skipped.</summary>
@@ -97,7 +100,6 @@ public static class EmfReader
         }
 
         var timestamp = DateTimeOffset.FromUnixTimeMilliseconds(aws.GetProperty("Timestamp").GetInt64());
-        root.TryGetProperty(EmfSerializer.StatisticsProperty, out var extra);
         var records = new List<EmfRecord>();
         foreach (var directive in aws.GetProperty("CloudWatchMetrics").EnumerateArray())
         {
@@ -135,34 +137,41 @@ public static class EmfReader
                     throw new EmfFormatException(lineNumber, $"metric '{name}' has no value.");
                 }
 
-                var values = target.ValueKind == JsonValueKind.Array ? target.EnumerateArray().Select(e => e.GetDouble()).ToArray() : [target.GetDouble()];
-                double[] counts = [.. Enumerable.Repeat(1d, values.Length)];
-                StatisticSet? stats = null;
-                if (extra.ValueKind == JsonValueKind.Object && extra.TryGetProperty(name, out var metricExtra))
-                {
-                    if (metricExtra.TryGetProperty("Counts", out var c))
-                    {
-                        counts = c.EnumerateArray().Select(e => e.GetDouble()).ToArray();
-                        if (counts.Length != values.Length)
-                        {
-                            throw new EmfFormatException(lineNumber, $"metric '{name}' has {values.Length} values but {counts.Length} counts.");
-                        }
-                    }
-
-                    if (metricExtra.TryGetProperty("SampleCount", out var sampleCount))
-                    {
-                        stats = new StatisticSet(
-                            sampleCount.GetDouble(),
-                            metricExtra.GetProperty("Sum").GetDouble(),
-                            metricExtra.GetProperty("Minimum").GetDouble(),
-                            metricExtra.GetProperty("Maximum").GetDouble());
-                    }
-                }
-
+                var (values, counts, stats) = ReadValue(target, name, lineNumber);
                 records.Add(new EmfRecord(ns, name, unit, dimensions, timestamp, resolution, values, counts, stats));
             }
         }
 
         return records;
+    }
+
+    /// <summary>A metric's member: a number, an array of numbers, or a statistic set with optional Values/Counts.</summary>
+    private static (double[] Values, double[] Counts, StatisticSet? Statistics) ReadValue(JsonElement target, string name, long lineNumber)
+    {
+        switch (target.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return ([target.GetDouble()], [1d], null);
+            case JsonValueKind.Array:
+                var array = target.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                return (array, [.. Enumerable.Repeat(1d, array.Length)], null);
+            case JsonValueKind.Object:
+                var values = target.TryGetProperty("Values", out var v) ? v.EnumerateArray().Select(e => e.GetDouble()).ToArray() : [];
+                var counts = target.TryGetProperty("Counts", out var c) ? c.EnumerateArray().Select(e => e.GetDouble()).ToArray() : [.. Enumerable.Repeat(1d, values.Length)];
+                if (counts.Length != values.Length)
+                {
+                    throw new EmfFormatException(lineNumber, $"metric '{name}' has {values.Length} values but {counts.Length} counts.");
+                }
+
+                if (!target.TryGetProperty("Count", out var count) || !target.TryGetProperty("Sum", out var sum)
+                    || !target.TryGetProperty("Min", out var min) || !target.TryGetProperty("Max", out var max))
+                {
+                    throw new EmfFormatException(lineNumber, $"metric '{name}' is an object without Count, Sum, Min and Max.");
+                }
+
+                return (values, counts, new StatisticSet(count.GetDouble(), sum.GetDouble(), min.GetDouble(), max.GetDouble()));
+            default:
+                throw new EmfFormatException(lineNumber, $"metric '{name}' is {target.ValueKind}; expected a number, an array or a statistic set.");
+        }
     }
 }

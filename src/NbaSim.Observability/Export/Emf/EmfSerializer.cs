@@ -8,10 +8,17 @@ namespace NbaSim.Observability.Export.Emf;
 /// Datums sharing namespace, timestamp and dimensions share a document (at most 100 metrics, 100 values each).
 /// </summary>
 /// <remarks>
-/// EMF carries raw values only. A single value is written as a number; a counter's statistic set as its Sum;
-/// a distribution as its (representative) values. The exact statistic set and the counts, which EMF cannot express,
-/// are kept beside the metric under the root property <c>_nbasim</c> (ignored by CloudWatch's extraction, read by the
-/// dashboard preview and by Logs Insights queries).
+/// <para>Each metric is written in the form CloudWatch extracts exactly (the form of the OpenTelemetry collector's
+/// <c>awsemf</c> exporter):</para>
+/// <list type="bullet">
+/// <item>a single value as a number;</item>
+/// <item>a statistic set (a counter) as <c>{"Max":…,"Min":…,"Count":…,"Sum":…}</c>: SampleCount is <c>Count</c>;</item>
+/// <item>a distribution as <c>{"Values":[…],"Counts":[…],"Max":…,"Min":…,"Count":…,"Sum":…}</c>: SampleCount is the sum
+/// of <c>Counts</c>, which equals <c>Count</c>.</item>
+/// </list>
+/// <para>A distribution wider than 100 values is split into parts that partition its value range, each with its own exact
+/// count, bounds and share of the sum, in separate documents with the same timestamp; CloudWatch merges them back into
+/// the exact statistics.</para>
 /// </remarks>
 public static class EmfSerializer
 {
@@ -20,9 +27,6 @@ public static class EmfSerializer
 
     /// <summary>Most values in one metric's array.</summary>
     public const int MaxValuesPerMetric = 100;
-
-    /// <summary>The root property that carries exact statistics and counts.</summary>
-    public const string StatisticsProperty = "_nbasim";
 
     /// <summary>Serializes <paramref name="datums"/> into <paramref name="output"/> and records where each line starts.</summary>
     /// <returns>The number of documents (lines) written.</returns>
@@ -73,19 +77,21 @@ public static class EmfSerializer
         return order;
     }
 
+    /// <summary>One metric of one document: a datum, or one part of a distribution split for EMF's 100-value limit.</summary>
+    private readonly record struct Entry(MetricDatum Datum, StatisticSet? Statistics, double[]? Values, double[]? Counts);
+
     /// <summary>Packs a group into documents: each metric name once per document, at most 100 metrics and 100 values each.</summary>
-    private static List<List<(MetricDatum Datum, int Offset, int Length)>> Pack(List<MetricDatum> group)
+    private static List<List<Entry>> Pack(List<MetricDatum> group)
     {
-        var documents = new List<List<(MetricDatum Datum, int Offset, int Length)>>();
+        var documents = new List<List<Entry>>();
         var names = new List<HashSet<string>>();
+        var parts = new List<Entry>();
         foreach (var datum in group)
         {
-            var values = datum.Values?.Count ?? 0;
-            var parts = values <= MaxValuesPerMetric ? 1 : (values + MaxValuesPerMetric - 1) / MaxValuesPerMetric;
-            for (var part = 0; part < parts; part++)
+            parts.Clear();
+            Expand(datum, parts);
+            foreach (var part in parts)
             {
-                var offset = part * MaxValuesPerMetric;
-                var length = values == 0 ? 0 : Math.Min(MaxValuesPerMetric, values - offset);
                 var target = -1;
                 for (var i = 0; i < documents.Count; i++)
                 {
@@ -103,7 +109,7 @@ public static class EmfSerializer
                     target = documents.Count - 1;
                 }
 
-                documents[target].Add((datum, offset, length));
+                documents[target].Add(part);
                 names[target].Add(datum.MetricName);
             }
         }
@@ -111,7 +117,40 @@ public static class EmfSerializer
         return documents;
     }
 
-    private static void WriteDocument(Utf8JsonWriter writer, MetricDatum first, List<(MetricDatum Datum, int Offset, int Length)> metrics)
+    private static void Expand(MetricDatum datum, List<Entry> parts)
+    {
+        if (datum.Values is not { } values)
+        {
+            parts.Add(new Entry(datum, datum.StatisticValues, null, null));
+            return;
+        }
+
+        var counts = datum.Counts ?? Enumerable.Repeat(1d, values.Count).ToArray();
+        var stats = datum.StatisticValues ?? StatisticsOf(values, counts);
+        if (values.Count <= MaxValuesPerMetric)
+        {
+            parts.Add(new Entry(datum, stats, [.. values], [.. counts]));
+            return;
+        }
+
+        Aggregation.DistributionSplitter.Resplit(values, counts, stats, (s, v, c) => parts.Add(new Entry(datum, s, v, c)), MaxValuesPerMetric);
+    }
+
+    private static StatisticSet StatisticsOf(IReadOnlyList<double> values, IReadOnlyList<double> counts)
+    {
+        double count = 0, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (var i = 0; i < values.Count; i++)
+        {
+            count += counts[i];
+            sum += values[i] * counts[i];
+            min = Math.Min(min, values[i]);
+            max = Math.Max(max, values[i]);
+        }
+
+        return new StatisticSet(count, sum, min, max);
+    }
+
+    private static void WriteDocument(Utf8JsonWriter writer, MetricDatum first, List<Entry> metrics)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("_aws");
@@ -129,12 +168,12 @@ public static class EmfSerializer
         writer.WriteEndArray();
         writer.WriteEndArray();
         writer.WriteStartArray("Metrics");
-        foreach (var (datum, _, _) in metrics)
+        foreach (var entry in metrics)
         {
             writer.WriteStartObject();
-            writer.WriteString("Name", datum.MetricName);
-            writer.WriteString("Unit", datum.Unit.ToWireName());
-            if (datum.StorageResolution == 1)
+            writer.WriteString("Name", entry.Datum.MetricName);
+            writer.WriteString("Unit", entry.Datum.Unit.ToWireName());
+            if (entry.Datum.StorageResolution == 1)
             {
                 writer.WriteNumber("StorageResolution", 1);
             }
@@ -152,61 +191,37 @@ public static class EmfSerializer
             writer.WriteString(d.Name, d.Value);
         }
 
-        var hasStatistics = false;
-        foreach (var (datum, offset, length) in metrics)
+        foreach (var entry in metrics)
         {
-            if (datum.Values is { } values)
+            if (entry.Statistics is not { } stats)
             {
-                writer.WriteStartArray(datum.MetricName);
-                for (var i = offset; i < offset + length; i++)
+                writer.WriteNumber(entry.Datum.MetricName, entry.Datum.Value ?? 0);
+                continue;
+            }
+
+            writer.WriteStartObject(entry.Datum.MetricName);
+            if (entry.Values is { } values)
+            {
+                writer.WriteStartArray("Values");
+                foreach (var v in values)
                 {
-                    writer.WriteNumberValue(values[i]);
+                    writer.WriteNumberValue(v);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("Counts");
+                foreach (var c in entry.Counts!)
+                {
+                    writer.WriteNumberValue(c);
                 }
 
                 writer.WriteEndArray();
             }
-            else
-            {
-                writer.WriteNumber(datum.MetricName, datum.Value ?? datum.StatisticValues!.Value.Sum);
-            }
 
-            hasStatistics |= datum.StatisticValues is not null;
-        }
-
-        if (hasStatistics)
-        {
-            writer.WriteStartObject(StatisticsProperty);
-            foreach (var (datum, offset, length) in metrics)
-            {
-                if (datum.StatisticValues is not { } stats)
-                {
-                    continue;
-                }
-
-                writer.WriteStartObject(datum.MetricName);
-                if (offset == 0)
-                {
-                    // Split distributions carry the statistic set once, on their first part.
-                    writer.WriteNumber("SampleCount", stats.SampleCount);
-                    writer.WriteNumber("Sum", stats.Sum);
-                    writer.WriteNumber("Minimum", stats.Minimum);
-                    writer.WriteNumber("Maximum", stats.Maximum);
-                }
-
-                if (datum.Counts is { } counts)
-                {
-                    writer.WriteStartArray("Counts");
-                    for (var i = offset; i < offset + length; i++)
-                    {
-                        writer.WriteNumberValue(counts[i]);
-                    }
-
-                    writer.WriteEndArray();
-                }
-
-                writer.WriteEndObject();
-            }
-
+            writer.WriteNumber("Max", stats.Maximum);
+            writer.WriteNumber("Min", stats.Minimum);
+            writer.WriteNumber("Count", stats.SampleCount);
+            writer.WriteNumber("Sum", stats.Sum);
             writer.WriteEndObject();
         }
 
