@@ -58,4 +58,7 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Error, "The metric pipeline's {Stage} step failed ({Error}); it carries on.")]
     public static partial void PipelineError(ILogger logger, string stage, string error, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Critical, "CloudWatch refused the credentials or permissions ({ErrorCode}, HTTP {Status}); {Datums} datum(s) are kept and retried at every flush until they pass. Fix the credentials (rotated key? expired session? missing cloudwatch:PutMetricData?). This message repeats at most once a minute.")]
+    public static partial void CredentialsRefused(ILogger logger, string errorCode, int status, int datums);
 }

@@ -8,9 +8,11 @@ namespace NbaSim.Observability.Export.CloudWatch;
 
 /// <summary>
 /// Sends batches to CloudWatch with PutMetricData (one namespace per request, within 1,000 datums and 1 MB).
-/// Transient failures (throttling, 5xx, timeouts) are retried by AWSSDK.Core with jittered backoff and then left to the
-/// sink, which keeps the batch. A 400 validation error bisects the batch to isolate the datums CloudWatch refuses:
-/// the rest is sent, and each refused datum is logged with the service's message and counted.
+/// What happens to a batch depends on what the error means for the data (<see cref="AwsErrorCategory"/>):
+/// transient failures and throttling are retried by AWSSDK.Core with jittered backoff and then left to the sink, which
+/// keeps the batch; refused credentials keep the whole batch too (logged loudly once a minute, never bisected); a 413
+/// halves the batch and resends; only a per-datum validation error bisects the batch to isolate the datums CloudWatch
+/// refuses: the rest is sent, and each refused datum is logged with the service's message and counted.
 /// </summary>
 public sealed class CloudWatchExporter : IMetricExporter, IDisposable
 {
@@ -21,6 +23,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     private long _rejected;
     private long _calls;
     private long _bytesBeforeCompression;
+    private long _credentialsLoggedAt;
 
     /// <summary>Creates the exporter.</summary>
     /// <param name="client">The CloudWatch client.</param>
@@ -83,7 +86,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                     total = Add(total, new ExportResult(1, request.MarshalledBytes));
                     handled += part.Count;
                 }
-                catch (AwsApiException ex) when (ex.IsValidationError)
+                catch (AwsApiException ex) when (ex.Category == AwsErrorCategory.Validation)
                 {
                     total = Add(total, new ExportResult(1, 0));
                     if (part.Count == 1)
@@ -100,8 +103,32 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                     pending.Enqueue(part.GetRange(0, half));
                     pending.Enqueue(part.GetRange(half, part.Count - half));
                 }
-                catch (Exception ex) when (handled > 0)
+                catch (AwsApiException ex) when (ex.Category == AwsErrorCategory.RequestTooLarge && part.Count > 1)
                 {
+                    // Too large for one request: send it in halves. Nothing is dropped for its size.
+                    total = Add(total, new ExportResult(1, 0));
+                    var half = part.Count / 2;
+                    var rest = pending.ToList();
+                    pending.Clear();
+                    pending.Enqueue(part.GetRange(0, half));
+                    pending.Enqueue(part.GetRange(half, part.Count - half));
+                    foreach (var p in rest)
+                    {
+                        pending.Enqueue(p);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    if (ex is AwsApiException { Category: AwsErrorCategory.Credentials } refused)
+                    {
+                        ReportCredentialsRefused(refused, batch.Count - handled);
+                    }
+
+                    if (handled == 0)
+                    {
+                        throw;
+                    }
+
                     // Something was delivered: hand back only what was not, so nothing is sent twice.
                     var undelivered = part.Concat(pending.SelectMany(p => p)).Concat(groups.Skip(g + 1).SelectMany(x => x)).ToList();
                     throw new MetricExportException($"PutMetricData failed after part of the batch was delivered ({ex.GetType().Name}).", undelivered, total, ex);
@@ -110,6 +137,17 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
         }
 
         return total;
+    }
+
+    /// <summary>Credentials refused: every datum is kept, and the operator is told loudly, at most once a minute.</summary>
+    private void ReportCredentialsRefused(AwsApiException error, int kept)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _credentialsLoggedAt);
+        if ((last == 0 || now - last >= 60_000) && Interlocked.CompareExchange(ref _credentialsLoggedAt, now, last) == last)
+        {
+            Log.CredentialsRefused(_logger, error.ErrorCode, (int)error.StatusCode, kept);
+        }
     }
 
     /// <inheritdoc />
