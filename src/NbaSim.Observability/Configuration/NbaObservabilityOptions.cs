@@ -57,6 +57,13 @@ public sealed class NbaObservabilityOptions
     /// <summary>How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the collector waits for an observable gauge's callback at the end of a period. A callback that overruns
+    /// loses its value for that period (counted and logged) and is not called again until it returns, so one blocked
+    /// callback cannot delay the other series or the shutdown. Default 1 s; 10 ms to 30 s.
+    /// </summary>
+    public TimeSpan ObservableGaugeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The disk spool (off unless a directory is set).</summary>
     public SpoolOptions Spool { get; set; } = new();
 

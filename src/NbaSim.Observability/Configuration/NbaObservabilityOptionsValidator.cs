@@ -7,6 +7,16 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 {
     private const string Prefix = NbaObservabilityOptions.SectionName + ":";
 
+    /// <summary>Throws what <c>ValidateOnStart</c> would throw, for the public constructors that take options directly.</summary>
+    internal static void ThrowIfInvalid(NbaObservabilityOptions options)
+    {
+        var result = new NbaObservabilityOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(NbaObservabilityOptions), result.Failures);
+        }
+    }
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NbaObservabilityOptions options)
     {
@@ -20,6 +30,7 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
         Range(failures, "FlushInterval", options.FlushInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         Range(failures, "ShutdownTimeout", options.ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Range(failures, "ObservableGaugeTimeout", options.ObservableGaugeTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
 
         var period = options.AggregationPeriod;
         if (period < TimeSpan.FromSeconds(60) || period > TimeSpan.FromHours(1) || period.Ticks % TimeSpan.TicksPerSecond != 0 || TimeSpan.FromHours(1).Ticks % period.Ticks != 0)
@@ -27,14 +38,19 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}AggregationPeriod is {period}; it must be a whole number of seconds from 60 to 3600 that divides one hour (60, 120, 300, 600, …).");
         }
 
+        else
+        {
+            CheckAlarmPeriods(failures, options);
+        }
+
         Range(failures, "MaxSeriesPerNamespace", options.MaxSeriesPerNamespace, 1, 1_000_000);
         Range(failures, "MaxQueuedDatums", options.MaxQueuedDatums, 1_000, 10_000_000);
         Range(failures, "MaxDatumsPerBatch", options.MaxDatumsPerBatch, 1, MetricLimits.MaxDatumsPerRequest);
         Range(failures, "MaxBatchBytes", options.MaxBatchBytes, 10_000, MetricLimits.MaxRequestBytes);
 
-        if (options.Emf?.AgentEndpoint is { Length: > 0 } agent && !Export.Emf.EmfDestination.TryParseAgentEndpoint(agent, out _, out _, out _))
+        if (CheckAgentEndpoint(options.Emf?.AgentEndpoint) is { } agentProblem)
         {
-            failures.Add($"{Prefix}Emf:AgentEndpoint is '{agent}'; use tcp://host:port or udp://host:port (the CloudWatch agent listens on 25888).");
+            failures.Add(agentProblem);
         }
 
         Url(failures, "CloudWatch:ServiceUrl", options.CloudWatch?.ServiceUrl);
@@ -46,7 +62,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
         if (options.CloudWatch is { } cw)
         {
-            Range(failures, "CloudWatch:MaxConcurrentRequests", cw.MaxConcurrentRequests, 1, 16);
+            if (CheckMaxConcurrentRequests(cw.MaxConcurrentRequests) is { } concurrency)
+            {
+                failures.Add(concurrency);
+            }
+
             Range(failures, "CloudWatch:RequestTimeout", cw.RequestTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
             Range(failures, "CloudWatch:MaxRetries", cw.MaxRetries, 0, 10);
             Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
@@ -60,6 +80,37 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
         ValidatePublishers(failures, options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>
+    /// An alarm whose period is shorter than the aggregation period sees data in only some of its periods (a 300-second
+    /// alarm over 3,600-second data is empty 11 times out of 12): the shipped alarms must all fit.
+    /// </summary>
+    private static void CheckAlarmPeriods(List<string> failures, NbaObservabilityOptions options)
+    {
+        var monitoring = options.Monitoring ?? new MonitoringAsCode.MonitoringOptions();
+        var context = new MonitoringAsCode.MonitoringContext(monitoring.Region, "000000000000", monitoring.AlertTopicName,
+            options.Cost?.MonthlyBudgetUsd ?? 1, monitoring.ProfiledOperations ?? [], monitoring.Bucket);
+        var seconds = (int)options.AggregationPeriod.TotalSeconds;
+        foreach (var alarm in MonitoringAsCode.NbaMonitoring.Alarms(context))
+        {
+            var period = alarm.Period ?? alarm.Metrics.Select(m => m.MetricStat?.Period).FirstOrDefault(p => p is not null);
+            if (period is { } p && p < seconds)
+            {
+                failures.Add($"{Prefix}AggregationPeriod is {seconds} s, longer than the {p}-second period of alarm '{alarm.AlarmName}' ({alarm.Namespace ?? alarm.Metrics.FirstOrDefault(m => m.MetricStat is not null)?.MetricStat?.Metric.Namespace}); that alarm would find no data in most of its periods. Use an AggregationPeriod of at most {p} s.");
+                return;
+            }
+        }
+    }
+
+    /// <summary>The rule for <c>CloudWatch:MaxConcurrentRequests</c>, shared with the exporter's constructor.</summary>
+    internal static string? CheckMaxConcurrentRequests(int value)
+        => value is < 1 or > 16 ? $"{Prefix}CloudWatch:MaxConcurrentRequests is {value}; it must be between 1 and 16." : null;
+
+    /// <summary>The rule for <c>Emf:AgentEndpoint</c>, shared with the EMF exporter's constructor.</summary>
+    internal static string? CheckAgentEndpoint(string? agent)
+        => agent is { Length: > 0 } && !Export.Emf.EmfDestination.TryParseAgentEndpoint(agent, out _, out _, out _)
+            ? $"{Prefix}Emf:AgentEndpoint is '{agent}'; use tcp://host:port or udp://host:port (the CloudWatch agent listens on 25888)."
+            : null;
 
     private static void ValidatePublishers(List<string> failures, NbaObservabilityOptions options)
     {

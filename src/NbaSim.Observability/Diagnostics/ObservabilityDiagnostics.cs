@@ -39,6 +39,9 @@ public sealed record ObservabilityDiagnostics
     /// <summary>Export attempts that failed.</summary>
     public long ExportFailures { get; init; }
 
+    /// <summary>Aggregation periods the collector woke too late to close on time; their samples are stamped with the last closed period.</summary>
+    public long PeriodsSkipped { get; init; }
+
     /// <summary>Time since the pipeline started.</summary>
     public TimeSpan Uptime { get; init; }
 

@@ -11,6 +11,7 @@ internal sealed class PipelineStatistics
     private long _bytesExported;
     private long _datumsDropped;
     private long _exportFailures;
+    private long _periodsSkipped;
 
     public long SamplesAggregated => Volatile.Read(ref _samplesAggregated);
     public long SeriesOverflowed => Volatile.Read(ref _seriesOverflowed);
@@ -20,6 +21,8 @@ internal sealed class PipelineStatistics
     public long BytesExported => Volatile.Read(ref _bytesExported);
     public long DatumsDropped => Volatile.Read(ref _datumsDropped);
     public long ExportFailures => Volatile.Read(ref _exportFailures);
+    public long PeriodsSkipped => Volatile.Read(ref _periodsSkipped);
+    public void SkippedPeriods(long periods) => Interlocked.Add(ref _periodsSkipped, periods);
 
     public void AddSamples(long count) => Interlocked.Add(ref _samplesAggregated, count);
     public void AddOverflowSamples(long count) => Interlocked.Add(ref _overflowSamples, count);

@@ -30,6 +30,7 @@ internal sealed class SelfTelemetry : IDisposable
         _meter.CreateObservableCounter("nbasim.observability.datums.dropped", () => stats.DatumsDropped, "{datum}", "Datums that could not be delivered (each logged).");
         _meter.CreateObservableCounter("nbasim.observability.export.failures", () => stats.ExportFailures, "{failure}", "Export attempts that failed and were kept for retry.");
         _meter.CreateObservableCounter("nbasim.observability.series.overflowed", () => stats.SeriesOverflowed, "{series}", "Series requests redirected to overflow series.");
+        _meter.CreateObservableCounter("nbasim.observability.periods.skipped", () => stats.PeriodsSkipped, "{period}", "Aggregation periods the collector woke too late to close on time (suspended or starved process).");
         _meter.CreateObservableGauge("nbasim.observability.queue.depth", queueDepth, "{datum}", "Datums waiting to be exported.");
         _meter.CreateObservableGauge("nbasim.observability.series.live", () => registry.SeriesCount, "{series}", "Live series.");
     }

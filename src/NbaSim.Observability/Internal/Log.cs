@@ -61,4 +61,13 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Critical, "CloudWatch refused the credentials or permissions ({ErrorCode}, HTTP {Status}); {Datums} datum(s) are kept and retried at every flush until they pass. Fix the credentials (rotated key? expired session? missing cloudwatch:PutMetricData?). This message repeats at most once a minute.")]
     public static partial void CredentialsRefused(ILogger logger, string errorCode, int status, int datums);
+
+    [LoggerMessage(20, LogLevel.Warning, "Shutdown: {Datums} undelivered datum(s) stay in the spool ({Files} file(s)); the next start sends them.")]
+    public static partial void ShutdownSpooled(ILogger logger, int datums, int files);
+
+    [LoggerMessage(21, LogLevel.Warning, "Collection woke {Skipped} period(s) late (a suspended or starved process); samples recorded meanwhile are stamped with the last closed period, and the skipped periods are zero-filled where PublishZeroWhenIdle asks for it.")]
+    public static partial void PeriodsSkipped(ILogger logger, long skipped);
+
+    [LoggerMessage(22, LogLevel.Warning, "The callback of observable gauge '{Namespace}/{MetricName}' did not return within {Timeout}; its value is skipped until it does.")]
+    public static partial void ObserveCallbackTimedOut(ILogger logger, string @namespace, string metricName, TimeSpan timeout);
 }

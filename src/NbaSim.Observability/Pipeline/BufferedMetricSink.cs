@@ -1,16 +1,19 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NbaSim.Observability.Diagnostics;
 using NbaSim.Observability.Internal;
+using NbaSim.Observability.Pipeline;
 
 namespace NbaSim.Observability;
 
 /// <summary>
-/// Closes aggregation periods on time, queues their datums on a bounded channel, and drains the channel into batches
-/// (at most <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> datums and <see cref="NbaObservabilityOptions.MaxBatchBytes"/>
-/// bytes) for the exporter. Recording never touches the channel, so a full buffer can never block a recorder.
+/// The pipeline between recording and the exporter, in three parts: a collector that closes aggregation periods on
+/// time, a delivery queue (in memory, or on disk when <see cref="NbaObservabilityOptions.Spool"/> is set) that keeps each
+/// datum until the exporter acknowledged it, and a publisher that drains the queue in full batches (at most
+/// <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> datums and <see cref="NbaObservabilityOptions.MaxBatchBytes"/>
+/// bytes). Recording never touches any of them, so nothing here can block a recorder.
 /// </summary>
 public sealed class BufferedMetricSink : IAsyncDisposable
 {
@@ -18,57 +21,57 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private readonly IMetricExporter _exporter;
     private readonly NbaObservabilityOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly Channel<MetricDatum> _channel;
+    private readonly IDeliveryQueue _queue;
+    private readonly DiskDeliveryQueue? _disk;
+    private readonly PeriodCollector _collector;
+    private readonly BatchPublisher _publisher;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly SemaphoreSlim _exportGate = new(1, 1);
-    private readonly LinkedList<MetricDatum> _retry = new();
     private readonly SelfTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
 
     // Cancels exports only when shutdown runs out of time: cancelling a request in flight on stop could leave it
     // delivered but unacknowledged, and the final flush would then send it again (CloudWatch would double-count).
     private readonly CancellationTokenSource _exportAbort = new();
-    private Task _collector = Task.CompletedTask;
-    private Task _publisher = Task.CompletedTask;
-    private readonly Pipeline.DiskSpool? _spool;
+    private Task _collectorTask = Task.CompletedTask;
+    private Task _publisherTask = Task.CompletedTask;
     private int _state; // 0 new, 1 running, 2 stopped
+    private int _addedSinceWake;
     private long _bufferDrops;
     private volatile bool _stopFlushing;
 
     /// <summary>Creates the sink and attaches it to <paramref name="registry"/>.</summary>
     /// <param name="registry">The registry whose periods this sink closes.</param>
     /// <param name="exporter">Where batches go.</param>
-    /// <param name="options">Buffer, batch and timing settings.</param>
+    /// <param name="options">Buffer, batch and timing settings; validated exactly as <c>AddNbaObservability</c> validates them.</param>
     /// <param name="logger">Logger for drops and export failures.</param>
     /// <param name="meterFactory">Factory for the self-telemetry meter; a standalone meter when <see langword="null"/>.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names it, its value and the rule.</exception>
     public BufferedMetricSink(MetricRegistry registry, IMetricExporter exporter, NbaObservabilityOptions options, ILogger<BufferedMetricSink>? logger = null, IMeterFactory? meterFactory = null)
     {
         _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        NbaObservabilityOptionsValidator.ThrowIfInvalid(options);
         _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;
-        _time = registry.TimeProvider;
-        _channel = Channel.CreateBounded<MetricDatum>(new BoundedChannelOptions(options.MaxQueuedDatums)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: a full channel refuses, it never waits
-        });
         if (options.Spool?.Directory is { Length: > 0 } spoolDirectory)
         {
-            _spool = new Pipeline.DiskSpool(spoolDirectory, options.Spool.MaxBytes, _logger, registry.Statistics);
+            _disk = new DiskDeliveryQueue(new SpoolStore(spoolDirectory, _logger), options.Spool.MaxBytes, options.MaxQueuedDatums, _logger, registry.Statistics, MemoryFull);
+            _queue = _disk;
+        }
+        else
+        {
+            _queue = new MemoryDeliveryQueue(options.MaxQueuedDatums, MemoryFull);
         }
 
+        _collector = new PeriodCollector(registry, Add, Wake, _logger);
+        _publisher = new BatchPublisher(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
         registry.PublishTarget = Enqueue;
         registry.QueueDepth = () => QueuedDatums;
         _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
     }
 
-    /// <summary>Datums waiting to be exported (buffered plus kept for retry).</summary>
-    public int QueuedDatums => _channel.Reader.Count + Volatile.Read(ref _retryCount);
-
-    private int _retryCount;
+    /// <summary>Datums not yet delivered: waiting, in flight, in memory or in the spool.</summary>
+    public int QueuedDatums => _queue.Count;
 
     /// <summary>Starts closing periods on time and exporting in the background.</summary>
     public void Start()
@@ -78,8 +81,8 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             return;
         }
 
-        _collector = Task.Run(() => CollectLoopAsync(_stopping.Token));
-        _publisher = Task.Run(() => PublishLoopAsync(_stopping.Token));
+        _collectorTask = Task.Run(() => _collector.RunAsync(_stopping.Token));
+        _publisherTask = Task.Run(() => PublishLoopAsync(_stopping.Token));
     }
 
     /// <summary>
@@ -88,11 +91,16 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// </summary>
     public async Task ForceFlushAsync(CancellationToken cancellationToken = default)
     {
-        CollectAndEnqueue(includeOpenPeriods: true);
-        await DrainAsync(cancellationToken).ConfigureAwait(false);
+        _collector.CollectNow(includeOpenPeriods: true);
+        Interlocked.Exchange(ref _addedSinceWake, 0);
+        await _publisher.DrainAsync(newestFirst: false, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the background work, then flushes everything (open periods included) within <see cref="NbaObservabilityOptions.ShutdownTimeout"/>.</summary>
+    /// <summary>
+    /// Stops the background work, then flushes everything (open periods included). Returns within
+    /// <see cref="NbaObservabilityOptions.ShutdownTimeout"/> plus at most one second, even when the exporter hangs or a
+    /// gauge callback blocks. What is not delivered by then stays in the spool (when it is on) or is counted and logged.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _state, 2) == 2)
@@ -100,50 +108,48 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        TimeSpan Remaining() => _options.ShutdownTimeout - Stopwatch.GetElapsedTime(started);
+
         _stopFlushing = true;
-        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        await using var abort = linked.Token.Register(static state => ((CancellationTokenSource)state!).Cancel(), _exportAbort).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await Task.WhenAll(_collector, _publisher).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.PipelineError(_logger, "stop", ex.GetType().Name, ex);
-        }
 
-        try
-        {
-            CollectAndEnqueue(includeOpenPeriods: true);
+        // The loops end; an export in flight completes (it is cancelled only when the deadline passes).
+        await WaitBoundedAsync(Task.WhenAll(_collectorTask, _publisherTask), Remaining(), "stop", cancellationToken).ConfigureAwait(false);
 
-            // A throttled or failing export is retried, with growing pauses, until the shutdown timeout.
-            var pause = TimeSpan.FromMilliseconds(100);
-            await DrainAsync(linked.Token).ConfigureAwait(false);
-            while (PendingForShutdown() > 0)
+        // The final harvest runs off this thread, so a blocked gauge callback cannot hold the shutdown past its deadline.
+        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), Remaining(), "collect", cancellationToken).ConfigureAwait(false);
+
+        // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
+        var pause = TimeSpan.FromMilliseconds(100);
+        Task<bool>? drain = null;
+        var drained = false;
+        while (!drained && Remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
+        {
+            drain = _publisher.DrainAsync(newestFirst: _disk is null, _exportAbort.Token);
+            if (!await WaitBoundedAsync(drain, Remaining(), "flush", cancellationToken).ConfigureAwait(false))
             {
-                await Task.Delay(pause, _time, linked.Token).ConfigureAwait(false);
+                break;
+            }
+
+            drained = drain.IsCompletedSuccessfully && drain.Result;
+            if (!drained && Remaining() > TimeSpan.Zero)
+            {
+                // A throttled or failing export is retried, with growing pauses, until the deadline.
+                await Task.Delay(pause < Remaining() ? pause : Remaining(), CancellationToken.None).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-                await DrainAsync(linked.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException)
+
+        if (drain is { IsCompleted: false })
         {
-            // Reported below with the count of what is left.
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Log.PipelineError(_logger, "stop", ex.GetType().Name, ex);
+            // Out of time: cancel what is in flight and give it a moment; an exporter that ignores cancellation is left behind.
+            await _exportAbort.CancelAsync().ConfigureAwait(false);
+            await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(500), "abort", CancellationToken.None).ConfigureAwait(false);
         }
 
         _stopFlushing = false;
-        var left = QueuedDatums;
-        if (left > 0)
-        {
-            _registry.Statistics.Dropped(left);
-            Log.ShutdownDropped(_logger, _options.ShutdownTimeout, left);
-        }
+        ReportLeftovers(drain is null or { IsCompleted: true });
     }
 
     /// <inheritdoc />
@@ -156,92 +162,45 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
 
         _telemetry.Dispose();
+        _queue.Dispose();
         _stopping.Dispose();
-        _exportAbort.Dispose();
-        _wake.Dispose();
-        _exportGate.Dispose();
-        _spool?.Dispose();
     }
-
-    /// <summary>What a shutdown still has to deliver: the memory queue, or spool files of this run.</summary>
-    private int PendingForShutdown() => QueuedDatums + (_spool?.Files().Count ?? 0);
 
     internal bool Enqueue(MetricDatum datum)
     {
-        if (Volatile.Read(ref _state) == 2 && _channel.Reader.Count == 0 && !_stopFlushing)
+        if (Volatile.Read(ref _state) == 2 && !_stopFlushing)
         {
-            // Stopped: nothing would export it. Refuse, so the caller knows (counted and logged like a full buffer).
+            // Stopped: nothing would export it. Refuse, so the caller knows (counted and logged).
             _registry.Statistics.Dropped(1);
             Log.BufferFull(_logger, 0, Interlocked.Increment(ref _bufferDrops));
             return false;
         }
 
-        if (_channel.Writer.TryWrite(datum))
-        {
-            if (_channel.Reader.Count >= _options.MaxDatumsPerBatch)
-            {
-                Wake();
-            }
-
-            return true;
-        }
-
-        _registry.Statistics.Dropped(1);
-        var drops = Interlocked.Increment(ref _bufferDrops);
-        if ((drops & (drops - 1)) == 0)
-        {
-            // Powers of two: the first drop and then ever more rarely, so a flood cannot flood the log too.
-            Log.BufferFull(_logger, _options.MaxQueuedDatums, drops);
-        }
-
-        return false;
+        Add(datum);
+        return true;
     }
 
-    private void CollectAndEnqueue(bool includeOpenPeriods)
+    private void Add(MetricDatum datum)
     {
-        var output = new List<MetricDatum>();
-        _registry.Collect(_time.GetUtcNow(), includeOpenPeriods, output);
-        if (_spool is not null)
+        _queue.Add(datum);
+        if (Interlocked.Increment(ref _addedSinceWake) >= _options.MaxDatumsPerBatch)
         {
-            // Write-ahead: a closed period is on disk before anything else happens to it, so a crash cannot lose it.
-            lock (_spool)
-            {
-                var pending = new LinkedList<MetricDatum>(output);
-                while (pending.Count > 0)
-                {
-                    var batch = TakeBatch(pending);
-                    try
-                    {
-                        _spool.Write(batch);
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        // The disk refused (full, read-only): keep the period in memory rather than lose it.
-                        Log.SpoolProblem(_logger, _spool.DirectoryPath, $"write failed ({ex.GetType().Name}); {batch.Count} datum(s) kept in memory");
-                        foreach (var datum in batch)
-                        {
-                            Enqueue(datum);
-                        }
-                    }
-                }
-            }
-
-            if (output.Count > 0)
-            {
-                Wake();
-            }
-
-            return;
-        }
-
-        foreach (var datum in output)
-        {
-            Enqueue(datum);
-        }
-
-        if (output.Count > 0)
-        {
+            // A full batch of new datums: no need to wait for the flush interval.
+            Interlocked.Exchange(ref _addedSinceWake, 0);
             Wake();
+        }
+    }
+
+    private void MemoryFull(int dropped)
+    {
+        _registry.Statistics.Dropped(dropped);
+        var before = Interlocked.Add(ref _bufferDrops, dropped) - dropped;
+        var after = before + dropped;
+
+        // Logged when the count passes a power of two: the first drop, then ever more rarely, so a flood cannot flood the log.
+        if (before == 0 || (64 - long.LeadingZeroCount(before)) != (64 - long.LeadingZeroCount(after)))
+        {
+            Log.BufferFull(_logger, _options.MaxQueuedDatums, after);
         }
     }
 
@@ -253,31 +212,58 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
     }
 
-    private async Task CollectLoopAsync(CancellationToken cancellationToken)
+    private void ReportLeftovers(bool drainEnded)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        if (_disk is not null)
         {
-            // Wake at the next boundary, and at least every second so new high-resolution series start promptly.
-            var delay = _registry.NextBoundary() - _time.GetUtcNow();
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
-            try
+            if (drainEnded)
             {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                _disk.Persist(); // what the disk refused during the run gets a last chance
             }
 
-            try
+            var lost = _disk.InMemoryCount;
+            if (lost > 0)
             {
-                CollectAndEnqueue(includeOpenPeriods: false);
+                _registry.Statistics.Dropped(lost);
+                Log.ShutdownDropped(_logger, _options.ShutdownTimeout, lost);
             }
-            catch (Exception ex)
+
+            var spooled = _disk.Count - lost;
+            if (spooled > 0)
             {
-                // Never let one bad period stop the collector: the next boundary is tried again.
-                Log.PipelineError(_logger, "collect", ex.GetType().Name, ex);
+                Log.ShutdownSpooled(_logger, spooled, _disk.FileCount);
             }
+
+            return;
+        }
+
+        var left = _queue.Count;
+        if (left > 0)
+        {
+            _registry.Statistics.Dropped(left);
+            Log.ShutdownDropped(_logger, _options.ShutdownTimeout, left);
+        }
+    }
+
+    private async Task<bool> WaitBoundedAsync(Task task, TimeSpan timeout, string stage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _exportAbort.IsCancellationRequested)
+        {
+            return task.IsCompleted;
+        }
+        catch (Exception ex)
+        {
+            Log.PipelineError(_logger, stage, ex.GetType().Name, ex);
+            return true;
         }
     }
 
@@ -301,8 +287,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
             try
             {
-                // Not the stopping token: a drain under way completes (or times out with the shutdown).
-                await DrainAsync(_exportAbort.Token).ConfigureAwait(false);
+                // Not the stopping token: a drain under way completes (or is cancelled with the shutdown deadline).
+                Interlocked.Exchange(ref _addedSinceWake, 0);
+                await _publisher.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
             {
@@ -312,255 +299,6 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             {
                 Log.PipelineError(_logger, "export", ex.GetType().Name, ex);
             }
-        }
-    }
-
-    /// <summary>
-    /// Exports everything queued: datums kept from failed attempts first (oldest first), then the channel; up to the
-    /// exporter's <see cref="IMetricExporter.MaxConcurrentExports"/> batches at once. A failed batch goes back to the
-    /// front of the queue and the drain stops until the next flush, which paces retries during an outage.
-    /// </summary>
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        await _exportGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            MoveChannelToQueue();
-            DropExpired();
-            if (_spool is not null)
-            {
-                await DrainThroughSpoolAsync(_spool, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            var parallel = Math.Max(1, _exporter.MaxConcurrentExports);
-            while (_retry.Count > 0)
-            {
-                var batches = new List<List<MetricDatum>>(parallel);
-                while (batches.Count < parallel && _retry.Count > 0)
-                {
-                    batches.Add(TakeBatch(_retry));
-                }
-
-                var outcomes = await Task.WhenAll(batches.Select(b => ExportOneAsync(b, cancellationToken))).ConfigureAwait(false);
-                var failed = false;
-                for (var i = outcomes.Length - 1; i >= 0; i--)
-                {
-                    // Back to the front in reverse, so the queue keeps its order.
-                    if (outcomes[i] is { Count: > 0 } undelivered)
-                    {
-                        ReturnBatch(undelivered);
-                        failed = true;
-                    }
-                }
-
-                Volatile.Write(ref _retryCount, _retry.Count);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (failed)
-                {
-                    return;
-                }
-
-                // Datums that arrived meanwhile join the queue, so a steady stream still leaves in full batches.
-                MoveChannelToQueue();
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _retryCount, _retry.Count);
-            _exportGate.Release();
-        }
-    }
-
-    /// <summary>
-    /// With the spool on: replay what is on disk (oldest first, this process's or a previous one's), then write each new
-    /// batch to disk before exporting it. A file is deleted only after the exporter accepted its datums; a failure
-    /// leaves it for the next flush.
-    /// </summary>
-    private async Task DrainThroughSpoolAsync(Pipeline.DiskSpool spool, CancellationToken cancellationToken)
-    {
-        // Directly published datums join the spool first; closed periods are already there.
-        lock (spool)
-        {
-            while (_retry.Count > 0)
-            {
-                spool.Write(TakeBatch(_retry));
-            }
-        }
-
-        Volatile.Write(ref _retryCount, 0);
-        foreach (var file in spool.Files())
-        {
-            if (!await ExportSpooledAsync(spool, file, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task<bool> ExportSpooledAsync(Pipeline.DiskSpool spool, string path, CancellationToken cancellationToken)
-    {
-        if (spool.Read(path) is not { } batch)
-        {
-            return true; // quarantined: move on
-        }
-
-        var cutoff = _time.GetUtcNow() - MetricLimits.MaxAge;
-        var fresh = batch.Datums.Where(d => d.Timestamp >= cutoff).ToList();
-        if (fresh.Count < batch.Datums.Count)
-        {
-            _registry.Statistics.Dropped(batch.Datums.Count - fresh.Count);
-            Log.DroppedTooOld(_logger, batch.Datums.Count - fresh.Count, batch.Datums.Min(d => d.Timestamp));
-            spool.Replace(path, fresh); // counted once, not at every retry
-        }
-
-        spool.InFlight = path;
-        IReadOnlyList<MetricDatum> undelivered;
-        try
-        {
-            undelivered = fresh.Count == 0 ? [] : await ExportOneAsync(fresh, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            spool.InFlight = null;
-        }
-
-        if (undelivered.Count == 0)
-        {
-            spool.Delivered(path);
-            return true;
-        }
-
-        if (undelivered.Count < fresh.Count)
-        {
-            // Part was accepted: the same file now holds only the rest (atomic replace), so no accepted datum is sent again.
-            spool.Replace(path, undelivered);
-        }
-
-        return false;
-    }
-
-    /// <summary>Exports one batch; returns what was not delivered (empty on success). Never throws.</summary>
-    private async Task<IReadOnlyList<MetricDatum>> ExportOneAsync(List<MetricDatum> batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await _exporter.ExportAsync(batch, cancellationToken).ConfigureAwait(false);
-            Delivered(batch.Count, result);
-            return [];
-        }
-        catch (MetricExportException partial)
-        {
-            Delivered(batch.Count - partial.Undelivered.Count, partial.Delivered);
-            _registry.Statistics.ExportFailed();
-            Log.ExportFailed(_logger, partial.Undelivered.Count, partial.InnerException?.GetType().Name ?? nameof(MetricExportException), partial);
-            return partial.Undelivered;
-        }
-        catch (Exception ex)
-        {
-            if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _registry.Statistics.ExportFailed();
-                Log.ExportFailed(_logger, batch.Count, ex.GetType().Name, ex);
-            }
-
-            return batch;
-        }
-    }
-
-    private void Delivered(int datums, ExportResult result)
-    {
-        _registry.Statistics.Exported(datums - result.RejectedDatums, result.BytesSent, result.Requests);
-        if (result.RejectedDatums > 0)
-        {
-            _registry.Statistics.Dropped(result.RejectedDatums);
-        }
-    }
-
-    private void MoveChannelToQueue()
-    {
-        while (_channel.Reader.TryRead(out var datum))
-        {
-            _retry.AddLast(datum);
-        }
-
-        Volatile.Write(ref _retryCount, _retry.Count);
-    }
-
-    /// <summary>
-    /// The next batch: datums of the oldest datum's namespace (PutMetricData takes one namespace per call), in queue
-    /// order, within the datum and byte limits. Datums of other namespaces keep their place.
-    /// </summary>
-    private List<MetricDatum> TakeBatch(LinkedList<MetricDatum> queue)
-    {
-        var ns = queue.First!.Value.Namespace;
-        var batch = new List<MetricDatum>(Math.Min(queue.Count, _options.MaxDatumsPerBatch));
-        var bytes = 0;
-        for (var node = queue.First; node is not null && batch.Count < _options.MaxDatumsPerBatch;)
-        {
-            var next = node.Next;
-            if (string.Equals(node.Value.Namespace, ns, StringComparison.Ordinal))
-            {
-                var size = _exporter.EstimateSize(node.Value);
-                if (batch.Count > 0 && bytes + size > _options.MaxBatchBytes)
-                {
-                    break;
-                }
-
-                bytes += size;
-                batch.Add(node.Value);
-                queue.Remove(node);
-            }
-
-            node = next;
-        }
-
-        return batch;
-    }
-
-    private void ReturnBatch(IReadOnlyList<MetricDatum> batch)
-    {
-        for (var i = batch.Count - 1; i >= 0; i--)
-        {
-            _retry.AddFirst(batch[i]);
-        }
-
-        // Keep memory bounded during a long outage: past the cap, the oldest datums go first (counted and logged).
-        var over = _retry.Count - _options.MaxQueuedDatums;
-        if (over > 0)
-        {
-            for (var i = 0; i < over; i++)
-            {
-                _retry.RemoveFirst();
-            }
-
-            _registry.Statistics.Dropped(over);
-            Log.RetryBufferOverflow(_logger, over);
-        }
-    }
-
-    private void DropExpired()
-    {
-        var cutoff = _time.GetUtcNow() - MetricLimits.MaxAge;
-        var dropped = 0;
-        DateTimeOffset oldest = DateTimeOffset.MaxValue;
-        for (var node = _retry.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.Timestamp < cutoff)
-            {
-                oldest = node.Value.Timestamp < oldest ? node.Value.Timestamp : oldest;
-                _retry.Remove(node);
-                dropped++;
-            }
-
-            node = next;
-        }
-
-        if (dropped > 0)
-        {
-            _registry.Statistics.Dropped(dropped);
-            Log.DroppedTooOld(_logger, dropped, oldest);
         }
     }
 }

@@ -41,6 +41,14 @@ public sealed class CounterSeries : MetricSeries
         Max(ref _max, value);
     }
 
+    internal override void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
+    {
+        if (Options.PublishZeroWhenIdle)
+        {
+            output.Add(NewDatum(periodStart, 0d, null, null, null));
+        }
+    }
+
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
         if (Volatile.Read(ref _count) == 0)

@@ -7,6 +7,8 @@ public sealed class GaugeSeries : MetricSeries
     private long _lastBits;
     private int _hasValue;
     private long _observeFailures;
+    private long _observeTimeouts;
+    private Task<double?>? _running;
 
     internal GaugeSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow, Func<double?>? observe = null)
         : base(ns, metricName, unit, dimensions, options, isOverflow)
@@ -23,6 +25,14 @@ public sealed class GaugeSeries : MetricSeries
     internal long ObserveFailures => Volatile.Read(ref _observeFailures);
 
     internal long ObserveFailuresReported { get; set; }
+
+    /// <summary>How long the collector waits for the callback (set by the registry from its options).</summary>
+    internal TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Times the callback overran <see cref="CallbackTimeout"/> (or was still running from an earlier period).</summary>
+    internal long ObserveTimeouts => Volatile.Read(ref _observeTimeouts);
+
+    internal long ObserveTimeoutsReported { get; set; }
 
     /// <summary>Sets the current value.</summary>
     public override void Record(double value)
@@ -41,19 +51,7 @@ public sealed class GaugeSeries : MetricSeries
     {
         if (_observe is not null && !periodAlreadyPublished)
         {
-            try
-            {
-                // A callback may answer null: "no value this period" (e.g. a success rate when nothing finished).
-                if (_observe() is { } value)
-                {
-                    Record(value);
-                }
-            }
-            catch (Exception)
-            {
-                // A failing callback must not stop the other series from being published.
-                Interlocked.Increment(ref _observeFailures);
-            }
+            Observe();
         }
 
         if (Interlocked.Exchange(ref _hasValue, 0) == 0)
@@ -63,5 +61,43 @@ public sealed class GaugeSeries : MetricSeries
 
         output.Add(NewDatum(periodStart, BitConverter.Int64BitsToDouble(Volatile.Read(ref _lastBits)), null, null, null));
         return 1;
+    }
+
+    /// <summary>
+    /// Runs the callback off the collector's thread and waits at most <see cref="CallbackTimeout"/>: a callback that
+    /// blocks (a hung database, a deadlock) costs its own value, never the other series' periods or the shutdown.
+    /// While it is still running no second call is started.
+    /// </summary>
+    private void Observe()
+    {
+        if (_running is { IsCompleted: false })
+        {
+            Interlocked.Increment(ref _observeTimeouts);
+            return;
+        }
+
+        _running = null;
+        var observe = _observe!;
+        var task = Task.Run(observe);
+        try
+        {
+            if (!task.Wait(CallbackTimeout))
+            {
+                _running = task;
+                Interlocked.Increment(ref _observeTimeouts);
+                return;
+            }
+
+            // A callback may answer null: "no value this period" (e.g. a success rate when nothing finished).
+            if (task.Result is { } value)
+            {
+                Record(value);
+            }
+        }
+        catch (AggregateException)
+        {
+            // A failing callback must not stop the other series from being published.
+            Interlocked.Increment(ref _observeFailures);
+        }
     }
 }

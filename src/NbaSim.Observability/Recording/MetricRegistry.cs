@@ -16,6 +16,9 @@ public sealed class MetricRegistry : INbaMetrics
     /// <summary>Dimension that marks the series absorbing samples past the cardinality limit.</summary>
     public const string OverflowDimensionName = "Overflow";
 
+    /// <summary>Zero-filled periods per series after a late wake-up, at most (a day of minutes).</summary>
+    private const int MaxZeroFilledPeriods = 1440;
+
     private readonly ConcurrentDictionary<string, MetricSeries> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
     private readonly HashSet<string> _overflowWarned = new(StringComparer.Ordinal);
@@ -27,6 +30,7 @@ public sealed class MetricRegistry : INbaMetrics
     private long _periodTicks;
     private int _maxSeriesPerNamespace;
     private bool _highResolutionByDefault;
+    private TimeSpan _gaugeTimeout;
     private DateTimeOffset _started;
     private MetricSeries[] _standard = [];
     private MetricSeries[] _high = [];
@@ -36,7 +40,7 @@ public sealed class MetricRegistry : INbaMetrics
     private bool _highPartlyPublished;
 
     /// <summary>Creates a registry.</summary>
-    /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>.</param>
+    /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>. Validated exactly as <c>AddNbaObservability</c> validates them.</param>
     /// <param name="timeProvider">Clock for period boundaries; the system clock when <see langword="null"/>.</param>
     /// <param name="logger">Logger for cardinality and callback warnings.</param>
     public MetricRegistry(NbaObservabilityOptions? options = null, TimeProvider? timeProvider = null, ILogger<MetricRegistry>? logger = null)
@@ -47,11 +51,13 @@ public sealed class MetricRegistry : INbaMetrics
     internal MetricRegistry(NbaObservabilityOptions? options, TimeProvider? timeProvider, ILogger? logger, PipelineStatistics statistics)
     {
         options ??= new NbaObservabilityOptions();
+        NbaObservabilityOptionsValidator.ThrowIfInvalid(options);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _periodTicks = options.AggregationPeriod.Ticks;
         _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
         _highResolutionByDefault = options.HighResolutionByDefault;
+        _gaugeTimeout = options.ObservableGaugeTimeout;
         Statistics = statistics;
         _started = _time.GetUtcNow();
         _standardPeriodStart = Align(_started, _periodTicks);
@@ -70,6 +76,12 @@ public sealed class MetricRegistry : INbaMetrics
             _periodTicks = options.AggregationPeriod.Ticks;
             _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
             _highResolutionByDefault = options.HighResolutionByDefault;
+            _gaugeTimeout = options.ObservableGaugeTimeout;
+            foreach (var gauge in _byKey.Values.OfType<GaugeSeries>())
+            {
+                gauge.CallbackTimeout = _gaugeTimeout;
+            }
+
             _started = _time.GetUtcNow();
             _standardPeriodStart = Align(_started, _periodTicks);
             _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
@@ -152,6 +164,7 @@ public sealed class MetricRegistry : INbaMetrics
             BatchesExported = Statistics.BatchesExported,
             DatumsDropped = Statistics.DatumsDropped,
             ExportFailures = Statistics.ExportFailures,
+            PeriodsSkipped = Statistics.PeriodsSkipped,
             QueuedDatums = QueueDepth?.Invoke() ?? 0,
             Uptime = _time.GetUtcNow() - _started,
             AggregationPeriod = TimeSpan.FromTicks(_periodTicks),
@@ -195,10 +208,28 @@ public sealed class MetricRegistry : INbaMetrics
             return 0;
         }
 
+        // A collector that wakes late (suspended process, starved thread pool) must not stamp what was recorded since
+        // with a period long gone: samples go to the last closed period, and the skipped ones are counted and zero-filled.
+        var stamp = periodStart;
+        if (closed && current.UtcTicks - periodStart.UtcTicks > periodTicks)
+        {
+            var skipped = ((current.UtcTicks - periodStart.UtcTicks) / periodTicks) - 1;
+            stamp = current.AddTicks(-periodTicks);
+            Statistics.SkippedPeriods(skipped);
+            Log.PeriodsSkipped(_logger, skipped);
+            for (var k = Math.Max(0, skipped - MaxZeroFilledPeriods); k < skipped; k++)
+            {
+                foreach (var s in series)
+                {
+                    s.ZeroFill(periodStart.AddTicks(k * periodTicks), output);
+                }
+            }
+        }
+
         long samples = 0;
         foreach (var s in series)
         {
-            var count = s.Harvest(periodStart, output, _scratch, partlyPublished);
+            var count = s.Harvest(stamp, output, _scratch, partlyPublished);
             samples += count;
             if (s.IsOverflow && count > 0)
             {
@@ -209,6 +240,12 @@ public sealed class MetricRegistry : INbaMetrics
             {
                 gauge.ObserveFailuresReported = gauge.ObserveFailures;
                 Log.ObserveCallbackFailed(_logger, s.Namespace, s.MetricName, gauge.ObserveFailures);
+            }
+
+            if (s is GaugeSeries slow && slow.ObserveTimeouts > slow.ObserveTimeoutsReported)
+            {
+                slow.ObserveTimeoutsReported = slow.ObserveTimeouts;
+                Log.ObserveCallbackTimedOut(_logger, s.Namespace, s.MetricName, slow.CallbackTimeout);
             }
 
             if (s.RejectedSamples > s.RejectedReported)
@@ -291,7 +328,7 @@ public sealed class MetricRegistry : INbaMetrics
             MetricSeries series = kind switch
             {
                 MetricKind.Counter => new CounterSeries(ns, metricName, unit, dims, options, isOverflow),
-                MetricKind.Gauge => new GaugeSeries(ns, metricName, unit, dims, options, isOverflow, observe),
+                MetricKind.Gauge => new GaugeSeries(ns, metricName, unit, dims, options, isOverflow, observe) { CallbackTimeout = _gaugeTimeout },
                 _ => new DistributionSeries(ns, metricName, unit, dims, options, isOverflow),
             };
 

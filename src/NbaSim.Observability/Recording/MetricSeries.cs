@@ -62,6 +62,11 @@ public abstract class MetricSeries
     /// </summary>
     internal abstract long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false);
 
+    /// <summary>Publishes what an idle period publishes (a zero, for counters with <see cref="SeriesOptions.PublishZeroWhenIdle"/>) for a period the collector skipped.</summary>
+    internal virtual void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
+    {
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private protected void Reject() => Interlocked.Increment(ref _rejected);
 

@@ -37,7 +37,7 @@ public class AddNbaObservabilityTests
         }
 
         var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
-        lines.Should().ContainSingle().Which.Should().Contain("\"ADCETasksCompleted\":7");
+        lines.Should().ContainSingle().Which.Should().Contain("\"ADCETasksCompleted\":{\"Max\":7,\"Min\":7,\"Count\":1,\"Sum\":7}");
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public class BufferedMetricSinkTests
     }
 
     [Fact]
-    public async Task A_full_buffer_refuses_without_blocking_and_counts_the_drops()
+    public async Task A_full_buffer_drops_the_oldest_without_blocking_and_counts_the_drops()
     {
         var logger = new FakeLogger<BufferedMetricSink>();
         var options = new NbaObservabilityOptions { MaxQueuedDatums = 1000 };
@@ -77,9 +77,11 @@ public class BufferedMetricSinkTests
 
         var accepted = Datums(1500).Count(d => p.Registry.Publish(d));
 
-        accepted.Should().Be(1000);
+        accepted.Should().Be(1500);
         p.Registry.GetDiagnostics().DatumsDropped.Should().Be(500);
         p.Registry.GetDiagnostics().QueuedDatums.Should().Be(1000);
+        await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
+        p.Exporter.Datums.Select(d => d.MetricName).Should().BeEquivalentTo(Enumerable.Range(500, 1000).Select(i => $"M{i}"), "the newest datums survive an outage; the oldest are the ones dropped");
         logger.Collector.GetSnapshot().Should().NotBeEmpty().And.OnlyContain(r => r.Message.Contains("buffer is full"));
         logger.Collector.Count.Should().BeLessThan(12, "drops are logged at powers of two, not one line each");
     }

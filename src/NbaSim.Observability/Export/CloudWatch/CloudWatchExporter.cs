@@ -27,13 +27,17 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
 
     /// <summary>Creates the exporter.</summary>
     /// <param name="client">The CloudWatch client.</param>
-    /// <param name="maxConcurrentRequests">PutMetricData requests in flight at most (default 2).</param>
+    /// <param name="maxConcurrentRequests">PutMetricData requests in flight at most (default 2; 1 to 16, as <c>CloudWatch:MaxConcurrentRequests</c>).</param>
     /// <param name="logger">Logger for refused datums.</param>
     /// <param name="ownsClient">Dispose <paramref name="client"/> with the exporter.</param>
     public CloudWatchExporter(ICloudWatchClient client, int maxConcurrentRequests = 2, ILogger<CloudWatchExporter>? logger = null, bool ownsClient = false)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        if (NbaObservabilityOptionsValidator.CheckMaxConcurrentRequests(maxConcurrentRequests) is { } problem)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(NbaObservabilityOptions), [problem]);
+        }
+
         _client = client;
         _logger = logger ?? NullLogger<CloudWatchExporter>.Instance;
         _ownsClient = ownsClient;

@@ -25,6 +25,11 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
     public EmfExporter(EmfExporterOptions options, ILogger<EmfExporter>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (NbaObservabilityOptionsValidator.CheckAgentEndpoint(options.AgentEndpoint) is { } problem)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(NbaObservabilityOptions), [problem]);
+        }
+
         _destination = EmfDestination.Create(options);
         _logger = logger ?? NullLogger<EmfExporter>.Instance;
     }

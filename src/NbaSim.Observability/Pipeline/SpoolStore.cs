@@ -3,37 +3,31 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using NbaSim.Observability.Diagnostics;
 
 namespace NbaSim.Observability.Pipeline;
 
-/// <summary>A batch kept on disk until CloudWatch accepted it.</summary>
-internal sealed record SpooledBatch(string Path, IReadOnlyList<MetricDatum> Datums);
+/// <summary>One spool file found on disk: its path, size and datum count (from its name).</summary>
+internal sealed record SpoolFileInfo(string Path, long Bytes, int Datums);
 
 /// <summary>
-/// A write-ahead spool: every batch is written to disk (atomically, with a SHA-256 checksum, readable by the owner only)
-/// before it is exported and deleted only after the exporter accepted it, so a crash or an outage loses no closed period.
-/// Files are replayed oldest first, by this process or the next one. A corrupt or truncated file is moved to
-/// <c>quarantine/</c> and logged, never a crash.
+/// The files of the disk spool, and nothing else: writes batches atomically (temp file, fsync, rename, fsync of the
+/// directory), with a SHA-256 checksum, readable by the owner only; reads them back; deletes them (and fsyncs the
+/// directory, so a delete survives a power cut). A corrupt or truncated file is moved to <c>quarantine/</c> and logged,
+/// never a crash. Which datums are in flight or acknowledged is <see cref="DiskDeliveryQueue"/>'s business.
 /// </summary>
-internal sealed class DiskSpool : IDisposable
+internal sealed class SpoolStore : IDisposable
 {
     private const string Magic = "NBSPOOL1";
     private const string Extension = ".spool";
     private readonly string _directory;
-    private readonly long _maxBytes;
     private readonly ILogger _logger;
-    private readonly PipelineStatistics _statistics;
-    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
     private readonly FileStream _lock;
     private long _sequence;
 
-    public DiskSpool(string directory, long maxBytes, ILogger logger, PipelineStatistics statistics)
+    public SpoolStore(string directory, ILogger logger)
     {
         _directory = Path.GetFullPath(directory);
-        _maxBytes = maxBytes;
         _logger = logger;
-        _statistics = statistics;
         Directory.CreateDirectory(_directory);
         try
         {
@@ -53,65 +47,87 @@ internal sealed class DiskSpool : IDisposable
 
     public string DirectoryPath => _directory;
 
-    /// <summary>The file being exported: never evicted by the size cap while in flight.</summary>
-    public string? InFlight { get; set; }
+    /// <summary>Directory fsyncs done (after renames and deletes).</summary>
+    public long DirectorySyncs { get; private set; }
 
-    /// <summary>Spool files, oldest first, without those already delivered whose delete failed.</summary>
-    public IReadOnlyList<string> Files()
-        => Directory.EnumerateFiles(_directory, "*" + Extension).Where(f => !_delivered.Contains(f)).Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>The exporter accepted the file's datums: delete it, and never export it again even if the delete fails.</summary>
-    public void Delivered(string path)
+    /// <summary>The spool files on disk, oldest first.</summary>
+    public List<SpoolFileInfo> List()
     {
-        if (!TryDelete(path))
+        var files = new List<SpoolFileInfo>();
+        foreach (var path in Directory.EnumerateFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal))
         {
-            _delivered.Add(path);
+            try
+            {
+                files.Add(new SpoolFileInfo(path, new FileInfo(path).Length, CountFromName(path)));
+            }
+            catch (FileNotFoundException)
+            {
+            }
         }
+
+        return files;
     }
 
-    /// <summary>Replaces a file's datums atomically (temp file, then rename over it).</summary>
-    public void Replace(string path, IReadOnlyList<MetricDatum> datums)
+    /// <summary>Writes <paramref name="datums"/> durably as a new file (newest of all); returns it.</summary>
+    public SpoolFileInfo Write(IReadOnlyList<MetricDatum> datums)
     {
-        var temp = WriteTemp(path, datums);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D20}-{Environment.ProcessId:D7}-{Interlocked.Increment(ref _sequence):D8}-{datums.Count:D6}{Extension}");
+        var path = Path.Combine(_directory, name);
+        var (temp, bytes) = WriteTemp(path, datums);
+        try
+        {
+            File.Move(temp, path);
+        }
+        catch
+        {
+            TryDeleteQuietly(temp);
+            throw;
+        }
+
+        SyncDirectory();
+        return new SpoolFileInfo(path, bytes, datums.Count);
+    }
+
+    /// <summary>Replaces a file's datums atomically (temp file, then rename over it); returns the new file.</summary>
+    public SpoolFileInfo Replace(SpoolFileInfo file, IReadOnlyList<MetricDatum> datums)
+    {
+        // The datum count is part of the name, so the replacement gets a new name; the old name goes in the same
+        // rename-then-delete order a crash can interrupt only by leaving both (then the older is replayed: at-least-once).
+        var directory = Path.GetDirectoryName(file.Path)!;
+        var stem = Path.GetFileNameWithoutExtension(file.Path);
+        var prefix = stem.Length > 7 && stem[^7] == '-' ? stem[..^7] : stem;
+        var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{prefix}-{datums.Count:D6}{Extension}"));
+        var (temp, bytes) = WriteTemp(path, datums);
         File.Move(temp, path, overwrite: true);
-        _delivered.Remove(path);
+        if (!string.Equals(path, file.Path, StringComparison.Ordinal))
+        {
+            File.Delete(file.Path);
+        }
+
+        SyncDirectory();
+        return new SpoolFileInfo(path, bytes, datums.Count);
+    }
+
+    /// <summary>Deletes a file whose datums are all acknowledged; false (logged) when the disk refused.</summary>
+    public bool Delete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            SyncDirectory();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Internal.Log.SpoolProblem(_logger, path, ex.Message);
+            return false;
+        }
     }
 
     public void Dispose() => _lock.Dispose();
 
-    /// <summary>Writes <paramref name="datums"/> durably; returns the file.</summary>
-    public string Write(IReadOnlyList<MetricDatum> datums)
-    {
-        MakeRoom();
-        var name = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks:D20}-{Environment.ProcessId:D7}-{Interlocked.Increment(ref _sequence):D8}{Extension}");
-        var path = Path.Combine(_directory, name);
-        File.Move(WriteTemp(path, datums), path);
-        return path;
-    }
-
-    private static string WriteTemp(string path, IReadOnlyList<MetricDatum> datums)
-    {
-        var temp = path + ".tmp";
-        var payload = Encoding.UTF8.GetBytes(string.Join('\n', datums.Select(Serialize)));
-        var header = Encoding.ASCII.GetBytes($"{Magic} {Convert.ToHexString(SHA256.HashData(payload))} {payload.Length}\n");
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            stream.Write(header);
-            stream.Write(payload);
-            stream.Flush(flushToDisk: true);
-        }
-
-        return temp;
-    }
-
-    /// <summary>Reads a spool file; null when it was corrupt (then it is quarantined and logged).</summary>
-    public SpooledBatch? Read(string path)
+    /// <summary>Reads a spool file; null when it is gone, unreadable now, or corrupt (then quarantined and logged).</summary>
+    public IReadOnlyList<MetricDatum>? Read(string path)
     {
         try
         {
@@ -130,8 +146,7 @@ internal sealed class DiskSpool : IDisposable
             }
 
             var text = Encoding.UTF8.GetString(payload);
-            var datums = text.Length == 0 ? [] : text.Split('\n').Select(Deserialize).ToList();
-            return new SpooledBatch(path, datums);
+            return text.Length == 0 ? [] : text.Split('\n').Select(Deserialize).ToList();
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
@@ -143,27 +158,71 @@ internal sealed class DiskSpool : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Unreadable now (locked, permissions): leave it for the next flush.
+            // Unreadable now (locked, permissions): left for a later pass.
             Internal.Log.SpoolProblem(_logger, path, ex.Message);
             return null;
         }
     }
 
-    private bool TryDelete(string path)
+    private static int CountFromName(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var dash = stem.LastIndexOf('-');
+        var parts = stem.Split('-');
+        return parts.Length == 4 && int.TryParse(stem.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : -1;
+    }
+
+    private static (string Temp, long Bytes) WriteTemp(string path, IReadOnlyList<MetricDatum> datums)
+    {
+        var temp = path + ".tmp";
+        var payload = Encoding.UTF8.GetBytes(string.Join('\n', datums.Select(Serialize)));
+        var header = Encoding.ASCII.GetBytes($"{Magic} {Convert.ToHexString(SHA256.HashData(payload))} {payload.Length}\n");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(temp, options);
+            stream.Write(header);
+            stream.Write(payload);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            // A full disk leaves a partial temp file: remove it so it does not hold the space the retry needs.
+            TryDeleteQuietly(temp);
+            throw;
+        }
+
+        return (temp, header.Length + payload.Length);
+    }
+
+    private static void TryDeleteQuietly(string path)
     {
         try
         {
             File.Delete(path);
-            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Internal.Log.SpoolProblem(_logger, path, ex.Message);
-            return false;
+            // Removed at the next start.
         }
     }
 
-    private SpooledBatch? Quarantine(string path, string reason)
+    /// <summary>fsync of the directory, so that a rename or delete is durable, not only the file's bytes.</summary>
+    private void SyncDirectory()
+    {
+        DirectorySyncs++;
+        if (!OperatingSystem.IsWindows())
+        {
+            DirectorySync.Sync(_directory);
+        }
+    }
+
+    private IReadOnlyList<MetricDatum>? Quarantine(string path, string reason)
     {
         try
         {
@@ -173,36 +232,11 @@ internal sealed class DiskSpool : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _delivered.Add(path); // cannot move it: at least never read it again
+            TryDeleteQuietly(path);
         }
 
         Internal.Log.SpoolQuarantined(_logger, path, reason);
         return null;
-    }
-
-    /// <summary>Past the size cap, the oldest files go first (counted and logged).</summary>
-    private void MakeRoom()
-    {
-        var files = Files().Select(f => new FileInfo(f)).ToList();
-        var total = files.Sum(f => f.Length);
-        foreach (var file in files)
-        {
-            if (total <= _maxBytes)
-            {
-                break;
-            }
-
-            if (string.Equals(file.FullName, InFlight, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var lost = Read(file.FullName)?.Datums.Count ?? 0;
-            total -= file.Length;
-            TryDelete(file.FullName);
-            _statistics.Dropped(lost);
-            Internal.Log.SpoolFull(_logger, _maxBytes, lost);
-        }
     }
 
     private static string Serialize(MetricDatum d)

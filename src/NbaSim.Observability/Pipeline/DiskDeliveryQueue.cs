@@ -1,0 +1,416 @@
+using Microsoft.Extensions.Logging;
+using NbaSim.Observability.Diagnostics;
+
+namespace NbaSim.Observability.Pipeline;
+
+/// <summary>A spool file known to the queue, and which of its datums are not yet acknowledged.</summary>
+internal sealed class SpoolFile(SpoolFileInfo info)
+{
+    public SpoolFileInfo Info { get; set; } = info;
+
+    /// <summary>Its datums not yet acknowledged, once loaded.</summary>
+    public HashSet<QueuedDatum> Outstanding { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public bool Loaded { get; set; }
+
+    /// <summary>Datums of this file in flight.</summary>
+    public int Leased { get; set; }
+
+    /// <summary>Some datums were acknowledged but the file on disk still holds them.</summary>
+    public bool PartlyAcknowledged { get; set; }
+}
+
+/// <summary>
+/// The on-disk delivery queue (write-ahead spool). What is added waits in memory until <see cref="Persist"/> writes it
+/// (on the publisher's thread, never the collector's); batches are built across files, oldest first, so a backlog leaves
+/// in full batches; a file is deleted once every datum in it is acknowledged.
+/// </summary>
+/// <remarks>
+/// Disk faults: a write the disk refuses keeps its datums in memory (bounded by <c>memoryCapacity</c>; past it the oldest
+/// are dropped, counted and logged) and exporting what is already on disk carries on; the write is tried again at the
+/// next persist. Past <c>maxBytes</c> the oldest file that is not in flight is dropped (counted and logged). Everything
+/// here runs on the publisher's thread, so size eviction cannot race an export.
+/// </remarks>
+internal sealed class DiskDeliveryQueue : IDeliveryQueue
+{
+    private const int DatumsPerFile = MetricLimits.MaxDatumsPerRequest;
+    private readonly SpoolStore _store;
+    private readonly long _maxBytes;
+    private readonly int _memoryCapacity;
+    private readonly ILogger _logger;
+    private readonly PipelineStatistics _statistics;
+    private readonly Action<int> _onMemoryDropped;
+    private readonly object _stagedGate = new();
+    private List<MetricDatum> _staged = [];
+
+    // Publisher-side state.
+    private readonly LinkedList<QueuedDatum> _fromDisk = new();
+    private readonly LinkedList<QueuedDatum> _inMemory = new(); // writes the disk refused
+    private readonly Queue<SpoolFile> _unloaded = new();
+    private readonly List<SpoolFile> _files = [];
+    private long _bytes;
+    private int _unloadedDatums;
+    private int _inFlight;
+    private int _publisherCount;
+    private int _inMemoryCount;
+    private bool _writeFailing;
+    private bool _closed;
+
+    public DiskDeliveryQueue(SpoolStore store, long maxBytes, int memoryCapacity, ILogger logger, PipelineStatistics statistics, Action<int> onMemoryDropped)
+    {
+        _store = store;
+        _maxBytes = maxBytes;
+        _memoryCapacity = memoryCapacity;
+        _logger = logger;
+        _statistics = statistics;
+        _onMemoryDropped = onMemoryDropped;
+        foreach (var info in store.List())
+        {
+            var file = new SpoolFile(info);
+            _files.Add(file);
+            _unloaded.Enqueue(file);
+            _bytes += info.Bytes;
+            _unloadedDatums += Math.Max(0, info.Datums);
+        }
+
+        Publish();
+    }
+
+    /// <summary>Datums that are only in memory: lost if the process dies now.</summary>
+    public int InMemoryCount
+    {
+        get
+        {
+            lock (_stagedGate)
+            {
+                return _staged.Count + Volatile.Read(ref _inMemoryCount);
+            }
+        }
+    }
+
+    /// <summary>Spool files on disk.</summary>
+    public int FileCount => _files.Count;
+
+    public int Count
+    {
+        get
+        {
+            lock (_stagedGate)
+            {
+                return _staged.Count + Volatile.Read(ref _publisherCount);
+            }
+        }
+    }
+
+    public void Add(MetricDatum datum)
+    {
+        var dropped = 0;
+        lock (_stagedGate)
+        {
+            _staged.Add(datum);
+            var over = _staged.Count + Volatile.Read(ref _inMemoryCount) - _memoryCapacity;
+            if (over > 0 && _staged.Count > 1)
+            {
+                // Memory is full only when the disk has been refusing writes: the oldest staged datums go first.
+                dropped = Math.Min(over, _staged.Count - 1);
+                _staged.RemoveRange(0, dropped);
+            }
+        }
+
+        if (dropped > 0)
+        {
+            _onMemoryDropped(dropped);
+        }
+    }
+
+    public void Persist()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        List<MetricDatum> staged;
+        lock (_stagedGate)
+        {
+            staged = _staged;
+            _staged = [];
+        }
+
+        // Writes the disk refused earlier go first (they are older), then what was staged since.
+        var pending = new List<MetricDatum>(_inMemory.Count + staged.Count);
+        pending.AddRange(_inMemory.Select(i => i.Datum));
+        pending.AddRange(staged);
+        _inMemory.Clear();
+        for (var offset = 0; offset < pending.Count; offset += DatumsPerFile)
+        {
+            var chunk = pending.GetRange(offset, Math.Min(DatumsPerFile, pending.Count - offset));
+            try
+            {
+                MakeRoom();
+                var info = _store.Write(chunk);
+                var file = new SpoolFile(info);
+                _files.Add(file);
+                _unloaded.Enqueue(file);
+                _bytes += info.Bytes;
+                _unloadedDatums += chunk.Count;
+                if (_writeFailing)
+                {
+                    _writeFailing = false;
+                    Internal.Log.SpoolProblem(_logger, _store.DirectoryPath, "writes succeed again; datums kept in memory are on disk now");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The disk refused (full, read-only): keep the rest in memory and try again at the next persist.
+                var rest = pending.Count - offset;
+                foreach (var datum in pending.Skip(offset))
+                {
+                    _inMemory.AddLast(new QueuedDatum(datum, null));
+                }
+
+                if (!_writeFailing)
+                {
+                    _writeFailing = true;
+                    Internal.Log.SpoolProblem(_logger, _store.DirectoryPath, $"write failed ({ex.Message}); {rest} datum(s) are kept in memory and exported from there; spooled files keep being exported");
+                }
+
+                break;
+            }
+        }
+
+        TrimMemory();
+        Publish();
+    }
+
+    public DeliveryLease? Lease(BatchShape shape, bool newestFirst = false)
+    {
+        if (_closed)
+        {
+            return null;
+        }
+
+        // Enough datums in memory to build full batches across files (and across namespaces).
+        while (_fromDisk.Count < 2 * shape.MaxDatums && _unloaded.Count > 0)
+        {
+            Load(_unloaded.Dequeue());
+        }
+
+        var expired = new List<QueuedDatum>();
+        var lease = BatchBuilder.Take(_fromDisk, shape, newestFirst: false, expired);
+        if (lease is null || lease.Items.Count == 0)
+        {
+            var memory = BatchBuilder.Take(_inMemory, shape, newestFirst, expired);
+            if (memory is not null)
+            {
+                lease = new DeliveryLease(memory.Items, expired.Count, lease is null ? memory.OldestExpired : Min(lease.OldestExpired, memory.OldestExpired));
+            }
+        }
+
+        foreach (var item in expired)
+        {
+            Acknowledge(item);
+        }
+
+        if (lease is not null)
+        {
+            foreach (var item in lease.Items)
+            {
+                if (item.File is { } file)
+                {
+                    file.Leased++;
+                }
+            }
+
+            _inFlight += lease.Items.Count;
+        }
+
+        Publish();
+        return lease;
+    }
+
+    public void Complete(DeliveryLease lease, IReadOnlyList<MetricDatum> undelivered)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        var (back, delivered) = BatchBuilder.Partition(lease, undelivered);
+        _inFlight -= lease.Items.Count;
+        foreach (var item in lease.Items)
+        {
+            if (item.File is { } file)
+            {
+                file.Leased--;
+            }
+        }
+
+        foreach (var item in delivered)
+        {
+            Acknowledge(item);
+        }
+
+        BatchBuilder.PushFront(_fromDisk, back.Where(i => i.File is not null).ToList());
+        BatchBuilder.PushFront(_inMemory, back.Where(i => i.File is null).ToList());
+        Publish();
+    }
+
+    public void Checkpoint()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        // A file part of which was delivered now holds only the rest, so a crash cannot send the delivered part again.
+        foreach (var file in _files.Where(f => f.PartlyAcknowledged && f.Leased == 0 && f.Outstanding.Count > 0).ToList())
+        {
+            try
+            {
+                var before = file.Info.Bytes;
+                file.Info = _store.Replace(file.Info, file.Outstanding.Select(i => i.Datum).ToList());
+                _bytes += file.Info.Bytes - before;
+                file.PartlyAcknowledged = false;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Internal.Log.SpoolProblem(_logger, file.Info.Path, $"could not drop its delivered datums ({ex.Message}); a crash now would send them again");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _closed = true;
+        _store.Dispose();
+    }
+
+    private void Load(SpoolFile file)
+    {
+        _unloadedDatums -= Math.Max(0, file.Info.Datums);
+        var datums = _store.Read(file.Info.Path);
+        if (datums is null)
+        {
+            // Quarantined (logged) or unreadable now (left on disk for the next start).
+            Forget(file);
+            return;
+        }
+
+        file.Loaded = true;
+        foreach (var datum in datums)
+        {
+            var item = new QueuedDatum(datum, file);
+            file.Outstanding.Add(item);
+            _fromDisk.AddLast(item);
+        }
+
+        if (datums.Count == 0)
+        {
+            Delete(file);
+        }
+    }
+
+    private void Acknowledge(QueuedDatum item)
+    {
+        if (item.File is not { } file)
+        {
+            return;
+        }
+
+        file.Outstanding.Remove(item);
+        if (file.Outstanding.Count == 0 && file.Leased == 0)
+        {
+            Delete(file);
+        }
+        else
+        {
+            file.PartlyAcknowledged = true;
+        }
+    }
+
+    private void Delete(SpoolFile file)
+    {
+        if (!_store.Delete(file.Info.Path))
+        {
+            // Logged by the store. It is not read again by this process; a restart would send it again.
+        }
+
+        Forget(file);
+    }
+
+    private void Forget(SpoolFile file)
+    {
+        if (_files.Remove(file))
+        {
+            _bytes -= file.Info.Bytes;
+        }
+    }
+
+    /// <summary>Past the size cap, the oldest files not in flight go first (counted and logged).</summary>
+    private void MakeRoom()
+    {
+        for (var i = 0; _bytes > _maxBytes && i < _files.Count;)
+        {
+            var file = _files[i];
+            if (file.Leased > 0)
+            {
+                i++;
+                continue;
+            }
+
+            int lost;
+            if (file.Loaded)
+            {
+                lost = file.Outstanding.Count;
+                for (var node = _fromDisk.First; node is not null;)
+                {
+                    var next = node.Next;
+                    if (node.Value.File == file)
+                    {
+                        _fromDisk.Remove(node);
+                    }
+
+                    node = next;
+                }
+            }
+            else
+            {
+                lost = file.Info.Datums >= 0 ? file.Info.Datums : _store.Read(file.Info.Path)?.Count ?? 0;
+                _unloadedDatums -= Math.Max(0, file.Info.Datums);
+                var rest = _unloaded.Where(f => f != file).ToList();
+                _unloaded.Clear();
+                foreach (var f in rest)
+                {
+                    _unloaded.Enqueue(f);
+                }
+            }
+
+            Delete(file);
+            _statistics.Dropped(lost);
+            Internal.Log.SpoolFull(_logger, _maxBytes, lost);
+        }
+    }
+
+    private void TrimMemory()
+    {
+        var over = _inMemory.Count - _memoryCapacity;
+        if (over > 0)
+        {
+            for (var i = 0; i < over; i++)
+            {
+                _inMemory.RemoveFirst();
+            }
+
+            _onMemoryDropped(over);
+        }
+    }
+
+    private void Publish()
+    {
+        Volatile.Write(ref _inMemoryCount, _inMemory.Count);
+        Volatile.Write(ref _publisherCount, _fromDisk.Count + _inMemory.Count + _inFlight + _unloadedDatums);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}
