@@ -8,6 +8,72 @@ using NbaSim.Observability.Export.CloudWatch;
 // record: 5 series, one sample each every 5 ms, 1-second periods, spool on; appends "<period-start-ticks> <samples>" to the
 //         ledger when a second is over; runs until killed.
 // replay: starts a sink on the same spool, flushes it, exits 0 when the spool is empty.
+if (args[0] == "fleet")
+{
+    // fleet URL NAMESPACE SAMPLES SEED: one scraper of a fleet; prints "<samples> <sum>" of what it recorded.
+    var fleetOptions = new NbaObservabilityOptions();
+    fleetOptions.CloudWatch.ServiceUrl = args[1];
+    var fleetRegistry = new MetricRegistry(fleetOptions);
+    using var fleetClient = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("testing", "testing-secret-key"), new CloudWatchClientConfig { ServiceURL = args[1], AuthenticationRegion = "us-east-1", DisableRequestCompression = true });
+    using var fleetExporter = new CloudWatchExporter(fleetClient);
+    await using var fleetSink = new BufferedMetricSink(fleetRegistry, fleetExporter, fleetOptions);
+    fleetSink.Start();
+    var duration = fleetRegistry.Distribution(args[2], "DataExtractionDuration", MetricUnit.Seconds, new MetricDimension("Status", "success"));
+    var tasks = fleetRegistry.Counter(args[2], "ADCETasksCompleted", MetricUnit.Count);
+    var random = new Random(int.Parse(args[4], CultureInfo.InvariantCulture));
+    var samples = int.Parse(args[3], CultureInfo.InvariantCulture);
+    double total = 0;
+    for (var i = 0; i < samples; i++)
+    {
+        var value = Math.Round(0.05 + (random.NextDouble() * 3), 3);
+        total += value;
+        duration.Record(value);
+        tasks.Add(1 + (i % 3));
+    }
+
+    await fleetSink.StopAsync();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{samples} {total:R} {fleetRegistry.GetDiagnostics().DatumsDropped}"));
+    return 0;
+}
+
+if (args[0] == "diskfull")
+{
+    // diskfull URL SPOOL_DIR: publishes datums in rounds during an outage, on a spool whose filesystem fills up; waits
+    // for "go" on stdin (the test ends the outage), flushes, and prints "<recorded> <dropped> <queued> <files>".
+    var fullOptions = new NbaObservabilityOptions { MaxQueuedDatums = 1_000, FlushInterval = TimeSpan.FromHours(1) };
+    fullOptions.Spool.Directory = args[2];
+    fullOptions.Spool.MaxBytes = 1024L * 1024 * 1024; // the filesystem is the limit here, not the cap
+    var fullRegistry = new MetricRegistry(fullOptions);
+    using var fullClient = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("full", "full"), new CloudWatchClientConfig { ServiceURL = args[1], AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+    using var fullExporter = new CloudWatchExporter(fullClient);
+    var logger = new StderrLogger();
+    var fullSink = new BufferedMetricSink(fullRegistry, fullExporter, fullOptions, logger);
+    long published = 0;
+    for (var round = 0; round < 12; round++)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            fullRegistry.Publish(MetricDatum.CreateValue("NBA-Simulator/DiskFull", "Ticks", 1, MetricUnit.Count, DateTimeOffset.UtcNow, [new MetricDimension("Series", $"r{round}-{i}")]));
+            published++;
+        }
+
+        await fullSink.ForceFlushAsync();
+    }
+
+    Console.WriteLine("outage-done");
+    _ = Console.ReadLine();
+    for (var attempt = 0; attempt < 20 && fullSink.QueuedDatums > 0; attempt++)
+    {
+        await fullSink.ForceFlushAsync();
+    }
+
+    var diagnostics = fullRegistry.GetDiagnostics();
+    var files = Directory.EnumerateFiles(args[2], "*.spool").Count();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{published} {diagnostics.DatumsDropped} {fullSink.QueuedDatums} {files} {logger.WriteFailures}"));
+    await fullSink.DisposeAsync();
+    return 0;
+}
+
 if (args[0] == "host")
 {
     var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
@@ -76,4 +142,26 @@ while (true)
 
     inSecond++;
     Thread.Sleep(5);
+}
+
+/// <summary>Writes warnings to stderr and counts the spool's refused writes.</summary>
+internal sealed class StderrLogger : Microsoft.Extensions.Logging.ILogger<BufferedMetricSink>
+{
+    public int WriteFailures { get; private set; }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var message = formatter(state, exception);
+        if (message.Contains("write failed", StringComparison.Ordinal))
+        {
+            WriteFailures++;
+        }
+
+        Console.Error.WriteLine($"{logLevel}: {message}");
+    }
 }

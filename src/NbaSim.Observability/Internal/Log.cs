@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Warning, "The callback of observable gauge '{Namespace}/{MetricName}' did not return within {Timeout}; its value is skipped until it does.")]
     public static partial void ObserveCallbackTimedOut(ILogger logger, string @namespace, string metricName, TimeSpan timeout);
+
+    [LoggerMessage(23, LogLevel.Error, "An EMF document for {Destination} can never be sent (larger than a datagram); its {Datums} datum(s) are dropped and counted.")]
+    public static partial void EmfDocumentRejected(ILogger logger, string destination, int datums);
 }

@@ -16,12 +16,20 @@ public sealed class MetricRegistry : INbaMetrics
     /// <summary>Dimension that marks the series absorbing samples past the cardinality limit.</summary>
     public const string OverflowDimensionName = "Overflow";
 
+    /// <summary>The counter (per namespace, dimension Overflow=true) of samples recorded into refused series: new metric names or gauges past the cardinality limit.</summary>
+    public const string CardinalityOverflowMetricName = "CardinalityOverflow";
+
     /// <summary>Zero-filled periods per series after a late wake-up, at most (a day of minutes).</summary>
     private const int MaxZeroFilledPeriods = 1440;
 
     private readonly ConcurrentDictionary<string, MetricSeries> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perNamespace = new(StringComparer.Ordinal);
     private readonly HashSet<string> _overflowWarned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _namesPerNamespace = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricSeries> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CounterSeries> _refusedCounters = new(StringComparer.Ordinal);
+    private readonly List<MetricDatum> _refusedScratch = [];
+    private MetricSeries[] _refusedSeries = [];
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
@@ -181,10 +189,26 @@ public sealed class MetricRegistry : INbaMetrics
         lock (_collectGate)
         {
             long samples = 0;
+            HarvestRefused();
             samples += CollectGroup(Volatile.Read(ref _high), ref _highPeriodStart, ref _highPartlyPublished, TimeSpan.TicksPerSecond, now, includeOpenPeriods, output);
             samples += CollectGroup(Volatile.Read(ref _standard), ref _standardPeriodStart, ref _standardPartlyPublished, _periodTicks, now, includeOpenPeriods, output);
             Statistics.AddSamples(samples);
             return samples;
+        }
+    }
+
+    /// <summary>Samples of refused series are counted into their namespace's overflow counter, never published as themselves.</summary>
+    private void HarvestRefused()
+    {
+        foreach (var refused in Volatile.Read(ref _refusedSeries))
+        {
+            _refusedScratch.Clear();
+            var samples = refused.Harvest(default, _refusedScratch, _scratch);
+            if (samples > 0)
+            {
+                Statistics.AddOverflowSamples(samples);
+                _refusedCounters[refused.Namespace].Add(samples);
+            }
         }
     }
 
@@ -314,7 +338,15 @@ public sealed class MetricRegistry : INbaMetrics
                     throw new InvalidOperationException($"Namespace '{ns}' has reached its limit of {_maxSeriesPerNamespace} series (MaxSeriesPerNamespace); the observable gauge '{metricName}' was not created.");
                 }
 
-                // Every series past the limit shares one overflow series per metric name, so totals stay right.
+                // A metric name the namespace already has keeps its totals in one overflow series per name (these count
+                // toward the limit too). A new name, or a gauge (whose "last value" across many series would mean
+                // nothing), is refused: its samples are only counted, in the namespace's CardinalityOverflow counter.
+                var known = _namesPerNamespace.TryGetValue(ns, out var names) && names.Contains(metricName);
+                if (kind == MetricKind.Gauge || !known)
+                {
+                    return Refused(ns, kind);
+                }
+
                 dims = [new MetricDimension(OverflowDimensionName, "true")];
                 key = BuildKey(ns, metricName, options.HighResolution, dims);
                 if (_byKey.TryGetValue(key, out existing))
@@ -333,11 +365,13 @@ public sealed class MetricRegistry : INbaMetrics
             };
 
             _byKey[key] = series;
-            if (!isOverflow)
+            _perNamespace[ns] = inNamespace + 1;
+            if (!_namesPerNamespace.TryGetValue(ns, out var nsNames))
             {
-                _perNamespace[ns] = inNamespace + 1;
+                _namesPerNamespace[ns] = nsNames = new HashSet<string>(StringComparer.Ordinal);
             }
 
+            nsNames.Add(metricName);
             if (options.HighResolution)
             {
                 Volatile.Write(ref _high, [.. _high, series]);
@@ -349,6 +383,40 @@ public sealed class MetricRegistry : INbaMetrics
 
             return series;
         }
+    }
+
+    /// <summary>
+    /// The handle returned for a refused series: one per namespace and kind (so refusals cannot grow memory), never
+    /// published itself; the collector counts its samples into the namespace's <see cref="CardinalityOverflowMetricName"/> counter.
+    /// </summary>
+    private MetricSeries Refused(string ns, MetricKind kind)
+    {
+        var key = ns + "\u001F" + kind;
+        if (_refused.TryGetValue(key, out var refused))
+        {
+            return refused;
+        }
+
+        var dims = new[] { new MetricDimension(OverflowDimensionName, "true") };
+        var options = new SeriesOptions();
+        refused = kind switch
+        {
+            MetricKind.Counter => new CounterSeries(ns, CardinalityOverflowMetricName, MetricUnit.Count, dims, options, isOverflow: true),
+            MetricKind.Gauge => new GaugeSeries(ns, CardinalityOverflowMetricName, MetricUnit.None, dims, options, isOverflow: true),
+            _ => new DistributionSeries(ns, CardinalityOverflowMetricName, MetricUnit.None, dims, options, isOverflow: true),
+        };
+        _refused[key] = refused;
+        if (!_refusedCounters.ContainsKey(ns))
+        {
+            // Bounded: one per namespace, on top of MaxSeriesPerNamespace.
+            var counter = new CounterSeries(ns, CardinalityOverflowMetricName, MetricUnit.Count, dims, options, isOverflow: true);
+            _refusedCounters[ns] = counter;
+            _byKey[BuildKey(ns, CardinalityOverflowMetricName, false, dims)] = counter;
+            Volatile.Write(ref _standard, [.. _standard, counter]);
+        }
+
+        Volatile.Write(ref _refusedSeries, [.. _refusedSeries, refused]);
+        return refused;
     }
 
     private void Remove(MetricSeries series)

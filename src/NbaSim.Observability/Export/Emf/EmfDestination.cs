@@ -2,13 +2,41 @@ using System.Net.Sockets;
 
 namespace NbaSim.Observability.Export.Emf;
 
+/// <summary>
+/// Thrown by a destination that stopped part-way: lines before <see cref="Delivered"/> were handed over (to the kernel,
+/// the file), <see cref="Poisoned"/> lines can never be sent (dropped), the rest were not sent.
+/// </summary>
+internal sealed class EmfWriteException(int delivered, IReadOnlyList<int> poisoned, Exception inner)
+    : IOException($"EMF write stopped after {delivered} line(s): {inner.Message}", inner)
+{
+    public int Delivered { get; } = delivered;
+
+    public IReadOnlyList<int> Poisoned { get; } = poisoned;
+}
+
 /// <summary>Where EMF lines go: standard output, a file, or the CloudWatch agent over TCP or UDP.</summary>
 internal abstract class EmfDestination : IAsyncDisposable
 {
+    /// <summary>Largest UDP payload over IPv4; a document larger than this cannot be one datagram.</summary>
+    public const int MaxDatagramBytes = 65_507;
+
     public abstract string Description { get; }
 
-    /// <summary>Writes complete lines (each ending in '\n'); <paramref name="lineStarts"/> lets datagram transports split per line.</summary>
-    public abstract ValueTask WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken);
+    /// <summary>Largest document this destination can carry in one piece.</summary>
+    public virtual int MaxDocumentBytes => int.MaxValue;
+
+    /// <summary>
+    /// Writes complete lines (each ending in '\n'); <paramref name="lineStarts"/> lets transports send per line.
+    /// Returns the lines that could never be sent (dropped); throws <see cref="EmfWriteException"/> when it stopped part-way.
+    /// </summary>
+    public abstract ValueTask<IReadOnlyList<int>> WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken);
+
+    private static ReadOnlyMemory<byte> Line(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, int i)
+    {
+        var start = lineStarts[i];
+        var end = i + 1 < lineStarts.Count ? lineStarts[i + 1] : lines.Length;
+        return lines[start..end];
+    }
 
     public abstract ValueTask DisposeAsync();
 
@@ -49,10 +77,11 @@ internal abstract class EmfDestination : IAsyncDisposable
     {
         public override string Description => description;
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
+        public override async ValueTask<IReadOnlyList<int>> WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
         {
             await stream.WriteAsync(lines, cancellationToken).ConfigureAwait(false);
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return [];
         }
 
         public override async ValueTask DisposeAsync()
@@ -73,7 +102,7 @@ internal abstract class EmfDestination : IAsyncDisposable
 
         public override string Description => _path;
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
+        public override async ValueTask<IReadOnlyList<int>> WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
         {
             if (_stream is null)
             {
@@ -88,6 +117,7 @@ internal abstract class EmfDestination : IAsyncDisposable
 
             await _stream.WriteAsync(lines, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return [];
         }
 
         public override async ValueTask DisposeAsync()
@@ -105,25 +135,35 @@ internal abstract class EmfDestination : IAsyncDisposable
 
         public override string Description => $"tcp://{host}:{port}";
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
+        public override async ValueTask<IReadOnlyList<int>> WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
         {
+            var delivered = 0;
             try
             {
                 if (_client is not { Connected: true })
                 {
                     _client?.Dispose();
-                    _client = new TcpClient { NoDelay = true };
+                    _client = new TcpClient { NoDelay = false };
                     await _client.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
                 }
 
-                await _client.GetStream().WriteAsync(lines, cancellationToken).ConfigureAwait(false);
+                // Line by line, so a connection that fails part-way tells which documents were handed over: only the
+                // rest is sent again. (What the kernel had accepted but the agent never read is lost: the at-most-once
+                // window of TCP, documented in docs/reliability.md.)
+                var stream = _client.GetStream();
+                for (; delivered < lineStarts.Count; delivered++)
+                {
+                    await stream.WriteAsync(Line(lines, lineStarts, delivered), cancellationToken).ConfigureAwait(false);
+                }
+
+                return [];
             }
-            catch
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
-                // Reconnect on the next batch; the sink retries this one.
+                // Reconnect on the next batch.
                 _client?.Dispose();
                 _client = null;
-                throw;
+                throw new EmfWriteException(delivered, [], ex);
             }
         }
 
@@ -140,15 +180,30 @@ internal abstract class EmfDestination : IAsyncDisposable
 
         public override string Description => $"udp://{host}:{port}";
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
+        public override int MaxDocumentBytes => MaxDatagramBytes;
+
+        public override async ValueTask<IReadOnlyList<int>> WriteAsync(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, CancellationToken cancellationToken)
         {
             // One datagram per document, as the agent expects.
+            var poisoned = new List<int>();
             for (var i = 0; i < lineStarts.Count; i++)
             {
-                var start = lineStarts[i];
-                var end = i + 1 < lineStarts.Count ? lineStarts[i + 1] : lines.Length;
-                await _client.SendAsync(lines[start..end], host, port, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _client.SendAsync(Line(lines, lineStarts, i), host, port, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize or SocketError.InvalidArgument)
+                {
+                    // This document can never be one datagram: drop it (counted), never block the ones behind it.
+                    poisoned.Add(i);
+                }
+                catch (SocketException ex)
+                {
+                    throw new EmfWriteException(i, poisoned, ex);
+                }
             }
+
+            return poisoned;
         }
 
         public override ValueTask DisposeAsync()

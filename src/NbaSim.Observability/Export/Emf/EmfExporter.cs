@@ -51,11 +51,26 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
 
         var buffer = new ArrayBufferWriter<byte>(batch.Count * 256);
         var lineStarts = new List<int>();
-        EmfSerializer.Write(batch, buffer, lineStarts);
+        var lineDatums = new List<MetricDatum[]>();
+        EmfSerializer.Write(batch, buffer, lineStarts, lineDatums, _destination.MaxDocumentBytes);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<int> poisoned;
         try
         {
-            await _destination.WriteAsync(buffer.WrittenMemory, lineStarts, cancellationToken).ConfigureAwait(false);
+            poisoned = await _destination.WriteAsync(buffer.WrittenMemory, lineStarts, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EmfWriteException partial)
+        {
+            Internal.Log.EmfWriteFailed(_logger, partial.InnerException!.GetType().Name, partial.InnerException.Message);
+            var rejected = Rejected(partial.Poisoned, lineDatums);
+            if (partial.Delivered == 0 && rejected == 0)
+            {
+                throw;
+            }
+
+            // Documents handed over are not sent again; the sink keeps the datums of the others.
+            var undelivered = lineDatums.Skip(partial.Delivered).Where((_, i) => !partial.Poisoned.Contains(partial.Delivered + i)).SelectMany(d => d).Distinct().ToList();
+            throw new MetricExportException($"The EMF destination failed after {partial.Delivered} of {lineStarts.Count} document(s).", undelivered, new ExportResult(1, lineStarts.Count > partial.Delivered ? lineStarts[partial.Delivered] : buffer.WrittenCount, rejected), partial.InnerException);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
@@ -68,7 +83,24 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
         }
 
         // One batch is what one PutMetricData call would carry, whatever the number of EMF documents.
-        return new ExportResult(1, buffer.WrittenCount);
+        return new ExportResult(1, buffer.WrittenCount, Rejected(poisoned, lineDatums));
+    }
+
+    /// <summary>Datums of documents that can never be sent (logged, then counted as dropped by the sink).</summary>
+    private int Rejected(IReadOnlyList<int> poisoned, List<MetricDatum[]> lineDatums)
+    {
+        if (poisoned.Count == 0)
+        {
+            return 0;
+        }
+
+        var datums = poisoned.SelectMany(i => lineDatums[i]).Distinct().ToList();
+        foreach (var line in poisoned)
+        {
+            Internal.Log.EmfDocumentRejected(_logger, _destination.Description, lineDatums[line].Length);
+        }
+
+        return datums.Count;
     }
 
     /// <inheritdoc />

@@ -31,27 +31,52 @@ public static class EmfSerializer
     /// <summary>Serializes <paramref name="datums"/> into <paramref name="output"/> and records where each line starts.</summary>
     /// <returns>The number of documents (lines) written.</returns>
     public static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts = null)
+        => Write(datums, output, lineStarts, null, int.MaxValue);
+
+    /// <summary>
+    /// Serializes <paramref name="datums"/>; each document's datums go to <paramref name="lineDatums"/>, and a document
+    /// larger than <paramref name="maxDocumentBytes"/> (a UDP datagram) is split into documents with fewer metrics.
+    /// </summary>
+    internal static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts, List<MetricDatum[]>? lineDatums, int maxDocumentBytes)
     {
         ArgumentNullException.ThrowIfNull(datums);
         ArgumentNullException.ThrowIfNull(output);
         var documents = 0;
         var written = 0;
+        var scratch = new ArrayBufferWriter<byte>(4096);
+        var pending = new Stack<List<Entry>>();
         foreach (var group in Group(datums))
         {
-            foreach (var document in Pack(group))
+            foreach (var packed in Pack(group))
             {
-                lineStarts?.Add(written);
-                var counting = new CountingWriter(output);
-                using (var writer = new Utf8JsonWriter(counting, new JsonWriterOptions { SkipValidation = false }))
+                pending.Push(packed);
+                while (pending.Count > 0)
                 {
-                    WriteDocument(writer, group[0], document);
-                }
+                    var document = pending.Pop();
+                    scratch.ResetWrittenCount();
+                    using (var writer = new Utf8JsonWriter(scratch, new JsonWriterOptions { SkipValidation = false }))
+                    {
+                        WriteDocument(writer, group[0], document);
+                    }
 
-                var newline = counting.GetSpan(1);
-                newline[0] = (byte)'\n';
-                counting.Advance(1);
-                written += counting.Written;
-                documents++;
+                    if (scratch.WrittenCount + 1 > maxDocumentBytes && document.Count > 1)
+                    {
+                        // Too large for one datagram: the same metrics in two smaller documents (second half popped last).
+                        var half = document.Count / 2;
+                        pending.Push(document.GetRange(half, document.Count - half));
+                        pending.Push(document.GetRange(0, half));
+                        continue;
+                    }
+
+                    lineStarts?.Add(written);
+                    lineDatums?.Add([.. document.Select(e => e.Datum).Distinct()]);
+                    var span = output.GetSpan(scratch.WrittenCount + 1);
+                    scratch.WrittenSpan.CopyTo(span);
+                    span[scratch.WrittenCount] = (byte)'\n';
+                    output.Advance(scratch.WrittenCount + 1);
+                    written += scratch.WrittenCount + 1;
+                    documents++;
+                }
             }
         }
 
@@ -226,20 +251,5 @@ public static class EmfSerializer
         }
 
         writer.WriteEndObject();
-    }
-
-    private sealed class CountingWriter(IBufferWriter<byte> inner) : IBufferWriter<byte>
-    {
-        public int Written { get; private set; }
-
-        public void Advance(int count)
-        {
-            Written += count;
-            inner.Advance(count);
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
     }
 }
