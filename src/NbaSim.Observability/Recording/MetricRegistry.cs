@@ -235,7 +235,7 @@ public sealed class MetricRegistry : INbaMetrics
         // A collector that wakes late (suspended process, starved thread pool) must not stamp what was recorded since
         // with a period long gone: samples go to the last closed period, and the skipped ones are counted and zero-filled.
         var stamp = periodStart;
-        if (closed && current.UtcTicks - periodStart.UtcTicks > periodTicks)
+        if (closed && series.Length > 0 && current.UtcTicks - periodStart.UtcTicks > periodTicks)
         {
             var skipped = ((current.UtcTicks - periodStart.UtcTicks) / periodTicks) - 1;
             stamp = current.AddTicks(-periodTicks);
