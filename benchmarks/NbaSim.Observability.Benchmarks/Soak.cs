@@ -13,6 +13,7 @@ namespace NbaSim.Observability.Benchmarks;
 /// Soak: N threads record at full speed for a given time into the CloudWatch exporter, pointed at a loopback server that
 /// counts every SampleCount it receives. Prints samples/s, peak working set, drops and the reconciliation.
 /// Usage: dotnet run -c Release --project benchmarks/NbaSim.Observability.Benchmarks -- soak [seconds=60] [threads=2] [series=100]
+/// (SOAK_SPOOL=1 runs it with the disk spool on.)
 /// Exit code 1 when the reconciliation fails, anything was dropped, or the working set passed 200 MB.
 /// </summary>
 internal static class Soak
@@ -25,6 +26,15 @@ internal static class Soak
         using var server = new CountingServer();
         using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("soak", "soak"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });
         var options = new NbaObservabilityOptions { HighResolutionByDefault = true, FlushInterval = TimeSpan.FromSeconds(1) };
+
+        // SOAK_SPOOL=1: the same run through the on-disk delivery queue (a fresh temp directory).
+        string? spool = null;
+        if (Environment.GetEnvironmentVariable("SOAK_SPOOL") == "1")
+        {
+            spool = Directory.CreateTempSubdirectory("nbasim-soak-spool-").FullName;
+            options.Spool.Directory = spool;
+        }
+
         var registry = new MetricRegistry(options);
         using var exporter = new CloudWatchExporter(client, maxConcurrentRequests: int.Parse(Environment.GetEnvironmentVariable("SOAK_CONCURRENCY") ?? "2", CultureInfo.InvariantCulture), logger: new StderrLogger<CloudWatchExporter>());
         var sink = new BufferedMetricSink(registry, exporter, options, new StderrLogger<BufferedMetricSink>());
@@ -83,7 +93,14 @@ internal static class Soak
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  repeated deliveries     {server.Duplicates,16:N0} (SDK retries of a call whose response was lost)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  datums dropped          {diagnostics.DatumsDropped,16:N0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  peak working set        {peakMb,13:F1} MB"));
-        var reconciled = received == total;
+        var spoolLeft = spool is null ? 0 : Directory.GetFiles(spool, "*.spool").Length;
+        if (spool is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  spool files left        {spoolLeft,16:N0}"));
+            Directory.Delete(spool, recursive: true);
+        }
+
+        var reconciled = received == total && spoolLeft == 0;
         Console.WriteLine(reconciled ? "  reconciliation          OK (received = recorded)" : $"  reconciliation          FAILED ({received - total:N0})");
         return reconciled && diagnostics.DatumsDropped == 0 && peakMb < 200 ? 0 : 1;
     }

@@ -151,9 +151,23 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                 var info = _store.Write(chunk);
                 var file = new SpoolFile(info);
                 _files.Add(file);
-                _unloaded.Enqueue(file);
                 _bytes += info.Bytes;
-                _unloadedDatums += chunk.Count;
+                if (_unloaded.Count == 0 && _fromDisk.Count < 2 * DatumsPerFile)
+                {
+                    // Next in line anyway: keep the datums we hold rather than read them back (the file is the durable copy).
+                    file.Loaded = true;
+                    foreach (var datum in chunk)
+                    {
+                        var item = new QueuedDatum(datum, file);
+                        file.Outstanding.Add(item);
+                        _fromDisk.AddLast(item);
+                    }
+                }
+                else
+                {
+                    _unloaded.Enqueue(file);
+                    _unloadedDatums += chunk.Count;
+                }
                 if (_writeFailing)
                 {
                     _writeFailing = false;

@@ -175,7 +175,24 @@ internal sealed class SpoolStore : IDisposable
     private static (string Temp, long Bytes) WriteTemp(string path, IReadOnlyList<MetricDatum> datums)
     {
         var temp = path + ".tmp";
-        var payload = Encoding.UTF8.GetBytes(string.Join('\n', datums.Select(Serialize)));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(256, datums.Count * 200));
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            for (var i = 0; i < datums.Count; i++)
+            {
+                if (i > 0)
+                {
+                    buffer.GetSpan(1)[0] = (byte)'\n';
+                    buffer.Advance(1);
+                }
+
+                Serialize(json, datums[i]);
+                json.Flush();
+                json.Reset(buffer);
+            }
+        }
+
+        var payload = buffer.WrittenSpan;
         var header = Encoding.ASCII.GetBytes($"{Magic} {Convert.ToHexString(SHA256.HashData(payload))} {payload.Length}\n");
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
@@ -197,7 +214,7 @@ internal sealed class SpoolStore : IDisposable
             throw;
         }
 
-        return (temp, header.Length + payload.Length);
+        return (temp, header.Length + buffer.WrittenCount);
     }
 
     private static void TryDeleteQuietly(string path)
@@ -239,10 +256,8 @@ internal sealed class SpoolStore : IDisposable
         return null;
     }
 
-    private static string Serialize(MetricDatum d)
+    private static void Serialize(Utf8JsonWriter json, MetricDatum d)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("n", d.Namespace);
@@ -293,8 +308,6 @@ internal sealed class SpoolStore : IDisposable
 
             json.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static MetricDatum Deserialize(string line)
