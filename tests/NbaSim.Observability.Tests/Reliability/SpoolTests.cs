@@ -123,13 +123,7 @@ public sealed class SpoolTests : IDisposable
         });
         var spool = Path.Combine(_dir.FullName, "crash");
         var ledger = Path.Combine(_dir.FullName, "ledger.txt");
-        var helper = Path.Combine(Packaging.PackageConsumerTests.RepositoryRoot(), "tests", "NbaSim.Observability.SpoolHelper", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net10.0", "NbaSim.Observability.SpoolHelper.dll");
+        var helper = Infrastructure.Helper.Path;
 
         using (var recorder = Start(helper, "record", server.Url, spool, ledger))
         {
@@ -205,14 +199,7 @@ public sealed class SpoolTests : IDisposable
         published.Should().Be(recorded, "the open period was flushed on SIGTERM, nothing lost");
     }
 
-    private static string HelperPath()
-        => Path.Combine(Packaging.PackageConsumerTests.RepositoryRoot(), "tests", "NbaSim.Observability.SpoolHelper", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net10.0", "NbaSim.Observability.SpoolHelper.dll");
+    private static string HelperPath() => Infrastructure.Helper.Path;
 
     private static Process Start(string helper, string mode, string url, string spool, string ledger)
         => Process.Start(new ProcessStartInfo("dotnet", $"\"{helper}\" {mode} {url} \"{spool}\" \"{ledger}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
