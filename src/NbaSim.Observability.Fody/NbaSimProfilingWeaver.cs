@@ -60,7 +60,7 @@ namespace NbaSim.Observability.Fody
 
                 var field = new FieldDefinition($"P{index++}_{method.Name}", FieldAttributes.Assembly | FieldAttributes.Static | FieldAttributes.InitOnly, runtime.OperationProfile);
                 holder.Fields.Add(field);
-                EmitProfileCreation(cctor, runtime, spec, field);
+                EmitProfileCreation(cctor, runtime, spec, field, Describe(method));
                 if (AsyncStateMachineOf(method) is { } stateMachine)
                 {
                     WeaveStateMachine(method, stateMachine, field, runtime);
@@ -126,7 +126,7 @@ namespace NbaSim.Observability.Fody
             return holder;
         }
 
-        private void EmitProfileCreation(ILProcessor il, RuntimeReferences runtime, ProfileSpec spec, FieldDefinition field)
+        private void EmitProfileCreation(ILProcessor il, RuntimeReferences runtime, ProfileSpec spec, FieldDefinition field, string method)
         {
             il.Append(il.Create(OpCodes.Ldstr, spec.Operation));
             il.Append(il.Create(OpCodes.Ldstr, spec.Namespace));
@@ -141,6 +141,7 @@ namespace NbaSim.Observability.Fody
                 il.Append(il.Create(OpCodes.Stelem_Ref));
             }
 
+            il.Append(il.Create(OpCodes.Ldstr, method));
             il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileCtor));
             il.Append(il.Create(OpCodes.Stsfld, field));
         }
@@ -177,13 +178,17 @@ namespace NbaSim.Observability.Fody
                 return;
             }
 
-            foreach (var instruction in new[] { il.Create(loadMachine.OpCode, machineVariable), il.Create(OpCodes.Call, runtime.Start), il.Create(OpCodes.Stfld, stubField) })
+            var stubInjected = new[] { il.Create(loadMachine.OpCode, machineVariable), il.Create(OpCodes.Call, runtime.Start), il.Create(OpCodes.Stfld, stubField) };
+            foreach (var instruction in stubInjected)
             {
                 il.InsertAfter(after, instruction);
                 after = instruction;
             }
 
+            Hide(stub, stubInjected[0]);
+
             body.OptimizeMacros();
+            SortSequencePoints(stub);
 
             // In MoveNext: record before SetResult (success) and SetException (failure).
             var moveNext = stateMachine.Methods.Single(m => m.Name == "MoveNext");
@@ -200,23 +205,42 @@ namespace NbaSim.Observability.Fody
                 return;
             }
 
+            var failure = new VariableDefinition(runtime.Exception);
+            mbody.Variables.Add(failure);
             foreach (var call in completions)
             {
                 var succeeded = ((MethodReference)call.Operand).Name == "SetResult";
-                foreach (var instruction in new[]
-                {
-                    mil.Create(OpCodes.Ldsfld, profile),
-                    mil.Create(OpCodes.Ldarg_0),
-                    mil.Create(OpCodes.Ldfld, ownField),
-                    mil.Create(succeeded ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0),
-                    mil.Create(OpCodes.Callvirt, runtime.Record),
-                })
+                var injected = succeeded
+                    ? new[]
+                    {
+                        mil.Create(OpCodes.Ldsfld, profile),
+                        mil.Create(OpCodes.Ldarg_0),
+                        mil.Create(OpCodes.Ldfld, ownField),
+                        mil.Create(OpCodes.Ldc_I4_1),
+                        mil.Create(OpCodes.Ldc_I4_0),
+                        mil.Create(OpCodes.Callvirt, runtime.Record),
+                    }
+                    : new[]
+                    {
+                        // The exception is on the stack for SetException: keep it, record by its kind, put it back.
+                        mil.Create(OpCodes.Stloc, failure),
+                        mil.Create(OpCodes.Ldsfld, profile),
+                        mil.Create(OpCodes.Ldarg_0),
+                        mil.Create(OpCodes.Ldfld, ownField),
+                        mil.Create(OpCodes.Ldloc, failure),
+                        mil.Create(OpCodes.Callvirt, runtime.RecordException),
+                        mil.Create(OpCodes.Ldloc, failure),
+                    };
+                foreach (var instruction in injected)
                 {
                     mil.InsertBefore(call, instruction);
                 }
+
+                Hide(moveNext, injected[0]);
             }
 
             mbody.OptimizeMacros();
+            SortSequencePoints(moveNext);
         }
 
         /// <summary>The type as seen from inside itself: generic types are instantiated over their own parameters.</summary>
@@ -236,9 +260,21 @@ namespace NbaSim.Observability.Fody
             return instance;
         }
 
+        /// <summary>
+        /// Weaves a synchronous (or task-returning, non-async) method:
+        /// <code>
+        /// start = Start(); ok = false; cancelled = false;
+        /// try { try { body, each ret → result = value; ok = true; leave END }
+        ///       filter { cancelled = e is OperationCanceledException; false } { rethrow } }
+        /// finally { Record(start, ok, cancelled) }   // task methods: only a synchronous throw here
+        /// END: return Track(result) or result
+        /// </code>
+        /// The filter never catches: it only notes the exception's kind while it passes.
+        /// </summary>
         private void Weave(MethodDefinition method, FieldDefinition profile, RuntimeReferences runtime)
         {
             var body = method.Body;
+            var hadLocals = body.HasVariables;
             body.SimplifyMacros();
             var il = body.GetILProcessor();
             var track = runtime.TrackFor(method.ReturnType);
@@ -246,20 +282,36 @@ namespace NbaSim.Observability.Fody
 
             var start = new VariableDefinition(TypeSystem.Int64Reference);
             var ok = new VariableDefinition(TypeSystem.BooleanReference);
+            var cancelled = new VariableDefinition(TypeSystem.BooleanReference);
             var result = returnsValue ? new VariableDefinition(method.ReturnType) : null;
             body.Variables.Add(start);
             body.Variables.Add(ok);
+            body.Variables.Add(cancelled);
             if (result != null)
             {
                 body.Variables.Add(result);
             }
 
-            body.InitLocals = true;
+            // [SkipLocalsInit] stays honoured: our locals are all written before they are read. A body that had no
+            // locals at all had no header flag to keep; it gets the compiler's default.
+            if (!hadLocals && !SkipsLocalsInit(method))
+            {
+                body.InitLocals = true;
+            }
+
             var first = body.Instructions[0];
+
+            // Handlers that ran to the end of the method (a body that ends inside try/finally with no ret) must end
+            // where our handlers begin, or they would swallow them.
+            var filterStart = il.Create(OpCodes.Isinst, runtime.OperationCanceledException);
+            foreach (var handler in body.ExceptionHandlers)
+            {
+                handler.TryEnd = handler.TryEnd ?? filterStart;
+                handler.HandlerEnd = handler.HandlerEnd ?? filterStart;
+            }
 
             // Tail: after the finally, return the result (handing tasks to Track so they are timed to completion).
             var end = result != null ? il.Create(OpCodes.Ldloc, result) : il.Create(OpCodes.Nop);
-
             var tail = new List<Instruction> { end };
             if (track != null)
             {
@@ -270,7 +322,7 @@ namespace NbaSim.Observability.Fody
 
             tail.Add(il.Create(OpCodes.Ret));
 
-            // Every return becomes: keep the value, mark success, leave the protected region.
+            // Every return becomes: keep the value, mark success, leave the protected regions.
             foreach (var ret in body.Instructions.Where(i => i.OpCode == OpCodes.Ret).ToList())
             {
                 var replacement = new List<Instruction>();
@@ -292,55 +344,138 @@ namespace NbaSim.Observability.Fody
                     il.InsertAfter(previous, instruction);
                     previous = instruction;
                 }
+
+                if (replacement.Count > 1)
+                {
+                    Hide(method, replacement[1]);
+                }
             }
+
+            // Filter: note whether the exception passing through is a cancellation; never catch it.
+            var filter = new List<Instruction>
+            {
+                filterStart,
+                il.Create(OpCodes.Ldnull),
+                il.Create(OpCodes.Cgt_Un),
+                il.Create(OpCodes.Stloc, cancelled),
+                il.Create(OpCodes.Ldc_I4_0),
+                il.Create(OpCodes.Endfilter),
+            };
+            var filterHandler = new List<Instruction> { il.Create(OpCodes.Pop), il.Create(OpCodes.Rethrow) };
 
             // Finally: record the call. For task-returning methods only a synchronous throw is recorded here;
             // the task's own outcome is recorded by Track when it completes.
-            var handler = new List<Instruction>();
+            var finallyBlock = new List<Instruction>();
             var endFinally = il.Create(OpCodes.Endfinally);
             if (track != null)
             {
-                handler.Add(il.Create(OpCodes.Ldloc, ok));
-                handler.Add(il.Create(OpCodes.Brtrue, endFinally));
-                handler.Add(il.Create(OpCodes.Ldsfld, profile));
-                handler.Add(il.Create(OpCodes.Ldloc, start));
-                handler.Add(il.Create(OpCodes.Ldc_I4_0));
+                finallyBlock.Add(il.Create(OpCodes.Ldloc, ok));
+                finallyBlock.Add(il.Create(OpCodes.Brtrue, endFinally));
+                finallyBlock.Add(il.Create(OpCodes.Ldsfld, profile));
+                finallyBlock.Add(il.Create(OpCodes.Ldloc, start));
+                finallyBlock.Add(il.Create(OpCodes.Ldc_I4_0));
             }
             else
             {
-                handler.Add(il.Create(OpCodes.Ldsfld, profile));
-                handler.Add(il.Create(OpCodes.Ldloc, start));
-                handler.Add(il.Create(OpCodes.Ldloc, ok));
+                finallyBlock.Add(il.Create(OpCodes.Ldsfld, profile));
+                finallyBlock.Add(il.Create(OpCodes.Ldloc, start));
+                finallyBlock.Add(il.Create(OpCodes.Ldloc, ok));
             }
 
-            handler.Add(il.Create(OpCodes.Callvirt, runtime.Record));
-            handler.Add(endFinally);
-            foreach (var instruction in handler)
+            finallyBlock.Add(il.Create(OpCodes.Ldloc, cancelled));
+            finallyBlock.Add(il.Create(OpCodes.Callvirt, runtime.Record));
+            finallyBlock.Add(endFinally);
+            foreach (var instruction in filter.Concat(filterHandler).Concat(finallyBlock).Concat(tail))
             {
                 il.Append(instruction);
             }
 
-            foreach (var instruction in tail)
+            // Prologue, outside the protected regions.
+            var prologue = new[]
             {
-                il.Append(instruction);
+                il.Create(OpCodes.Call, runtime.Start),
+                il.Create(OpCodes.Stloc, start),
+                il.Create(OpCodes.Ldc_I4_0),
+                il.Create(OpCodes.Stloc, ok),
+                il.Create(OpCodes.Ldc_I4_0),
+                il.Create(OpCodes.Stloc, cancelled),
+            };
+            foreach (var instruction in prologue)
+            {
+                il.InsertBefore(first, instruction);
             }
 
-            // Prologue, outside the protected region.
-            il.InsertBefore(first, il.Create(OpCodes.Call, runtime.Start));
-            il.InsertBefore(first, il.Create(OpCodes.Stloc, start));
-            il.InsertBefore(first, il.Create(OpCodes.Ldc_I4_0));
-            il.InsertBefore(first, il.Create(OpCodes.Stloc, ok));
-
-            // Outermost handler last, as ECMA-335 requires nested handlers to precede their enclosing ones.
+            // Nested handlers precede their enclosing ones (ECMA-335): the filter, then the finally around it.
+            body.ExceptionHandlers.Add(new ExceptionHandler(ExceptionHandlerType.Filter)
+            {
+                TryStart = first,
+                TryEnd = filterStart,
+                FilterStart = filterStart,
+                HandlerStart = filterHandler[0],
+                HandlerEnd = finallyBlock[0],
+            });
             body.ExceptionHandlers.Add(new ExceptionHandler(ExceptionHandlerType.Finally)
             {
                 TryStart = first,
-                TryEnd = handler[0],
-                HandlerStart = handler[0],
+                TryEnd = finallyBlock[0],
+                HandlerStart = finallyBlock[0],
                 HandlerEnd = end,
             });
 
+            Hide(method, prologue[0]);
+            Hide(method, filterStart);
+            Hide(method, end);
             body.OptimizeMacros();
+            SortSequencePoints(method);
+        }
+
+        /// <summary>PDB writers need sequence points in IL order; ours were appended. Offsets are current after OptimizeMacros.</summary>
+        private static void SortSequencePoints(MethodDefinition method)
+        {
+            var points = method.DebugInformation?.SequencePoints;
+            if (points == null || points.Count < 2)
+            {
+                return;
+            }
+
+            var sorted = points.OrderBy(p => p.Offset).ToList();
+            points.Clear();
+            foreach (var point in sorted)
+            {
+                points.Add(point);
+            }
+        }
+
+        /// <summary>Marks <paramref name="instruction"/> (and what follows it, up to the next sequence point) hidden from the debugger.</summary>
+        private static void Hide(MethodDefinition method, Instruction instruction)
+        {
+            var debug = method.DebugInformation;
+            if (debug == null || !debug.HasSequencePoints)
+            {
+                return;
+            }
+
+            var document = debug.SequencePoints[0].Document;
+            debug.SequencePoints.Add(new SequencePoint(instruction, document) { StartLine = 0xfeefee, StartColumn = 0, EndLine = 0xfeefee, EndColumn = 0 });
+        }
+
+        private static bool SkipsLocalsInit(MethodDefinition method)
+        {
+            const string name = "System.Runtime.CompilerServices.SkipLocalsInitAttribute";
+            if (method.CustomAttributes.Any(a => a.AttributeType.FullName == name) || method.Module.CustomAttributes.Any(a => a.AttributeType.FullName == name))
+            {
+                return true;
+            }
+
+            for (var type = method.DeclaringType; type != null; type = type.DeclaringType)
+            {
+                if (type.CustomAttributes.Any(a => a.AttributeType.FullName == name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

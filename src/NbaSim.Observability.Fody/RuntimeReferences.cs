@@ -19,8 +19,11 @@ namespace NbaSim.Observability.Fody
             var profile = weaver.FindTypeDefinition("NbaSim.Observability.Profiling.OperationProfile");
             var runtime = weaver.FindTypeDefinition("NbaSim.Observability.Profiling.ProfileRuntime");
             OperationProfile = module.ImportReference(profile);
-            OperationProfileCtor = module.ImportReference(profile.Methods.Single(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 4));
-            Record = module.ImportReference(profile.Methods.Single(m => m.Name == "Record"));
+            OperationProfileCtor = module.ImportReference(profile.Methods.Single(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 5));
+            Record = module.ImportReference(profile.Methods.Single(m => m.Name == "Record" && m.Parameters.Count == 3));
+            RecordException = module.ImportReference(profile.Methods.Single(m => m.Name == "RecordException"));
+            OperationCanceledException = module.ImportReference(weaver.FindTypeDefinition("System.OperationCanceledException"));
+            Exception = module.ImportReference(weaver.FindTypeDefinition("System.Exception"));
             Start = module.ImportReference(runtime.Methods.Single(m => m.Name == "Start"));
             var tracks = runtime.Methods.Where(m => m.Name == "Track").ToList();
             _trackTask = tracks.Single(m => !m.HasGenericParameters && m.ReturnType.FullName == "System.Threading.Tasks.Task");
@@ -33,7 +36,15 @@ namespace NbaSim.Observability.Fody
 
         public MethodReference OperationProfileCtor { get; }
 
+        /// <summary><c>OperationProfile.Record(long start, bool succeeded, bool cancelled)</c>.</summary>
         public MethodReference Record { get; }
+
+        /// <summary><c>OperationProfile.RecordException(long start, Exception exception)</c>.</summary>
+        public MethodReference RecordException { get; }
+
+        public TypeReference OperationCanceledException { get; }
+
+        public TypeReference Exception { get; }
 
         public MethodReference Start { get; }
 

@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Error, "An EMF document for {Destination} can never be sent (larger than a datagram); its {Datums} datum(s) are dropped and counted.")]
     public static partial void EmfDocumentRejected(ILogger logger, string destination, int datums);
+
+    [LoggerMessage(24, LogLevel.Error, "[ProfilePerformance] on {Method}: its series {Namespace}/{MetricName} could not be created ({Reason}); the method runs, but its calls are not recorded.")]
+    public static partial void ProfileRefused(ILogger logger, string method, string @namespace, string metricName, string reason);
 }

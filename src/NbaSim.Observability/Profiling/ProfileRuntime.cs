@@ -22,7 +22,7 @@ public static class ProfileRuntime
 
         if (task.IsCompleted)
         {
-            profile.Record(start, task.Status == TaskStatus.RanToCompletion);
+            profile.Record(start, task.Status == TaskStatus.RanToCompletion, task.IsCanceled);
             return task;
         }
 
@@ -47,7 +47,7 @@ public static class ProfileRuntime
     {
         if (task.IsCompleted)
         {
-            profile.Record(start, task.IsCompletedSuccessfully);
+            profile.Record(start, task.IsCompletedSuccessfully, task.IsCanceled);
             return task;
         }
 
@@ -57,15 +57,15 @@ public static class ProfileRuntime
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         static async ValueTask Await(ValueTask task, OperationProfile profile, long start)
         {
-            var ok = false;
             try
             {
                 await task.ConfigureAwait(false);
-                ok = true;
+                profile.Record(start, succeeded: true);
             }
-            finally
+            catch (Exception ex)
             {
-                profile.Record(start, ok);
+                profile.RecordException(start, ex);
+                throw;
             }
         }
     }
@@ -75,7 +75,7 @@ public static class ProfileRuntime
     {
         if (task.IsCompleted)
         {
-            profile.Record(start, task.IsCompletedSuccessfully);
+            profile.Record(start, task.IsCompletedSuccessfully, task.IsCanceled);
             return task;
         }
 
@@ -84,22 +84,22 @@ public static class ProfileRuntime
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         static async ValueTask<T> Await(ValueTask<T> task, OperationProfile profile, long start)
         {
-            var ok = false;
             try
             {
                 var result = await task.ConfigureAwait(false);
-                ok = true;
+                profile.Record(start, succeeded: true);
                 return result;
             }
-            finally
+            catch (Exception ex)
             {
-                profile.Record(start, ok);
+                profile.RecordException(start, ex);
+                throw;
             }
         }
     }
 
     private sealed class Tracking(OperationProfile profile, long start)
     {
-        public void Record(Task completed) => profile.Record(start, completed.Status == TaskStatus.RanToCompletion);
+        public void Record(Task completed) => profile.Record(start, completed.Status == TaskStatus.RanToCompletion, completed.IsCanceled);
     }
 }

@@ -30,6 +30,7 @@ public sealed class MetricRegistry : INbaMetrics
     private readonly ConcurrentDictionary<string, CounterSeries> _refusedCounters = new(StringComparer.Ordinal);
     private readonly List<MetricDatum> _refusedScratch = [];
     private MetricSeries[] _refusedSeries = [];
+    private readonly HashSet<string> _profileRefusals = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
@@ -195,6 +196,20 @@ public sealed class MetricRegistry : INbaMetrics
             Statistics.AddSamples(samples);
             return samples;
         }
+    }
+
+    /// <summary>A woven method's series could not be created: logged once per method and registry, never thrown.</summary>
+    internal void ReportProfileRefused(string method, string ns, string metricName, string reason)
+    {
+        lock (_gate)
+        {
+            if (!_profileRefusals.Add(method))
+            {
+                return;
+            }
+        }
+
+        Log.ProfileRefused(_logger, method, ns, metricName, reason);
     }
 
     /// <summary>Samples of refused series are counted into their namespace's overflow counter, never published as themselves.</summary>

@@ -97,7 +97,7 @@ public sealed class ProfilePerformanceTests : IDisposable
     }
 
     [Fact]
-    public async Task Faulted_and_cancelled_tasks_count_as_failures_and_propagate_unchanged()
+    public async Task Faulted_tasks_count_as_failures_cancelled_ones_as_cancelled_and_both_propagate_unchanged()
     {
         var faulted = () => _uploader.TaskAsync(10, fail: true);
         (await faulted.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(Uploader.LastThrown);
@@ -110,7 +110,8 @@ public sealed class ProfilePerformanceTests : IDisposable
         syncThrow.Should().Throw<ArgumentException>();
 
         Samples("FixtureTaskDuration", "failure").Should().Be(1);
-        Samples("FixtureTaskOfTDuration", "failure").Should().Be(1);
+        Samples("FixtureTaskOfTDuration", "failure").Should().Be(0, "a cancellation is not a failure");
+        Samples("FixtureTaskOfTDuration", "cancelled").Should().Be(1);
         Samples("FixtureSyncThrowBeforeTaskDuration", "failure").Should().Be(1);
         Samples("FixtureTaskDuration", "success").Should().Be(0);
     }
