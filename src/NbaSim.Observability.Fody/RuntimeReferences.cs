@@ -51,6 +51,12 @@ namespace NbaSim.Observability.Fody
         /// <summary>The Track overload for an awaitable return type, or null for a synchronous method.</summary>
         public MethodReference TrackFor(TypeReference returnType)
         {
+            if (returnType.IsByReference)
+            {
+                // ref Task: the caller gets a reference to a variable, not a task of this call; time the call itself.
+                return null;
+            }
+
             switch (returnType.GetElementType().FullName)
             {
                 case "System.Threading.Tasks.Task":

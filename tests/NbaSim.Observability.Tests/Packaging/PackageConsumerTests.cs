@@ -6,6 +6,7 @@ namespace NbaSim.Observability.Tests.Packaging;
 /// Packs the library into a local folder feed, builds a separate consumer that has only
 /// <c>&lt;PackageReference Include="NbaSim.Observability" /&gt;</c>, runs it, and checks what its woven methods recorded.
 /// </summary>
+[Collection(nameof(Profiling.DotnetBuildSerial))]
 public class PackageConsumerTests
 {
     [Fact]
