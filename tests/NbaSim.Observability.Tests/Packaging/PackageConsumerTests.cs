@@ -47,6 +47,128 @@ public class PackageConsumerTests
         work.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task NbaSimDisableProfilingWeaver_builds_and_runs_with_no_other_change_and_weaves_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (work, feed, version) = await PackOnceAsync(ct);
+        var app = await WriteConsumerAsync(work, feed, "optout", version, "<NbaSimDisableProfilingWeaver>true</NbaSimDisableProfilingWeaver>", ct);
+
+        var run = await RunAsync("dotnet", "run -c Release", app, ct);
+
+        run.ExitCode.Should().Be(0, run.Output);
+        run.Output.Should().Contain("UNWOVEN 42").And.NotContain("No weavers found");
+    }
+
+    [Fact]
+    public async Task A_FodyWeavers_xml_without_the_profiling_weaver_is_a_build_error_that_says_how_to_add_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (work, feed, version) = await PackOnceAsync(ct);
+        var app = await WriteConsumerAsync(work, feed, "unlisted", version, string.Empty, ct);
+        await File.WriteAllTextAsync(Path.Combine(app, "FodyWeavers.xml"), "<Weavers xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" />", ct);
+
+        var build = await RunAsync("dotnet", "build -c Release", app, ct);
+
+        build.ExitCode.Should().NotBe(0);
+        build.Output.Should().Contain("NBASIM001").And.Contain("Add <NbaSimProfilingWeaver /> inside <Weavers> in FodyWeavers.xml");
+    }
+
+    [Fact]
+    public async Task An_app_that_gets_the_package_through_a_library_builds_and_its_own_methods_are_woven()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (work, feed, version) = await PackOnceAsync(ct);
+        var library = Path.Combine(work, "transitive", "Lib");
+        Directory.CreateDirectory(library);
+        await File.WriteAllTextAsync(Path.Combine(library, "Lib.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
+              <ItemGroup><PackageReference Include="NbaSim.Observability" Version="{version}" /></ItemGroup>
+            </Project>
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(library, "Library.cs"), """
+            namespace Lib;
+            public static class Library
+            {
+                [NbaSim.Observability.ProfilePerformance("LibraryWork")]
+                public static int Work(int x) => x + 1;
+            }
+            """, ct);
+        var app = await WriteConsumerAsync(work, feed, Path.Combine("transitive", "App"), version, string.Empty, ct, packageReference: false);
+        await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), (await File.ReadAllTextAsync(Path.Combine(app, "App.csproj"), ct))
+            .Replace("</Project>", "  <ItemGroup><ProjectReference Include=\"../Lib/Lib.csproj\" /></ItemGroup>\n</Project>", StringComparison.Ordinal), ct);
+        File.Copy(Path.Combine(app, "nuget.config"), Path.Combine(work, "transitive", "nuget.config"), overwrite: true);
+
+        var run = await RunAsync("dotnet", "run -c Release", app, ct);
+
+        run.ExitCode.Should().Be(0, run.Output);
+        run.Output.Should().Contain("WOVEN 42");
+    }
+
+    private static readonly SemaphoreSlim PackGate = new(1, 1);
+    private static (string Work, string Feed, string Version)? _packed;
+
+    /// <summary>Packs the library once for the consumer tests of this run.</summary>
+    private static async Task<(string Work, string Feed, string Version)> PackOnceAsync(CancellationToken ct)
+    {
+        await PackGate.WaitAsync(ct);
+        try
+        {
+            if (_packed is { } done)
+            {
+                return done;
+            }
+
+            var root = RepositoryRoot();
+            var work = Directory.CreateTempSubdirectory("nbasim-consumers-").FullName;
+            var feed = Path.Combine(work, "feed");
+            var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}.2";
+            var pack = await RunAsync("dotnet", $"pack \"{Path.Combine(root, "src", "NbaSim.Observability", "NbaSim.Observability.csproj")}\" -c Release -o \"{feed}\" -p:Version={version}", root, ct);
+            pack.ExitCode.Should().Be(0, pack.Output);
+            _packed = (work, feed, version);
+            return _packed.Value;
+        }
+        finally
+        {
+            PackGate.Release();
+        }
+    }
+
+    /// <summary>A console app with one [ProfilePerformance] method; prints WOVEN or UNWOVEN and the method's result.</summary>
+    private static async Task<string> WriteConsumerAsync(string work, string feed, string name, string version, string properties, CancellationToken ct, bool packageReference = true)
+    {
+        var app = Path.Combine(work, name);
+        Directory.CreateDirectory(app);
+        var reference = packageReference ? $"<ItemGroup><PackageReference Include=\"NbaSim.Observability\" Version=\"{version}\" /></ItemGroup>" : string.Empty;
+        await File.WriteAllTextAsync(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><TreatWarningsAsErrors>true</TreatWarningsAsErrors>{properties}</PropertyGroup>
+              {reference}
+            </Project>
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            var woven = typeof(Work).Assembly.GetType("<NbaSimProfiles>") is not null;
+            System.Console.WriteLine($"{(woven ? "WOVEN" : "UNWOVEN")} {Work.Answer(41)}");
+            static class Work
+            {
+                [NbaSim.Observability.ProfilePerformance("Answer")]
+                public static int Answer(int x) => x + 1;
+            }
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """, ct);
+        return app;
+    }
+
     internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
