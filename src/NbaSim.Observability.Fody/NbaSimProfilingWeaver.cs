@@ -44,6 +44,7 @@ namespace NbaSim.Observability.Fody
                 return;
             }
 
+            var otherKinds = FindSeriesOfOtherKinds();
             var runtime = new RuntimeReferences(this, ModuleDefinition);
             var holder = CreateHolder(runtime);
             var cctor = holder.Methods.Single(m => m.IsConstructor && m.IsStatic).Body.GetILProcessor();
@@ -51,7 +52,10 @@ namespace NbaSim.Observability.Fody
             foreach (var (method, attribute) in targets)
             {
                 var spec = ProfileSpec.Read(attribute);
-                var problem = Validate(method, spec);
+                var problem = Validate(method, spec)
+                    ?? (otherKinds.TryGetValue(spec.Namespace + "\u001F" + spec.Operation + "Duration", out var other)
+                        ? $"the metric {spec.Namespace}/{spec.Operation}Duration is also created as a {other} in this assembly; a profiled method's metric is a distribution, so rename one of them."
+                        : null);
                 if (problem != null)
                 {
                     WriteError($"[ProfilePerformance] on {Describe(method)}: {problem}", FirstSequencePoint(method));
@@ -74,6 +78,44 @@ namespace NbaSim.Observability.Fody
             }
 
             cctor.Append(cctor.Create(OpCodes.Ret));
+        }
+
+        /// <summary>
+        /// Metrics this assembly creates as counters or gauges with constant names (<c>metrics.Counter("ns", "name")</c>):
+        /// a profiled method whose metric is one of them would be refused at run time, so it is refused at build time.
+        /// </summary>
+        private Dictionary<string, string> FindSeriesOfOtherKinds()
+        {
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var method in ModuleDefinition.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
+            {
+                var instructions = method.Body.Instructions;
+                for (var i = 0; i + 1 < instructions.Count; i++)
+                {
+                    if (instructions[i].OpCode != OpCodes.Ldstr || instructions[i + 1].OpCode != OpCodes.Ldstr)
+                    {
+                        continue;
+                    }
+
+                    // The call that consumes the (namespace, name) pair: the first call to the metrics API after it.
+                    for (var j = i + 2; j < instructions.Count && j < i + 40; j++)
+                    {
+                        if ((instructions[j].OpCode == OpCodes.Call || instructions[j].OpCode == OpCodes.Callvirt) && instructions[j].Operand is MethodReference m
+                            && m.DeclaringType.Namespace == "NbaSim.Observability"
+                            && (m.Name == "Counter" || m.Name == "Gauge" || m.Name == "ObservableGauge" || m.Name == "Distribution"))
+                        {
+                            if (m.Name != "Distribution")
+                            {
+                                found[(string)instructions[i].Operand + "\u001F" + (string)instructions[i + 1].Operand] = m.Name == "Counter" ? "counter" : "gauge";
+                            }
+
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return found;
         }
 
         internal static string Describe(MethodDefinition method)

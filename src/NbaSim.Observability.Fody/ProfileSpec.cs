@@ -63,6 +63,11 @@ namespace NbaSim.Observability.Fody
                 return $"the operation name '{Escape(Operation)}' contains a control character; CloudWatch does not allow them.";
             }
 
+            if (Namespace != null && Namespace.Length > 0 && string.IsNullOrWhiteSpace(Namespace))
+            {
+                return "the namespace is only whitespace; CloudWatch requires at least one non-whitespace character.";
+            }
+
             if (string.IsNullOrEmpty(Namespace) || Namespace.Length > 255)
             {
                 return $"the namespace is {(Namespace ?? string.Empty).Length} characters; CloudWatch requires 1 to 255.";
@@ -91,6 +96,11 @@ namespace NbaSim.Observability.Fody
                 if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
                 {
                     return $"the dimension '{Escape(dimension)}' is not of the form Name=Value.";
+                }
+
+                if (string.IsNullOrWhiteSpace(parts[0]) || string.IsNullOrWhiteSpace(parts[1]))
+                {
+                    return $"the dimension '{Escape(dimension)}' has a name or value that is only whitespace; CloudWatch requires at least one non-whitespace character in both.";
                 }
 
                 if (parts[0].Length > 255 || parts[0].Any(c => c < 0x20 || c > 0x7E) || parts[0].StartsWith(":", StringComparison.Ordinal))

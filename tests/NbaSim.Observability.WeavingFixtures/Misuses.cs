@@ -48,6 +48,29 @@ public abstract class Misuses
     {
     }
 
+    [ProfilePerformance("Upload", Namespace = "   ")]
+    public void WhitespaceNamespace()
+    {
+    }
+
+    [ProfilePerformance("Upload", Dimensions = ["  =espn"])]
+    public void WhitespaceDimensionName()
+    {
+    }
+
+    [ProfilePerformance("Upload", Dimensions = ["Scraper=   "])]
+    public void WhitespaceDimensionValue()
+    {
+    }
+
+    [ProfilePerformance("Tasks")]
+    public void KindConflict()
+    {
+    }
+
+    /// <summary>Creates NBA-Simulator/Performance TasksDuration as a counter: KindConflict's metric.</summary>
+    public static CounterSeries TasksCounter(INbaMetrics metrics) => metrics.Counter("NBA-Simulator/Performance", "TasksDuration");
+
     [ProfilePerformance("Fine")]
     public int Valid() => 42;
 }

@@ -27,6 +27,24 @@ public sealed class ProfilePerformanceTests : IDisposable
     }
 
     [Fact]
+    public void A_series_refused_at_run_time_is_logged_once_with_the_method_name_and_the_method_still_runs()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<MetricRegistry>();
+        var registry = new MetricRegistry(null, null, logger);
+        ProfilingHost.Attach(registry);
+
+        // A name computed at run time, which the weaver cannot see: the metric already exists as a counter.
+        var metric = string.Concat(new[] { "FixtureRuntime", "ConflictDuration" });
+        registry.Counter("NBA-Simulator/Performance", metric, MetricUnit.Count, new MetricDimension("Status", "success"));
+
+        _uploader.RuntimeConflict(5).Should().Be(5);
+        _uploader.RuntimeConflict(6).Should().Be(6);
+
+        logger.Collector.GetSnapshot().Where(l => l.Message.Contains("[ProfilePerformance] on", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Message.Should().Contain("Uploader.RuntimeConflict(").And.Contain(metric).And.Contain("not recorded");
+    }
+
+    [Fact]
     public void Sync_success_and_failure_record_status_and_the_exception_is_the_original_with_its_frames()
     {
         _uploader.Sync(3).Should().Be(6);

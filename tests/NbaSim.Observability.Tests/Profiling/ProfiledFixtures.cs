@@ -11,6 +11,9 @@ public class Uploader : IUploader
 {
     public static Exception? LastThrown { get; set; }
 
+    [ProfilePerformance("FixtureRuntimeConflict")]
+    public int RuntimeConflict(int x) => x;
+
     [ProfilePerformance("FixtureInterfaceUpload")]
     public int Upload(string key) => key.Length;
 

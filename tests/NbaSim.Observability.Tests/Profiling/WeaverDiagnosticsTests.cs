@@ -27,6 +27,10 @@ public class WeaverDiagnosticsTests
     [InlineData("ReservedNamespace", "starts with ':' or 'AWS/'")]
     [InlineData("DuplicateStatus", "the dimension 'Status' appears twice")]
     [InlineData("MalformedDimension", "is not of the form Name=Value")]
+    [InlineData("WhitespaceNamespace", "the namespace is only whitespace")]
+    [InlineData("WhitespaceDimensionName", "only whitespace")]
+    [InlineData("WhitespaceDimensionValue", "only whitespace")]
+    [InlineData("KindConflict", "is also created as a counter in this assembly")]
     public void Each_misuse_is_a_build_error_naming_the_method(string method, string expected)
     {
         Result.Value.Errors.Should().ContainSingle(e => e.Text.Contains($"Misuses.{method}(")).Which.Text.Should().Contain(expected);
@@ -35,7 +39,7 @@ public class WeaverDiagnosticsTests
     [Fact]
     public void Valid_methods_in_the_same_assembly_are_still_woven_and_nothing_else_is_reported()
     {
-        Result.Value.Errors.Should().HaveCount(9);
+        Result.Value.Errors.Should().HaveCount(13);
         Result.Value.Errors.Should().NotContain(e => e.Text.Contains("Misuses.Valid("));
         Result.Value.Assembly.GetType("<NbaSimProfiles>").Should().NotBeNull();
     }
