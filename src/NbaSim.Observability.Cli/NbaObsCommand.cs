@@ -101,8 +101,19 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         {
             var settings = new Dictionary<string, string?>();
             overrides?.Invoke(settings);
-            await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), parse.GetValue(_output) == "json", settings);
+            await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), parse.GetValue(_output) == "json", settings, new CliLoggerProvider(error, parse.GetValue(_verbose)));
             return await body(session).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (UsageProblem(ex) is { } usage)
+        {
+            // Bad input (a missing file, a value out of range): say which and what to do; exit 2 like a parse error.
+            await error.WriteLineAsync($"nbaobs: {usage.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            if (parse.GetValue(_verbose))
+            {
+                await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            }
+
+            return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -112,7 +123,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         catch (Exception ex)
         {
             // One clear line; the stack only when asked for.
-            await error.WriteLineAsync($"nbaobs: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            await error.WriteLineAsync($"nbaobs: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
             if (parse.GetValue(_verbose))
             {
                 await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
@@ -120,6 +131,34 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
             return 1;
         }
+    }
+
+    /// <summary>The message for an error caused by the command's input (exit 2), or null for a failure of the run (exit 1).</summary>
+    private static string? UsageProblem(Exception ex) => ex switch
+    {
+        OptionsValidationException options => string.Join(" ", options.Failures) + " Fix it in the --config file or the environment variable NbaObservability__… (':' becomes '__').",
+        FileNotFoundException file => file.Message,
+        DirectoryNotFoundException directory => directory.Message,
+        ArgumentException argument => argument.Message,
+        Export.Emf.EmfFormatException emf => emf.Message + " Pass a file written by the EMF exporter.",
+        InvalidDataException data => data.Message,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Delivers what the command published, within ShutdownTimeout: retried while time is left; then every datum is
+    /// either delivered or reported here (one line naming how many and why) with exit code 1.
+    /// </summary>
+    private async Task<int> DeliverAsync(Session session, CancellationToken cancellationToken)
+    {
+        var lost = await session.DeliverAsync(cancellationToken).ConfigureAwait(false);
+        if (lost.Datums == 0)
+        {
+            return 0;
+        }
+
+        await error.WriteLineAsync($"nbaobs: {lost.Datums} datum(s) were not delivered to {lost.Destination}: {lost.Reason ?? "unknown error"}. Nothing else was lost; run the command again once that is fixed.").ConfigureAwait(false);
+        return 1;
     }
 
     private async Task<int> PlanAsync(Session session, bool prune, bool apply, CancellationToken cancellationToken)
@@ -205,39 +244,44 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             }
         });
         var inventories = await session.Get<IS3InventoryPublisher>().PublishAsync(progress, cancellationToken).ConfigureAwait(false);
-        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
         if (terminal)
         {
             await output.WriteLineAsync().ConfigureAwait(false);
         }
 
-        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB published"))).ConfigureAwait(false);
-        return 0;
+        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB{(delivered == 0 ? " published" : string.Empty)}"))).ConfigureAwait(false);
+        return delivered;
     }
 
     private async Task<int> PublishCostAsync(Session session, CancellationToken cancellationToken)
     {
         var snapshot = await session.Get<ICostPublisher>().PublishAsync(cancellationToken).ConfigureAwait(false);
-        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget; published")).ConfigureAwait(false);
-        return 0;
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
+        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget{(delivered == 0 ? "; published" : string.Empty)}")).ConfigureAwait(false);
+        return delivered;
     }
 
     private async Task<int> PublishDimsAsync(Session session, FileInfo file, CancellationToken cancellationToken)
     {
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"--file {file.FullName} does not exist; pass the DIMS metrics file, e.g. inventory/metrics.yaml.");
+        }
+
         var values = await session.Get<IDimsPublisher>().PublishAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
         await Write(session, values, string.Join(Environment.NewLine, values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}"))).ConfigureAwait(false);
-        return 0;
+        return delivered;
     }
 
     private async Task<int> PublishQualityAsync(Session session, long passed, long total, string? dataset, CancellationToken cancellationToken)
     {
         var published = session.Get<IDataQualityMetrics>().Report(passed, total, dataset);
-        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
         var rate = total == 0 ? (double?)null : 100.0 * passed / total;
-        await Write(session, new { passed, total, dataset, rate, published }, published ? string.Create(CultureInfo.InvariantCulture, $"ValidationPassRate = {rate:0.##} % published") : "total is 0: nothing published").ConfigureAwait(false);
-        return 0;
+        await Write(session, new { passed, total, dataset, rate, published = published && delivered == 0 }, published ? string.Create(CultureInfo.InvariantCulture, $"ValidationPassRate = {rate:0.##} %{(delivered == 0 ? " published" : " not delivered")}") : "total is 0: nothing published").ConfigureAwait(false);
+        return delivered;
     }
 
     private async Task<int> AlarmStatusAsync(Session session, CancellationToken cancellationToken)
@@ -302,14 +346,14 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         public SnsClient Sns => _sns.Value;
 
-        public static Session Create(FileInfo? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides)
+        public static Session Create(FileInfo? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides, ILoggerProvider logging)
         {
             var builder = new ConfigurationBuilder();
             if (configFile is not null)
             {
                 if (!configFile.Exists)
                 {
-                    throw new FileNotFoundException($"--config {configFile.FullName} does not exist.");
+                    throw new FileNotFoundException($"--config {configFile.FullName} does not exist; pass the path of a JSON file with an \"NbaObservability\" section.");
                 }
 
                 builder.AddJsonFile(configFile.FullName, optional: false);
@@ -350,7 +394,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
                 .Build();
 
             var services = new ServiceCollection();
-            services.AddLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            services.AddLogging(l => l.ClearProviders().AddProvider(logging).SetMinimumLevel(LogLevel.Warning));
             services.AddNbaObservability(merged);
             AWSCredentials? credentials = null;
             if (endpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
@@ -379,7 +423,42 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             return _services.GetRequiredService<T>();
         }
 
-        public Task FlushAsync(CancellationToken cancellationToken) => Get<BufferedMetricSink>().ForceFlushAsync(cancellationToken);
+        /// <summary>Flushes, retrying failed exports with short pauses until ShutdownTimeout; returns what could not be delivered.</summary>
+        public async Task<(long Datums, string Destination, string? Reason)> DeliverAsync(CancellationToken cancellationToken)
+        {
+            var sink = Get<BufferedMetricSink>();
+            var metrics = _services.GetRequiredService<INbaMetrics>();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.ShutdownTimeout);
+            try
+            {
+                await sink.ForceFlushAsync(deadline.Token).ConfigureAwait(false);
+                var pause = TimeSpan.FromMilliseconds(200);
+                while (sink.QueuedDatums > 0)
+                {
+                    await Task.Delay(pause, deadline.Token).ConfigureAwait(false);
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                    await sink.ForceFlushAsync(deadline.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Out of time: what is left is counted below.
+            }
+
+            // Stop now, with the time already spent: whatever is still queued is counted as dropped.
+            using (var expired = new CancellationTokenSource())
+            {
+                await expired.CancelAsync().ConfigureAwait(false);
+                await sink.StopAsync(expired.Token).ConfigureAwait(false);
+            }
+
+            var diagnostics = metrics.GetDiagnostics();
+            var destination = _options.Exporter == MetricExporterKind.CloudWatch
+                ? _options.CloudWatch.ServiceUrl ?? $"CloudWatch ({_options.CloudWatch.Region ?? "default region"})"
+                : _options.Emf.AgentEndpoint ?? _options.Emf.Path ?? "stdout";
+            return (diagnostics.DatumsDropped, destination, diagnostics.LastExportError);
+        }
 
         public MonitoringContext OfflineContext()
             => new(_options.Monitoring.Region, _options.Monitoring.AccountId ?? "123456789012", _options.Monitoring.AlertTopicName, _options.Cost.MonthlyBudgetUsd, _options.Monitoring.ProfiledOperations, _options.Monitoring.Bucket);

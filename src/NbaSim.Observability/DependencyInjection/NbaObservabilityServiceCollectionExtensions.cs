@@ -49,7 +49,7 @@ public static class NbaObservabilityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        AddCore(services).Bind(section);
+        AddCore(services).Bind(section).PostConfigure(o => ConfiguredLists.Apply(o, section));
         return services;
     }
 

@@ -39,6 +39,9 @@ public sealed record ObservabilityDiagnostics
     /// <summary>Export attempts that failed.</summary>
     public long ExportFailures { get; init; }
 
+    /// <summary>Why the latest export failed, in one line; <see langword="null"/> when none has.</summary>
+    public string? LastExportError { get; init; }
+
     /// <summary>Aggregation periods the collector woke too late to close on time; their samples are stamped with the last closed period.</summary>
     public long PeriodsSkipped { get; init; }
 

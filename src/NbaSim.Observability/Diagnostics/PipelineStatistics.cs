@@ -37,4 +37,16 @@ internal sealed class PipelineStatistics
 
     public void Dropped(long datums) => Interlocked.Add(ref _datumsDropped, datums);
     public void ExportFailed() => Interlocked.Increment(ref _exportFailures);
+
+    /// <summary>Why the latest export failed, in one line (no credentials: the service's message or the socket error).</summary>
+    public string? LastExportError { get; private set; }
+
+    public void ExportFailed(Exception error)
+    {
+        ExportFailed();
+        var inner = error is MetricExportException { InnerException: { } cause } ? cause : error;
+        LastExportError = inner is Aws.AwsApiException api
+            ? $"{api.ErrorCode} (HTTP {(int)api.StatusCode}): {api.Message}"
+            : $"{inner.GetBaseException().Message}";
+    }
 }

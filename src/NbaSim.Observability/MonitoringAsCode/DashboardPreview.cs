@@ -74,7 +74,7 @@ public static class DashboardPreview
     {
         var series = widget.Lines.Where(l => l.Expression is null && !l.Hidden).Select((line, i) => (Line: line, Color: Palette[i % Palette.Length], Points: Points(line, line.Stat ?? widget.Stat, records))).ToList();
         var points = series.Sum(s => s.Points.Count);
-        var unit = records.FirstOrDefault(r => series.Any(s => s.Line.MetricName == r.MetricName))?.Unit;
+        var unit = AxisUnit(widget, series.Where(s => !s.Line.RightAxis).Select(s => s.Line), records);
         html.Append("<section class=\"widget").Append(widget.Layout.Width >= 24 ? " wide" : string.Empty).Append("\" data-kind=\"metric\" data-points=\"").Append(points).Append("\"><h3>")
             .Append(Encode(widget.Title)).Append("</h3>");
 
@@ -88,10 +88,12 @@ public static class DashboardPreview
 
         var t0 = all.Min(p => p.Time);
         var t1 = all.Max(p => p.Time);
-        if (t1 <= t0)
+        if (t1 - t0 < TimeSpan.FromMinutes(1))
         {
-            t0 = t0.AddSeconds(-30);
-            t1 = t1.AddSeconds(30);
+            // One point (or a few seconds): a minute around them, so the five time labels are distinct.
+            var middle = t0 + ((t1 - t0) / 2);
+            t0 = middle.AddSeconds(-30);
+            t1 = middle.AddSeconds(30);
         }
 
         var leftSeries = series.Where(s => !s.Line.RightAxis).SelectMany(s => s.Points).Select(p => p.Value).ToList();
@@ -103,6 +105,24 @@ public static class DashboardPreview
             max = min + 1;
         }
 
+        // Round tick values (1, 2 or 5 × 10ⁿ), and an axis that starts and ends on one of them.
+        var step = NiceStep((max - min) / 4);
+        if (widget.LeftAxis?.Min is null)
+        {
+            min = Math.Floor(min / step) * step;
+        }
+
+        if (widget.LeftAxis?.Max is null)
+        {
+            max = Math.Ceiling(max / step) * step;
+        }
+
+        var ticks = new List<double>();
+        for (var v = Math.Ceiling(min / step) * step; v <= max + (step * 1e-9); v += step)
+        {
+            ticks.Add(Math.Round(v / step) * step);
+        }
+
         var plotW = width - Left - Right;
         var plotH = ChartHeight - Top - Bottom;
         double X(DateTimeOffset t) => Left + (plotW * (t - t0).TotalSeconds / (t1 - t0).TotalSeconds);
@@ -110,9 +130,8 @@ public static class DashboardPreview
 
         var svg = new StringBuilder();
         svg.Append("<svg width=\"").Append(width).Append("\" height=\"").Append(ChartHeight).Append("\" role=\"img\">");
-        for (var i = 0; i <= 4; i++)
+        foreach (var v in ticks)
         {
-            var v = min + ((max - min) * i / 4);
             var y = Y(v, min, max);
             svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"#e9ebed\"/><text x=\"{Left - 6}\" y=\"{y + 4:F1}\" font-size=\"10\" text-anchor=\"end\">{Format(v)}</text>"));
         }
@@ -126,7 +145,7 @@ public static class DashboardPreview
         }
 
         svg.Append(Invariant($"<text x=\"{Left + (plotW / 2)}\" y=\"{ChartHeight - 3}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#5f6b7a\">time (UTC)</text>"));
-        svg.Append(Invariant($"<text x=\"10\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(-90 10 {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(widget.LeftAxis?.Label ?? unit?.ToWireName() ?? string.Empty)}</text>"));
+        svg.Append(Invariant($"<text class=\"axis-unit\" x=\"10\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(-90 10 {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(widget.LeftAxis?.Label ?? unit)}</text>"));
         svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/><line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{Top + plotH}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/>"));
 
         foreach (var a in widget.Annotations)
@@ -218,6 +237,36 @@ public static class DashboardPreview
         => a.Count == b.Count && a.All(b.Contains);
 
     private static string Label(MetricLine line) => line.Label ?? $"{line.MetricName}{(line.Stat is null ? string.Empty : " " + line.Stat)}";
+
+    /// <summary>
+    /// The unit of what the left axis plots: a SampleCount is a count whatever the metric's unit (the "Operation
+    /// Failures" widget counts failed calls of a Seconds metric); otherwise the metric's own unit.
+    /// </summary>
+    internal static string AxisUnit(MetricWidget widget, IEnumerable<MetricLine> lines, IReadOnlyList<EmfRecord> records)
+    {
+        var units = lines
+            .Select(line => (line.Stat ?? widget.Stat) == "SampleCount"
+                ? MetricUnit.Count
+                : records.FirstOrDefault(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName)?.Unit)
+            .Where(u => u is not null)
+            .Select(u => u!.Value.ToWireName())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return string.Join(" / ", units);
+    }
+
+    /// <summary>The smallest of 1, 2, 5 × 10ⁿ at least <paramref name="rough"/>.</summary>
+    internal static double NiceStep(double rough)
+    {
+        if (!(rough > 0) || double.IsInfinity(rough))
+        {
+            return 1;
+        }
+
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        var fraction = rough / magnitude;
+        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
+    }
 
     private static string Format(double v) => Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1 ? v.ToString("0.##", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
 

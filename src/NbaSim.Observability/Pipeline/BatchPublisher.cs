@@ -95,7 +95,7 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
         catch (MetricExportException partial)
         {
             Delivered(batch.Count - partial.Undelivered.Count, partial.Delivered);
-            statistics.ExportFailed();
+            statistics.ExportFailed(partial);
             Log.ExportFailed(logger, partial.Undelivered.Count, partial.InnerException?.GetType().Name ?? nameof(MetricExportException), partial);
             return partial.Undelivered;
         }
@@ -103,7 +103,7 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
         {
             if (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                statistics.ExportFailed();
+                statistics.ExportFailed(ex);
                 Log.ExportFailed(logger, batch.Count, ex.GetType().Name, ex);
             }
 

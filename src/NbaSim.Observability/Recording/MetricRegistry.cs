@@ -174,6 +174,7 @@ public sealed class MetricRegistry : INbaMetrics
             DatumsDropped = Statistics.DatumsDropped,
             ExportFailures = Statistics.ExportFailures,
             PeriodsSkipped = Statistics.PeriodsSkipped,
+            LastExportError = Statistics.LastExportError,
             QueuedDatums = QueueDepth?.Invoke() ?? 0,
             Uptime = _time.GetUtcNow() - _started,
             AggregationPeriod = TimeSpan.FromTicks(_periodTicks),
