@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 using NbaSim.Observability.Aws.Sts;
+using NbaSim.Observability.Cli.CiCd;
 using NbaSim.Observability.MonitoringAsCode;
 using NbaSim.Observability.Publishers;
 
@@ -65,7 +66,25 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var dataset = new Option<string?>("--dataset") { Description = "Dataset dimension (optional)." };
         var quality = new Command("quality", "Publish ValidationPassRate = passed / total × 100.") { passed, total, dataset };
         quality.SetAction((p, ct) => Run(p, ct, s => PublishQualityAsync(s, p.GetValue(passed), p.GetValue(total), p.GetValue(dataset), ct)));
-        var publish = new Command("publish", "Publish metrics now.") { s3, cost, dims, quality };
+        var junit = new Option<FileInfo[]>("--junit") { Description = "JUnit XML report(s), e.g. from pytest --junitxml.", AllowMultipleArgumentsPerToken = true };
+        var trx = new Option<FileInfo[]>("--trx") { Description = "TRX report(s) from dotnet test --logger trx.", AllowMultipleArgumentsPerToken = true };
+        var suite = new Option<string?>("--suite") { Description = "Suite dimension (default: the report's suite name)." };
+        var tests = new Command("tests", "Publish test results (TestsPassed, TestsFailed, TestsSkipped, TestPassRate, TestSuiteDuration, TestDuration) to NBA-Simulator/CICD.") { junit, trx, suite };
+        tests.SetAction((p, ct) => Run(p, ct, s => PublishTestsAsync(s, p.GetValue(junit) ?? [], p.GetValue(trx) ?? [], p.GetValue(suite), ct)));
+        var pipelineName = new Option<string>("--pipeline") { Description = "Pipeline name (dimension Pipeline).", Required = true };
+        var duration = new Option<double?>("--duration") { Description = "Duration in seconds." };
+        var startedAt = new Option<DateTimeOffset?>("--started-at") { Description = "Start time (ISO 8601), instead of --duration: the duration is now minus this." };
+        var pipelineStatus = new Option<string>("--status") { Description = "success or failure.", Required = true };
+        pipelineStatus.AcceptOnlyFromAmong("success", "failure");
+        var pipeline = new Command("pipeline", "Publish PipelineDuration (Pipeline, Status) to NBA-Simulator/CICD.") { pipelineName, duration, startedAt, pipelineStatus };
+        pipeline.SetAction((p, ct) => Run(p, ct, s => PublishPipelineAsync(s, p.GetValue(pipelineName)!, p.GetValue(duration), p.GetValue(startedAt), p.GetValue(pipelineStatus)!, ct)));
+        var publish = new Command("publish", "Publish metrics now.") { s3, cost, dims, quality, tests, pipeline };
+
+        var operation = new Option<string>("--operation") { Description = "Operation name: publishes <NAME>Duration to NBA-Simulator/Performance.", Required = true };
+        var publishTimeout = new Option<TimeSpan>("--publish-timeout") { Description = "Longest wait for publishing after the command ends (default 00:00:05).", DefaultValueFactory = _ => TimeSpan.FromSeconds(5) };
+        var commandLine = new Argument<string[]>("command") { Description = "The command and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
+        var time = new Command("time", "Run a command, exit with its exit code, and publish its duration as [ProfilePerformance] does.") { operation, publishTimeout, commandLine };
+        time.SetAction((p, ct) => TimeAsync(p, p.GetValue(operation)!, p.GetValue(publishTimeout), p.GetValue(commandLine)!));
 
         var status = new Command("status", "State of our alarms.");
         status.SetAction((p, ct) => Run(p, ct, s => AlarmStatusAsync(s, ct)));
@@ -79,6 +98,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         root.Subcommands.Add(dashboards);
         root.Subcommands.Add(publish);
         root.Subcommands.Add(alarms);
+        root.Subcommands.Add(time);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -92,7 +112,14 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             return 2;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).ConfigureAwait(false);
+        // 'time' forwards SIGINT/SIGTERM to its command and exits with the command's code: no termination handling of ours.
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.CommandResult.Command == time)
+        {
+            configuration.ProcessTerminationTimeout = null;
+        }
+
+        return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
     private async Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<Session, Task<int>> body, Action<Dictionary<string, string?>>? overrides = null)
@@ -141,6 +168,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         DirectoryNotFoundException directory => directory.Message,
         ArgumentException argument => argument.Message,
         Export.Emf.EmfFormatException emf => emf.Message + " Pass a file written by the EMF exporter.",
+        TestReportFormatException report => report.Message + "; nothing was published.",
         InvalidDataException data => data.Message,
         _ => null,
     };
@@ -159,6 +187,117 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         await error.WriteLineAsync($"nbaobs: {lost.Datums} datum(s) were not delivered to {lost.Destination}: {lost.Reason ?? "unknown error"}. Nothing else was lost; run the command again once that is fixed.").ConfigureAwait(false);
         return 1;
+    }
+
+    private async Task<int> PublishTestsAsync(Session session, FileInfo[] junit, FileInfo[] trx, string? suite, CancellationToken cancellationToken)
+    {
+        if (junit.Length + trx.Length == 0)
+        {
+            throw new ArgumentException("pass at least one report: --junit FILE (pytest --junitxml) or --trx FILE (dotnet test --logger trx).");
+        }
+
+        // Every file is read before anything is published: a malformed one publishes nothing.
+        var report = new TestReport();
+        foreach (var file in junit)
+        {
+            report.Add(TestReportReader.ReadJUnit(file.FullName));
+        }
+
+        foreach (var file in trx)
+        {
+            report.Add(TestReportReader.ReadTrx(file.FullName));
+        }
+
+        var name = suite ?? report.SuiteName ?? "tests";
+        var metrics = session.Get<INbaMetrics>();
+        var now = DateTimeOffset.UtcNow;
+        MetricDimension[] dimensions = [new("Suite", name)];
+        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsPassed, report.Passed, MetricUnit.Count, now, dimensions));
+        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsFailed, report.Failed, MetricUnit.Count, now, dimensions));
+        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsSkipped, report.Skipped, MetricUnit.Count, now, dimensions));
+        if (report.PassRatePercent is { } rate)
+        {
+            metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestPassRate, rate, MetricUnit.Percent, now, dimensions));
+        }
+
+        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestSuiteDuration, report.DurationSeconds, MetricUnit.Seconds, now, dimensions));
+        var perTest = metrics.Distribution(NbaMetricNames.CiCd, NbaMetricNames.TestDuration, MetricUnit.Seconds, default, dimensions);
+        foreach (var seconds in report.TestSeconds)
+        {
+            perTest.Record(seconds);
+        }
+
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
+        await Write(session, new { suite = name, report.Passed, report.Failed, report.Skipped, passRate = report.PassRatePercent, durationSeconds = report.DurationSeconds, tests = report.TestSeconds.Count, delivered = delivered == 0 },
+            string.Create(CultureInfo.InvariantCulture, $"{name}: {report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped in {report.DurationSeconds:0.###} s{(report.PassRatePercent is { } r ? $" ({r:0.##} % pass rate)" : string.Empty)}{(delivered == 0 ? "; published" : string.Empty)}")).ConfigureAwait(false);
+        return delivered;
+    }
+
+    private async Task<int> PublishPipelineAsync(Session session, string pipeline, double? duration, DateTimeOffset? startedAt, string status, CancellationToken cancellationToken)
+    {
+        if (duration is null == startedAt is null)
+        {
+            throw new ArgumentException("pass exactly one of --duration SECONDS and --started-at ISO8601.");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var seconds = duration ?? (now - startedAt!.Value).TotalSeconds;
+        if (seconds < 0 || !double.IsFinite(seconds))
+        {
+            throw new ArgumentException(startedAt is null
+                ? $"--duration is {seconds}; it must be 0 or more seconds."
+                : $"--started-at {startedAt:O} is in the future; pass the time the pipeline started.");
+        }
+
+        session.Get<INbaMetrics>().Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.PipelineDuration, seconds, MetricUnit.Seconds, now, [new("Pipeline", pipeline), new("Status", status)]));
+        var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
+        await Write(session, new { pipeline, status, durationSeconds = seconds, delivered = delivered == 0 },
+            string.Create(CultureInfo.InvariantCulture, $"PipelineDuration {pipeline} ({status}) = {seconds:0.###} s{(delivered == 0 ? " published" : string.Empty)}")).ConfigureAwait(false);
+        return delivered;
+    }
+
+    /// <summary>
+    /// Runs the command, then publishes its duration within <paramref name="publishTimeout"/>. The exit code is always the
+    /// command's: a publishing problem is one line on stderr.
+    /// </summary>
+    private async Task<int> TimeAsync(ParseResult parse, string operation, TimeSpan publishTimeout, string[] command)
+    {
+        try
+        {
+            MetricValidator.ValidateMetricName(operation + "Duration");
+        }
+        catch (MetricValidationException ex)
+        {
+            await error.WriteLineAsync($"nbaobs: --operation: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var (exitCode, elapsed, startError) = await ChildProcess.RunAsync(command).ConfigureAwait(false);
+        if (startError is not null)
+        {
+            await error.WriteLineAsync($"nbaobs: cannot run '{command[0]}': {startError}").ConfigureAwait(false);
+        }
+
+        try
+        {
+            using var bound = new CancellationTokenSource(publishTimeout);
+            var settings = new Dictionary<string, string?> { ["ShutdownTimeout"] = publishTimeout.ToString("c", CultureInfo.InvariantCulture) };
+            await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), json: false, settings, new CliLoggerProvider(TextWriter.Null, verbose: false));
+            session.Get<INbaMetrics>()
+                .Distribution(NbaMetricNames.Performance, operation + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", exitCode == 0 ? "success" : "failure"))
+                .Record(elapsed.TotalSeconds);
+            var lost = await session.DeliverAsync(bound.Token).ConfigureAwait(false);
+            if (lost.Datums > 0)
+            {
+                await error.WriteLineAsync($"nbaobs: {operation}Duration was not published to {lost.Destination}: {lost.Reason ?? "unknown error"} (the command's exit code {exitCode} is kept).").ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            await error.WriteLineAsync($"nbaobs: {operation}Duration was not published: {ex.Message.ReplaceLineEndings(" ")} (the command's exit code {exitCode} is kept).").ConfigureAwait(false);
+        }
+
+        return exitCode;
     }
 
     private async Task<int> PlanAsync(Session session, bool prune, bool apply, CancellationToken cancellationToken)

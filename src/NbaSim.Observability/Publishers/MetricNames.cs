@@ -56,4 +56,28 @@ public static class NbaMetricNames
 
     /// <summary>A DIMS value moved beyond the tolerance (Count, dimension Metric).</summary>
     public const string DimsDriftDetected = "DIMS_DriftDetected";
+
+    /// <summary>Namespace of CI/CD metrics: test results and pipeline durations.</summary>
+    public const string CiCd = "NBA-Simulator/CICD";
+
+    /// <summary>Tests that passed (Count, dimension Suite).</summary>
+    public const string TestsPassed = "TestsPassed";
+
+    /// <summary>Tests that failed or errored (Count, dimension Suite).</summary>
+    public const string TestsFailed = "TestsFailed";
+
+    /// <summary>Tests skipped (Count, dimension Suite).</summary>
+    public const string TestsSkipped = "TestsSkipped";
+
+    /// <summary>Passed / (passed + failed) × 100 (Percent, dimension Suite).</summary>
+    public const string TestPassRate = "TestPassRate";
+
+    /// <summary>The whole test run (Seconds, dimension Suite).</summary>
+    public const string TestSuiteDuration = "TestSuiteDuration";
+
+    /// <summary>Distribution of per-test times (Seconds, dimension Suite): p95 test time.</summary>
+    public const string TestDuration = "TestDuration";
+
+    /// <summary>A CI pipeline run (Seconds, dimensions Pipeline and Status).</summary>
+    public const string PipelineDuration = "PipelineDuration";
 }

@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Xml;
+
+namespace NbaSim.Observability.Cli.CiCd;
+
+/// <summary>What one or more test reports say: counts, the whole run's duration, and every test's duration.</summary>
+internal sealed class TestReport
+{
+    public string? SuiteName { get; set; }
+
+    public long Passed { get; set; }
+
+    /// <summary>Failures plus errors.</summary>
+    public long Failed { get; set; }
+
+    public long Skipped { get; set; }
+
+    /// <summary>The whole run, in seconds.</summary>
+    public double DurationSeconds { get; set; }
+
+    /// <summary>Per-test durations in seconds (8 bytes a test: the report itself is never held in memory).</summary>
+    public List<double> TestSeconds { get; } = [];
+
+    /// <summary>Passed / (passed + failed) × 100; null when nothing passed or failed.</summary>
+    public double? PassRatePercent => Passed + Failed == 0 ? null : 100.0 * Passed / (Passed + Failed);
+
+    public void Add(TestReport other)
+    {
+        SuiteName ??= other.SuiteName;
+        Passed += other.Passed;
+        Failed += other.Failed;
+        Skipped += other.Skipped;
+        DurationSeconds += other.DurationSeconds;
+        TestSeconds.AddRange(other.TestSeconds);
+    }
+}
+
+/// <summary>A report that cannot be read: the file, the line and what is wrong.</summary>
+internal sealed class TestReportFormatException(string file, int line, string problem, Exception? inner = null)
+    : FormatException($"{file}:{line}: {problem}", inner);
+
+/// <summary>
+/// Streaming readers (an <see cref="XmlReader"/> over the file: a 50 MB report is never in memory) for JUnit XML as pytest
+/// writes it (nested <c>&lt;testsuites&gt;</c>, <c>&lt;failure&gt;</c>, <c>&lt;error&gt;</c>, <c>&lt;skipped&gt;</c>,
+/// <c>time</c>) and for TRX as <c>dotnet test --logger trx</c> writes it.
+/// </summary>
+internal static class TestReportReader
+{
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreWhitespace = true,
+        Async = false,
+    };
+
+    public static TestReport ReadJUnit(string path)
+        => Read(path, reader => JUnit(reader, path));
+
+    public static TestReport ReadTrx(string path)
+        => Read(path, reader => Trx(reader, path));
+
+    private static TestReport Read(string path, Func<XmlReader, TestReport> read)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} does not exist; pass the report the test run wrote (pytest --junitxml=FILE, dotnet test --logger trx).");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        using var reader = XmlReader.Create(stream, Settings);
+        try
+        {
+            return read(reader);
+        }
+        catch (XmlException ex)
+        {
+            throw new TestReportFormatException(path, ex.LineNumber, ex.Message.Split(" Line ")[0].TrimEnd('.', ',') + (ex.Message.Contains("Unexpected end of file", StringComparison.Ordinal) ? " (the file is truncated)" : string.Empty), ex);
+        }
+    }
+
+    private static TestReport JUnit(XmlReader reader, string path)
+    {
+        var report = new TestReport();
+        var sawRoot = false;
+        var suiteDepth = -1;
+        var topSuites = 0d;
+        double? runTime = null;
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            var line = ((IXmlLineInfo)reader).LineNumber;
+            if (!sawRoot)
+            {
+                sawRoot = true;
+                if (reader.LocalName is not ("testsuites" or "testsuite"))
+                {
+                    throw new TestReportFormatException(path, line, $"the root element is <{reader.LocalName}>; a JUnit report starts with <testsuites> or <testsuite>");
+                }
+
+                if (reader.LocalName == "testsuites")
+                {
+                    runTime = Seconds(reader, path, line);
+                    continue;
+                }
+            }
+
+            switch (reader.LocalName)
+            {
+                case "testsuite":
+                    report.SuiteName ??= reader.GetAttribute("name");
+                    if (suiteDepth < 0 || reader.Depth <= suiteDepth)
+                    {
+                        // A top-level suite: its time is part of the run (nested suites are inside their parent's time).
+                        suiteDepth = reader.Depth;
+                        topSuites += Seconds(reader, path, line) ?? 0;
+                    }
+
+                    break;
+                case "testcase":
+                    ReadCase(reader, report, path, line);
+                    break;
+            }
+        }
+
+        if (!sawRoot)
+        {
+            throw new TestReportFormatException(path, 1, "the file is empty");
+        }
+
+        report.DurationSeconds = runTime ?? topSuites;
+        return report;
+    }
+
+    private static void ReadCase(XmlReader reader, TestReport report, string path, int line)
+    {
+        report.TestSeconds.Add(Seconds(reader, path, line) ?? 0);
+        var outcome = "passed";
+        if (!reader.IsEmptyElement)
+        {
+            var depth = reader.Depth;
+            while (reader.Read() && reader.Depth > depth)
+            {
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1)
+                {
+                    outcome = reader.LocalName switch
+                    {
+                        "failure" or "error" => "failed",
+                        "skipped" when outcome == "passed" => "skipped",
+                        _ => outcome,
+                    };
+                }
+            }
+        }
+
+        switch (outcome)
+        {
+            case "failed":
+                report.Failed++;
+                break;
+            case "skipped":
+                report.Skipped++;
+                break;
+            default:
+                report.Passed++;
+                break;
+        }
+    }
+
+    private static TestReport Trx(XmlReader reader, string path)
+    {
+        var report = new TestReport();
+        var sawRoot = false;
+        DateTimeOffset? start = null, finish = null;
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            var line = ((IXmlLineInfo)reader).LineNumber;
+            if (!sawRoot)
+            {
+                sawRoot = true;
+                if (reader.LocalName != "TestRun")
+                {
+                    throw new TestReportFormatException(path, line, $"the root element is <{reader.LocalName}>; a TRX report starts with <TestRun>");
+                }
+
+                report.SuiteName = reader.GetAttribute("name");
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "Times":
+                    start = Time(reader.GetAttribute("start"), path, line);
+                    finish = Time(reader.GetAttribute("finish"), path, line);
+                    break;
+                case "UnitTestResult":
+                    var duration = reader.GetAttribute("duration");
+                    report.TestSeconds.Add(duration is null ? 0 : TimeSpan.TryParse(duration, CultureInfo.InvariantCulture, out var d) ? d.TotalSeconds
+                        : throw new TestReportFormatException(path, line, $"duration '{duration}' is not a time span"));
+                    switch (reader.GetAttribute("outcome"))
+                    {
+                        case "Passed":
+                            report.Passed++;
+                            break;
+                        case "NotExecuted" or "Inconclusive" or "Pending" or "Disconnected" or "Warning":
+                            report.Skipped++;
+                            break;
+                        default:
+                            report.Failed++; // Failed, Error, Timeout, Aborted
+                            break;
+                    }
+
+                    break;
+            }
+        }
+
+        if (!sawRoot)
+        {
+            throw new TestReportFormatException(path, 1, "the file is empty");
+        }
+
+        report.DurationSeconds = start is { } s && finish is { } f ? (f - s).TotalSeconds : report.TestSeconds.Sum();
+        return report;
+    }
+
+    private static double? Seconds(XmlReader reader, string path, int line)
+    {
+        var time = reader.GetAttribute("time");
+        if (string.IsNullOrEmpty(time))
+        {
+            return null;
+        }
+
+        return double.TryParse(time.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && double.IsFinite(seconds)
+            ? seconds
+            : throw new TestReportFormatException(path, line, $"time=\"{time}\" is not a number of seconds");
+    }
+
+    private static DateTimeOffset? Time(string? value, string path, int line)
+        => value is null ? null
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+            : throw new TestReportFormatException(path, line, $"'{value}' is not a timestamp");
+}
