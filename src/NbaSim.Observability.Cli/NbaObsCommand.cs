@@ -600,7 +600,11 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         }
 
         public MonitoringContext OfflineContext()
-            => new(_options.Monitoring.Region, _options.Monitoring.AccountId ?? "123456789012", _options.Monitoring.AlertTopicName, _options.Cost.MonthlyBudgetUsd, _options.Monitoring.ProfiledOperations, _options.Monitoring.Bucket);
+            => new(_options.Monitoring.Region, _options.Monitoring.AccountId ?? "123456789012", _options.Monitoring.AlertTopicName, _options.Cost.MonthlyBudgetUsd, _options.Monitoring.ProfiledOperations, _options.Monitoring.Bucket)
+            {
+                TestSuites = _options.Monitoring.TestSuites,
+                Pipelines = _options.Monitoring.Pipelines,
+            };
 
         public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken)
         {

@@ -15,6 +15,8 @@ internal static class ConfiguredLists
         Replace(section, "Monitoring:AlertEmails", v => options.Monitoring.AlertEmails = v);
         Replace(section, "Monitoring:AlertPhoneNumbers", v => options.Monitoring.AlertPhoneNumbers = v);
         Replace(section, "Monitoring:ProfiledOperations", v => options.Monitoring.ProfiledOperations = v);
+        Replace(section, "Monitoring:TestSuites", v => options.Monitoring.TestSuites = v);
+        Replace(section, "Monitoring:Pipelines", v => options.Monitoring.Pipelines = v);
     }
 
     private static void Replace(IConfiguration section, string key, Action<List<string>> set)

@@ -23,11 +23,23 @@ public sealed class MonitoringOptions
 
     /// <summary>The data-lake bucket shown on the dashboards. Default nba-sim-raw-data-lake.</summary>
     public string Bucket { get; set; } = "nba-sim-raw-data-lake";
+
+    /// <summary>Test suites (the <c>Suite</c> dimension of <c>nbaobs publish tests</c>) with CI/CD widgets and a failed-tests alarm. Default: pytest.</summary>
+    public List<string> TestSuites { get; set; } = ["pytest"];
+
+    /// <summary>CI pipelines (the <c>Pipeline</c> dimension of <c>nbaobs publish pipeline</c>) with a duration widget and a regression alarm. Default: ci.</summary>
+    public List<string> Pipelines { get; set; } = ["ci"];
 }
 
 /// <summary>Everything the definitions depend on, resolved: region, account, budget.</summary>
 public sealed record MonitoringContext(string Region, string AccountId, string AlertTopicName, decimal MonthlyBudgetUsd, IReadOnlyList<string> ProfiledOperations, string Bucket)
 {
+    /// <summary>Test suites with CI/CD widgets and a failed-tests alarm.</summary>
+    public IReadOnlyList<string> TestSuites { get; init; } = ["pytest"];
+
+    /// <summary>CI pipelines with a duration widget and a regression alarm.</summary>
+    public IReadOnlyList<string> Pipelines { get; init; } = ["ci"];
+
     /// <summary>The alert topic's ARN.</summary>
     public string AlertTopicArn => $"arn:aws:sns:{Region}:{AccountId}:{AlertTopicName}";
 

@@ -65,6 +65,18 @@ public static class NbaMonitoring
             },
             new MetricWidget(new(0, 12, 24, 6), "Operation Failures",
                 c.ProfiledOperations.Select(op => MetricLine.Of(Performance, op + "Duration", new MetricDimension("Status", "failure")) with { Stat = "SampleCount", Label = $"{op} failures" }).ToList(), 300, "SampleCount", r),
+
+            // CI/CD (nbaobs publish tests / pipeline): on this dashboard, as a fourth one would cost $3 a month.
+            new MetricWidget(new(0, 18), "CI/CD: Test Results",
+                c.TestSuites.SelectMany(suite => new[] { TestsPassed, TestsFailed, TestsSkipped }.Select(metric =>
+                    MetricLine.Of(CiCd, metric, new MetricDimension("Suite", suite)) with { Stat = "Sum", Label = $"{suite} {metric[5..].ToLowerInvariant()}" })).ToList(), 3600, "Sum", r),
+            new MetricWidget(new(12, 18), "CI/CD: Test Pass Rate", c.TestSuites.Select(suite => MetricLine.Of(CiCd, TestPassRate, new MetricDimension("Suite", suite)) with { Label = suite }).ToList(), 3600, "Average", r)
+            {
+                LeftAxis = new AxisRange(0, 100),
+            },
+            new MetricWidget(new(0, 24), "CI/CD: p95 Test Time", c.TestSuites.Select(suite => MetricLine.Of(CiCd, TestDuration, new MetricDimension("Suite", suite)) with { Label = $"{suite} p95" }).ToList(), 3600, "p95", r),
+            new MetricWidget(new(12, 24), "CI/CD: Pipeline Duration",
+                c.Pipelines.Select(pipeline => MetricLine.Of(CiCd, PipelineDuration, new MetricDimension("Pipeline", pipeline), Success) with { Label = pipeline }).ToList(), 3600, "Average", r),
         ]);
 
         var adceHealth = new DashboardDefinition("NBA-Simulator-ADCE-Health",
@@ -135,6 +147,19 @@ public static class NbaMonitoring
 
         alarms.AddRange(c.ProfiledOperations.Select(op => AnomalyAlarm(
             c, $"{op}-DurationRegression", $"{op} p95 duration is above its expected band (performance regression)", Performance, op + "Duration", [Success], "p95", "GreaterThanUpperThreshold")));
+
+        // A run with a failed test; no run is not a failure.
+        alarms.AddRange(c.TestSuites.Select(suite => new MetricAlarmDefinition
+        {
+            AlarmName = $"CICD-TestsFailed-{suite}", AlarmDescription = $"Tests of suite {suite} failed in CI", ActionsEnabled = true, AlarmActions = actions,
+            Namespace = CiCd, MetricName = TestsFailed, Dimensions = [new MetricDimension("Suite", suite)], Statistic = "Sum", Period = 3600, EvaluationPeriods = 1, Threshold = 0,
+            ComparisonOperator = "GreaterThanThreshold", TreatMissingData = "notBreaching",
+        }));
+
+        // The regression signal: a successful pipeline run slower than its learned band.
+        alarms.AddRange(c.Pipelines.Select(pipeline => AnomalyAlarm(
+            c, $"CICD-PipelineDurationRegression-{pipeline}", $"Pipeline {pipeline} takes longer than its expected band (CI regression)", CiCd, PipelineDuration,
+            [new MetricDimension("Pipeline", pipeline), Success], "Average", "GreaterThanUpperThreshold")));
         return alarms;
     }
 

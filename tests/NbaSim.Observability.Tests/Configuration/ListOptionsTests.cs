@@ -8,7 +8,7 @@ namespace NbaSim.Observability.Tests.Configuration;
 /// <summary>A list given in configuration replaces the default list, from every source.</summary>
 public sealed class ListOptionsTests(MotoServer moto)
 {
-    public static TheoryData<string> Lists => ["S3Inventory:Buckets", "Monitoring:AlertEmails", "Monitoring:AlertPhoneNumbers", "Monitoring:ProfiledOperations"];
+    public static TheoryData<string> Lists => ["S3Inventory:Buckets", "Monitoring:AlertEmails", "Monitoring:AlertPhoneNumbers", "Monitoring:ProfiledOperations", "Monitoring:TestSuites", "Monitoring:Pipelines"];
 
     [Theory]
     [MemberData(nameof(Lists))]
@@ -77,6 +77,8 @@ public sealed class ListOptionsTests(MotoServer moto)
             "S3Inventory:Buckets" => options.S3Inventory.Buckets,
             "Monitoring:AlertEmails" => options.Monitoring.AlertEmails,
             "Monitoring:AlertPhoneNumbers" => options.Monitoring.AlertPhoneNumbers,
+            "Monitoring:TestSuites" => options.Monitoring.TestSuites,
+            "Monitoring:Pipelines" => options.Monitoring.Pipelines,
             _ => options.Monitoring.ProfiledOperations,
         };
     }

@@ -39,9 +39,9 @@ public class DefinitionsTests
     {
         var alarms = NbaMonitoring.Alarms(Context);
         var anomaly = alarms.Where(a => a.ThresholdMetricId is not null).ToList();
-        anomaly.Select(a => a.AlarmName).Should().BeEquivalentTo(["ADCE-QueueDepthAnomaly", "DataExtraction-DurationRegression", "S3Upload-DurationRegression", "Validation-DurationRegression"]);
+        anomaly.Select(a => a.AlarmName).Should().BeEquivalentTo(["ADCE-QueueDepthAnomaly", "DataExtraction-DurationRegression", "S3Upload-DurationRegression", "Validation-DurationRegression", "CICD-PipelineDurationRegression-ci"]);
         anomaly.Should().OnlyContain(a => a.Metrics.Count == 2 && a.Metrics[1].Expression == "ANOMALY_DETECTION_BAND(m1, 2)" && a.ThresholdMetricId == "ad1" && a.Threshold == null);
-        NbaMonitoring.AnomalyDetectors(Context).Should().HaveCount(4).And.Contain(d => d.MetricName == "S3UploadDuration" && d.Stat == "p95");
+        NbaMonitoring.AnomalyDetectors(Context).Should().HaveCount(5).And.Contain(d => d.MetricName == "S3UploadDuration" && d.Stat == "p95");
         alarms.Single(a => a.AlarmName == "DIMS-DriftDetected").Should().Match<NbaSim.Observability.Aws.CloudWatch.MetricAlarmDefinition>(a => a.MetricName == "DIMS_DriftDetected" && a.Threshold == 0 && a.Statistic == "Sum");
         JsonSerializer.Serialize(alarms).Should().NotContain("123456789", "account ids come from the context, never from code");
     }

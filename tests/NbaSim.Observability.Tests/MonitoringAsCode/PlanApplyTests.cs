@@ -33,7 +33,7 @@ public sealed class PlanApplyTests(MotoServer moto)
 
         second.IsEmpty.Should().BeTrue(second.Render());
         second.Changes.Where(c => c.Kind == "dashboard").Should().HaveCount(3);
-        second.Changes.Where(c => c.Kind == "alarm").Should().HaveCount(9, "the original four, DIMS drift, queue-depth anomaly and three duration regressions");
+        second.Changes.Where(c => c.Kind == "alarm").Should().HaveCount(11, "the original four, DIMS drift, queue-depth anomaly, three duration regressions, failed tests and the pipeline regression");
         second.Changes.Where(c => c.Kind == "subscription").Select(c => c.Name).Should().BeEquivalentTo(["email:oncall@example.com", "sms:+15555550100"]);
         dashboardsAfter.DashboardEntries.Select(e => (e.DashboardName, e.LastModified)).Should().BeEquivalentTo(dashboardsBefore.DashboardEntries.Select(e => (e.DashboardName, e.LastModified)), "nothing was rewritten");
         var attributes = await sns.GetTopicAttributesAsync(new GetTopicAttributesRequest { TopicArn = Context.AlertTopicArn }, TestContext.Current.CancellationToken);
