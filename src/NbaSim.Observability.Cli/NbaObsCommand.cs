@@ -99,6 +99,9 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         root.Subcommands.Add(publish);
         root.Subcommands.Add(alarms);
         root.Subcommands.Add(time);
+        var report = new Command("report", "Month to date, forecast, budget, top services, this product's CloudWatch bill, and recommendations with estimated savings.");
+        report.SetAction((p, ct) => Run(p, ct, s => CostReportAsync(s, ct)));
+        root.Subcommands.Add(new Command("cost", "Cost optimization.") { report });
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -300,6 +303,16 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         return exitCode;
     }
 
+    private async Task<int> CostReportAsync(Session session, CancellationToken cancellationToken)
+    {
+        var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        var inputs = await Cost.CostReportCollector.CollectAsync(
+            session.Get<Aws.CostExplorer.ICostExplorerClient>(), session.CloudWatch, session.Get<IS3ObjectLister>(), session.Options, definitions.Alarms, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        var report = Cost.CostAdvisor.Build(inputs);
+        await Write(session, report, report.RenderText()).ConfigureAwait(false);
+        return 0;
+    }
+
     private async Task<int> PlanAsync(Session session, bool prune, bool apply, CancellationToken cancellationToken)
     {
         var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
@@ -480,6 +493,8 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         private readonly Lazy<SnsClient> _sns;
 
         public bool Json { get; }
+
+        public NbaObservabilityOptions Options => _options;
 
         public CloudWatchClient CloudWatch => _cloudWatch.Value;
 

@@ -31,7 +31,11 @@ public sealed class S3InventoryOptions
 }
 
 /// <summary>One object of a listing.</summary>
-public readonly record struct S3ObjectEntry(string Key, long Size);
+public readonly record struct S3ObjectEntry(string Key, long Size)
+{
+    /// <summary>When the object was last written, when the listing says (the cost report's storage-class advice uses it).</summary>
+    public DateTimeOffset? LastModified { get; init; }
+}
 
 /// <summary>Lists a bucket page by page; an implementation must not hold more than one page in memory.</summary>
 public interface IS3ObjectLister
@@ -53,7 +57,10 @@ public sealed class AmazonS3ObjectLister(IAmazonS3 s3) : IS3ObjectLister
         await foreach (var page in paginator.Responses.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var objects = page.S3Objects;
-            yield return objects is null ? [] : objects.Select(o => new S3ObjectEntry(o.Key, o.Size ?? 0)).ToList();
+            yield return objects is null ? [] : objects.Select(o => new S3ObjectEntry(o.Key, o.Size ?? 0)
+            {
+                LastModified = o.LastModified is { } modified ? new DateTimeOffset(modified.Kind == DateTimeKind.Local ? modified.ToUniversalTime() : DateTime.SpecifyKind(modified, DateTimeKind.Utc)) : null,
+            }).ToList();
         }
     }
 }

@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace NbaSim.Observability.Cli.Cost;
+
+/// <summary>What the report is built from, as collected (no AWS here: the advice is a pure function of the data).</summary>
+internal sealed record CostInputs
+{
+    public required DateOnly Today { get; init; }
+
+    public required decimal BudgetUsd { get; init; }
+
+    /// <summary>Per service: this month to date.</summary>
+    public required IReadOnlyDictionary<string, decimal> ThisMonth { get; init; }
+
+    /// <summary>Per service: last month.</summary>
+    public required IReadOnlyDictionary<string, decimal> LastMonth { get; init; }
+
+    public decimal? ForecastUsd { get; init; }
+
+    public string? ForecastUnavailableReason { get; init; }
+
+    /// <summary>Our custom metrics: namespace → count.</summary>
+    public required IReadOnlyDictionary<string, int> MetricsPerNamespace { get; init; }
+
+    /// <summary>Our alarms: name, anomaly or not, state, since when.</summary>
+    public required IReadOnlyList<(string Name, bool Anomaly, string? State, DateTimeOffset? Since)> Alarms { get; init; }
+
+    public required int Dashboards { get; init; }
+
+    /// <summary>Our metrics seen at 1-second resolution: namespace → count.</summary>
+    public required IReadOnlyDictionary<string, int> HighResolutionPerNamespace { get; init; }
+
+    /// <summary>The data lake: bucket, objects and bytes in total, and those not written for 30 days; null when not listed.</summary>
+    public (string Bucket, long Objects, long Bytes, long OldObjects, long OldBytes)? DataLake { get; init; }
+
+    public int CostExplorerRequests { get; init; }
+
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+/// <summary>Turns <see cref="CostInputs"/> into the report and its recommendations (see COST_OPTIMIZATION.md for each).</summary>
+internal static class CostAdvisor
+{
+    /// <summary>A service is flagged when on pace for more than this over last month.</summary>
+    public const double GrowthThreshold = 0.5;
+
+    /// <summary>Services below this last month are too small to flag.</summary>
+    public const decimal GrowthFloorUsd = 1m;
+
+    /// <summary>An alarm without data this long is probably watching something that no longer reports.</summary>
+    public static readonly TimeSpan InsufficientDataAge = TimeSpan.FromDays(7);
+
+    public static CostReport Build(CostInputs inputs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var daysInMonth = DateTime.DaysInMonth(inputs.Today.Year, inputs.Today.Month);
+        var elapsed = Math.Max(1, inputs.Today.Day - 1) / (decimal)daysInMonth; // Cost Explorer's month to date ends yesterday
+        var services = inputs.ThisMonth.Keys.Union(inputs.LastMonth.Keys)
+            .Select(s => new ServiceCost(s, inputs.ThisMonth.GetValueOrDefault(s), Math.Round(inputs.ThisMonth.GetValueOrDefault(s) / elapsed, 2), inputs.LastMonth.GetValueOrDefault(s)))
+            .OrderByDescending(s => s.MonthToDateUsd).ThenBy(s => s.Service, StringComparer.Ordinal)
+            .ToList();
+        var monthToDate = inputs.ThisMonth.Values.Sum();
+        var series = inputs.MetricsPerNamespace.Values.Sum();
+
+        // PutMetricData: each namespace sends ceil(series / 1,000) calls per period (60 s, or 1 s for high resolution).
+        var calls = inputs.MetricsPerNamespace.Sum(ns => Math.Ceiling(ns.Value / 1000.0) * (inputs.HighResolutionPerNamespace.GetValueOrDefault(ns.Key) > 0 ? CostPrices.SecondsPerMonth : CostPrices.SecondsPerMonth / 60));
+        var product = new ProductCost(series, inputs.Alarms.Count(a => !a.Anomaly), inputs.Alarms.Count(a => a.Anomaly), inputs.Dashboards, calls);
+
+        var recommendations = new List<Recommendation>();
+        if (inputs.ForecastUsd is { } forecast && forecast > inputs.BudgetUsd)
+        {
+            recommendations.Add(new("forecast-over-budget",
+                string.Create(inv, $"the forecast for {inputs.Today:MMMM} is ${forecast:N2}, ${forecast - inputs.BudgetUsd:N2} ({(forecast / inputs.BudgetUsd - 1) * 100:0} %) over the ${inputs.BudgetUsd:N2} budget; start with the services below"),
+                forecast - inputs.BudgetUsd));
+        }
+
+        foreach (var s in services.Where(s => s.LastMonthUsd >= GrowthFloorUsd && s.MonthOverMonth > GrowthThreshold))
+        {
+            recommendations.Add(new("service-growth",
+                string.Create(inv, $"{s.Service} is on pace for ${s.ProjectedUsd:N2} this month against ${s.LastMonthUsd:N2} last month (+{s.MonthOverMonth * 100:0} %)"),
+                s.ProjectedUsd - s.LastMonthUsd));
+        }
+
+        if (inputs.DataLake is { OldBytes: > 0 } lake)
+        {
+            var oldGb = lake.OldBytes / 1_000_000_000m;
+            var standard = oldGb * CostPrices.S3StandardGbMonth;
+            var glacier = oldGb * CostPrices.S3GlacierInstantGbMonth;
+            var tiering = (oldGb * CostPrices.S3IntelligentTieringInfrequentGbMonth) + (lake.OldObjects / 1000m * CostPrices.S3IntelligentTieringMonitoringThousandObjects);
+            var (target, cost) = glacier <= tiering ? ("Glacier Instant Retrieval", glacier) : ("Intelligent-Tiering", tiering);
+            if (standard - cost >= 0.01m)
+            {
+                recommendations.Add(new("s3-storage-class",
+                    string.Create(inv, $"{oldGb:N2} GB in {lake.OldObjects:N0} objects of s3://{lake.Bucket} were not written for 30+ days: ${standard:N2}/month in Standard, ${cost:N2} in {target} (Intelligent-Tiering ${tiering:N2}; reading it back from Glacier IR costs ${CostPrices.S3GlacierInstantRetrievalGb}/GB)"),
+                    Math.Round(standard - cost, 2)));
+            }
+        }
+
+        var stale = inputs.Alarms.Where(a => a.State == "INSUFFICIENT_DATA" && a.Since is { } since && DateOnly.FromDateTime(since.UtcDateTime) <= inputs.Today.AddDays(-(int)InsufficientDataAge.TotalDays)).ToList();
+        if (stale.Count > 0)
+        {
+            recommendations.Add(new("alarm-insufficient-data",
+                string.Create(inv, $"{stale.Count} alarm(s) have had no data for more than {InsufficientDataAge.TotalDays:0} days ({string.Join(", ", stale.Select(a => a.Name))}): fix what should feed them or delete them"),
+                stale.Sum(a => a.Anomaly ? CostPrices.AnomalyAlarmMonth : CostPrices.StandardAlarmMonth)));
+        }
+
+        foreach (var (ns, count) in inputs.HighResolutionPerNamespace.Where(h => h.Value > 0).OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            var perSecond = Math.Ceiling(count / 1000m);
+            var saving = Math.Round(perSecond * (CostPrices.SecondsPerMonth - (CostPrices.SecondsPerMonth / 60)) / 1000m * CostPrices.ApiThousandRequests, 2);
+            recommendations.Add(new("high-resolution-series",
+                string.Create(inv, $"{count} series of {ns} are published at 1-second resolution ({perSecond * CostPrices.SecondsPerMonth:N0} PutMetricData calls a month); at 60 s they would need {perSecond * CostPrices.SecondsPerMonth / 60:N0}"),
+                saving));
+        }
+
+        return new CostReport(inputs.Today, monthToDate, inputs.ForecastUsd, inputs.ForecastUnavailableReason, inputs.BudgetUsd, services.Take(5).ToList(), product, recommendations, inputs.CostExplorerRequests, inputs.Notes);
+    }
+}

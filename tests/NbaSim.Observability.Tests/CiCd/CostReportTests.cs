@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Aws.CostExplorer;
+using NbaSim.Observability.Cli.Cost;
+using NbaSim.Observability.Tests.Aws;
+using NbaSim.Observability.Tests.Infrastructure;
+
+namespace NbaSim.Observability.Tests.CiCd;
+
+/// <summary><c>nbaobs cost report</c>: seeded Cost Explorer data in moto, the forecast through a loopback server, and each rule.</summary>
+[Collection(nameof(CostExplorerSeedSerial))]
+public sealed class CostReportTests(MotoServer moto)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    [Fact]
+    public async Task On_seeded_data_the_report_lists_the_recommendations_the_data_calls_for()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var url = await moto.UrlAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = new DateOnly(today.Year, today.Month, 1);
+        var seed = """
+            {"results":[{"ResultsByTime":[
+              {"TimePeriod":{"Start":"@LAST@","End":"@FIRST@"},"Total":{},"Estimated":false,"Groups":[
+                {"Keys":["Amazon Simple Storage Service"],"Metrics":{"UnblendedCost":{"Amount":"10.00","Unit":"USD"}}},
+                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"40.00","Unit":"USD"}}}]},
+              {"TimePeriod":{"Start":"@FIRST@","End":"@END@"},"Total":{},"Estimated":true,"Groups":[
+                {"Keys":["Amazon Simple Storage Service"],"Metrics":{"UnblendedCost":{"Amount":"30.00","Unit":"USD"}}},
+                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"@EC2@.00","Unit":"USD"}}}]}
+            ]}]}
+            """.Replace("@LAST@", first.AddMonths(-1).ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
+            .Replace("@FIRST@", first.ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
+            .Replace("@END@", today.AddDays(1).ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
+            .Replace("@EC2@", (today.Day > 1 ? 2 : 20).ToString(Inv), StringComparison.Ordinal);
+        using (var http = new HttpClient())
+        {
+            using var seeded = await http.PostAsync(url + "/moto-api/static/ce/cost-and-usage-results", new StringContent(seed, Encoding.UTF8, "application/json"), ct);
+            seeded.EnsureSuccessStatusCode();
+        }
+
+        // One of our series at 1-second resolution: two datums within one minute.
+        var ns = $"NBA-Simulator/CostReport-{Guid.NewGuid():N}"[..40];
+        using (var cw = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" }))
+        {
+            var minute = DateTimeOffset.UtcNow.AddMinutes(-2);
+            minute = new DateTimeOffset(minute.Year, minute.Month, minute.Day, minute.Hour, minute.Minute, 0, TimeSpan.Zero);
+            await cw.PutMetricDataAsync(new PutMetricDataRequest(ns,
+            [
+                MetricDatum.CreateValue(ns, "ScrapeDuration", 1, MetricUnit.Seconds, minute.AddSeconds(1), storageResolution: 1),
+                MetricDatum.CreateValue(ns, "ScrapeDuration", 2, MetricUnit.Seconds, minute.AddSeconds(2), storageResolution: 1),
+            ]), ct);
+        }
+
+        var (code, stdout, stderr) = await MonitoringAsCode.CliTests.RunAsync("cost", "report", "--endpoint-url", url, "--output", "json");
+
+        code.Should().Be(0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be(today.Day > 1 ? 32 : 50);
+        root.GetProperty("ForecastUsd").ValueKind.Should().Be(JsonValueKind.Null, "moto does not implement GetCostForecast");
+        root.GetProperty("ForecastUnavailableReason").GetString().Should().NotBeNullOrEmpty();
+        root.GetProperty("CostExplorerRequests").GetInt32().Should().BeLessThanOrEqualTo(2, "one request per Cost Explorer operation");
+        var recommendations = root.GetProperty("Recommendations").EnumerateArray().ToList();
+        var ids = recommendations.Select(r => r.GetProperty("Id").GetString()).ToList();
+        ids.Should().Contain("service-growth").And.Contain("high-resolution-series").And.NotContain("forecast-over-budget");
+        recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString().Should().StartWith("Amazon Simple Storage Service is on pace for");
+        recommendations.Should().Contain(r => r.GetProperty("Id").GetString() == "high-resolution-series" && r.GetProperty("Reason").GetString()!.Contains(ns, StringComparison.Ordinal));
+        recommendations.Should().OnlyContain(r => r.GetProperty("EstimatedMonthlySavingUsd").GetDecimal() > 0);
+
+        var (textCode, text, _) = await MonitoringAsCode.CliTests.RunAsync("cost", "report", "--endpoint-url", url);
+        textCode.Should().Be(0);
+        text.Should().Contain("forecast unavailable").And.Contain("Cost Explorer requests made:");
+    }
+
+    [Fact]
+    public async Task The_forecast_path_reads_Cost_Explorers_documented_response()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var targets = new List<string>();
+        await using var server = new LoopbackAwsServer((r, _) =>
+        {
+            lock (targets)
+            {
+                targets.Add(r.Target ?? string.Empty);
+            }
+
+            return Task.FromResult(r.Target!.EndsWith("GetCostForecast", StringComparison.Ordinal)
+                ? new LoopbackResponse(200, """{"Total":{"Amount":"171.5","Unit":"USD"},"ForecastResultsByTime":[{"TimePeriod":{"Start":"2026-11-30","End":"2026-12-01"},"MeanValue":"171.5"}]}""")
+                : new LoopbackResponse(200, """{"ResultsByTime":[],"DimensionValueAttributes":[]}"""));
+        });
+        using var ce = new CostExplorerClient(MotoServer.Credentials, new CostExplorerClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });
+        using var cw = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = await moto.UrlAsync(), AuthenticationRegion = "us-east-1" });
+        var options = new NbaObservabilityOptions();
+        options.Cost.MonthlyBudgetUsd = 150;
+
+        var inputs = await CostReportCollector.CollectAsync(ce, cw, new EmptyLister(), options, [], new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero), ct);
+        var report = CostAdvisor.Build(inputs);
+
+        targets.Should().Equal("AWSInsightsIndexService.GetCostAndUsage", "AWSInsightsIndexService.GetCostForecast");
+        report.ForecastUsd.Should().Be(171.5m);
+        report.Recommendations.Should().ContainSingle(r => r.Id == "forecast-over-budget").Which.EstimatedMonthlySavingUsd.Should().Be(21.5m);
+        report.RenderText().Should().Contain("forecast to month end    $    171.50");
+    }
+
+    [Fact]
+    public void Storage_class_stale_alarms_and_quiet_months_follow_the_rules()
+    {
+        var today = new DateOnly(2026, 11, 16);
+        var inputs = new CostInputs
+        {
+            Today = today,
+            BudgetUsd = 150,
+            ThisMonth = new Dictionary<string, decimal> { ["Amazon Simple Storage Service"] = 5 },
+            LastMonth = new Dictionary<string, decimal> { ["Amazon Simple Storage Service"] = 9.9m },
+            ForecastUsd = 120,
+            MetricsPerNamespace = new Dictionary<string, int> { ["NBA-Simulator/ADCE"] = 8 },
+            Alarms = [("ADCE-HighFailureRate", false, "INSUFFICIENT_DATA", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)),
+                      ("ADCE-QueueDepthAnomaly", true, "INSUFFICIENT_DATA", new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero)),
+                      ("S3-UploadFailures", false, "INSUFFICIENT_DATA", new DateTimeOffset(2026, 11, 14, 0, 0, 0, TimeSpan.Zero)),
+                      ("Data-QualityIssues", false, "OK", new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero))],
+            Dashboards = 4,
+            HighResolutionPerNamespace = new Dictionary<string, int>(),
+            DataLake = ("nba-sim-raw-data-lake", 172_719, 121_600_000_000, 150_000, 100_000_000_000),
+        };
+
+        var report = CostAdvisor.Build(inputs);
+
+        report.Recommendations.Select(r => r.Id).Should().BeEquivalentTo(["s3-storage-class", "alarm-insufficient-data"], "no growth (on pace for $10 vs $9.90), forecast under budget");
+        var storage = report.Recommendations.Single(r => r.Id == "s3-storage-class");
+        storage.EstimatedMonthlySavingUsd.Should().Be(1.90m, "100 GB × ($0.023 − $0.004)");
+        storage.Reason.Should().Contain("Glacier Instant Retrieval");
+        var alarms = report.Recommendations.Single(r => r.Id == "alarm-insufficient-data");
+        alarms.EstimatedMonthlySavingUsd.Should().Be(0.40m, "a standard alarm ($0.10) and an anomaly alarm ($0.30) silent for over 7 days");
+        alarms.Reason.Should().Contain("ADCE-HighFailureRate").And.Contain("ADCE-QueueDepthAnomaly").And.NotContain("S3-UploadFailures");
+        report.Product.DashboardsUsd.Should().Be(3.00m, "the fourth dashboard costs $3");
+        report.Product.MetricsUsd.Should().Be(2.40m);
+    }
+
+    private sealed class EmptyLister : NbaSim.Observability.Publishers.IS3ObjectLister
+    {
+        public async IAsyncEnumerable<IReadOnlyList<NbaSim.Observability.Publishers.S3ObjectEntry>> ListPagesAsync(string bucket, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            yield break;
+        }
+    }
+}
