@@ -6,10 +6,15 @@ if (args.Length > 0 && args[0] == "s3-memory")
     return await S3ListingMemory.RunAsync(args.Length > 1 ? args[1..] : ["10000", "100000", "1000000"]);
 }
 
+if (args.Length > 0 && args[0] == "junit-memory")
+{
+    return NbaSim.Observability.Benchmarks.JUnitMemory.Run(args.Length > 1 ? args[1..] : ["5", "50"]);
+}
+
 if (args.Length > 0 && args[0] == "soak")
 {
     return await Soak.RunAsync(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(NbaSim.Observability.Benchmarks.JUnitMemory).Assembly).Run(args);
 return 0;
