@@ -14,8 +14,19 @@ namespace NbaSim.Observability.Tests.Infrastructure;
 public sealed class MotoServer : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly bool _private;
     private Process? _process;
     private string? _url;
+
+    /// <summary>The shared server of the test run (NBASIM_MOTO_URL when set).</summary>
+    public MotoServer()
+    {
+    }
+
+    private MotoServer(bool isPrivate) => _private = isPrivate;
+
+    /// <summary>A server of one's own, for a test whose reads must not depend on what other tests stored.</summary>
+    public static MotoServer Private() => new(isPrivate: true);
 
     /// <summary>Credentials moto accepts (it checks nothing, but routes by the SigV4 scope, so requests are signed).</summary>
     public static AWSCredentials Credentials { get; } = new BasicAWSCredentials("testing", "testing-secret-key");
@@ -35,7 +46,7 @@ public sealed class MotoServer : IAsyncDisposable
                 return _url;
             }
 
-            var external = Environment.GetEnvironmentVariable("NBASIM_MOTO_URL");
+            var external = _private ? null : Environment.GetEnvironmentVariable("NBASIM_MOTO_URL");
             if (!string.IsNullOrEmpty(external))
             {
                 await WaitReadyAsync(external, TimeSpan.FromSeconds(30));
