@@ -70,6 +70,10 @@ internal static class CostReportCollector
         }
         while (token is not null);
 
+        // A metric is its namespace, name and dimensions (some servers list it once per datum).
+        metrics = metrics
+            .DistinctBy(m => string.Join('\u001F', new[] { m.Namespace, m.MetricName }.Concat(m.Dimensions.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => d.Name + "=" + d.Value))), StringComparer.Ordinal)
+            .ToList();
         var perNamespace = metrics.GroupBy(m => m.Namespace, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
         // Our alarms as deployed: state and since when.
