@@ -28,16 +28,7 @@ public class PackageConsumerTests
         var template = Path.Combine(root, "tests", "PackageConsumer");
         await File.WriteAllTextAsync(Path.Combine(consumer, "PackageConsumer.csproj"), (await File.ReadAllTextAsync(Path.Combine(template, "PackageConsumer.csproj.template"), cancellationToken)).Replace("@VERSION@", version, StringComparison.Ordinal), cancellationToken);
         File.Copy(Path.Combine(template, "Program.cs.template"), Path.Combine(consumer, "Program.cs"));
-        await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """, cancellationToken);
+        await WriteNuGetConfigAsync(consumer, feed, cancellationToken);
 
         var emf = Path.Combine(work.FullName, "consumer.emf");
         var run = await RunAsync("dotnet", $"run -c Release -- \"{emf}\"", consumer, cancellationToken);
@@ -156,7 +147,13 @@ public class PackageConsumerTests
                 public static int Answer(int x) => x + 1;
             }
             """, ct);
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+        await WriteNuGetConfigAsync(app, feed, ct);
+        return app;
+    }
+
+    /// <summary>A nuget.config that restores the package from the local feed and the rest from the mirror.</summary>
+    private static Task WriteNuGetConfigAsync(string directory, string feed, CancellationToken ct)
+        => File.WriteAllTextAsync(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -166,8 +163,6 @@ public class PackageConsumerTests
               </packageSources>
             </configuration>
             """, ct);
-        return app;
-    }
 
     internal static string RepositoryRoot()
     {
