@@ -115,7 +115,14 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
 
         // The loops end; an export in flight completes (it is cancelled only when the deadline passes).
-        await WaitBoundedAsync(Task.WhenAll(_collectorTask, _publisherTask), Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        var loops = Task.WhenAll(_collectorTask, _publisherTask);
+        var loopsEnded = await WaitBoundedAsync(loops, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        if (!loopsEnded)
+        {
+            // An export of the publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
+            await _exportAbort.CancelAsync().ConfigureAwait(false);
+            loopsEnded = await WaitBoundedAsync(loops, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+        }
 
         // The final harvest runs off this thread, so a blocked gauge callback cannot hold the shutdown past its deadline.
         await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), Remaining(), "collect", cancellationToken).ConfigureAwait(false);
@@ -124,7 +131,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         var pause = TimeSpan.FromMilliseconds(100);
         Task<bool>? drain = null;
         var drained = false;
-        while (!drained && Remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
+        while (loopsEnded && !drained && Remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
         {
             drain = _publisher.DrainAsync(newestFirst: _disk is null, _exportAbort.Token);
             if (!await WaitBoundedAsync(drain, Remaining(), "flush", cancellationToken).ConfigureAwait(false))
@@ -145,11 +152,11 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         {
             // Out of time: cancel what is in flight and give it a moment; an exporter that ignores cancellation is left behind.
             await _exportAbort.CancelAsync().ConfigureAwait(false);
-            await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(500), "abort", CancellationToken.None).ConfigureAwait(false);
+            await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
 
         _stopFlushing = false;
-        ReportLeftovers(drain is null or { IsCompleted: true });
+        ReportLeftovers(loopsEnded && drain is null or { IsCompleted: true });
     }
 
     /// <inheritdoc />

@@ -34,6 +34,30 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_of_the_background_loop_that_hangs_cannot_hold_the_shutdown_either()
+    {
+        var options = new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromSeconds(2) };
+        var registry = new MetricRegistry(options);
+        var exporter = new HangingExporter();
+        var sink = new BufferedMetricSink(registry, exporter, options);
+        sink.Start();
+        var at = DateTimeOffset.UtcNow;
+        for (var i = 0; i < options.MaxDatumsPerBatch; i++)
+        {
+            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, at));
+        }
+
+        // A full batch wakes the publisher loop, whose export then hangs.
+        SpinWait.SpinUntil(() => exporter.Calls > 0, TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var watch = Stopwatch.StartNew();
+        await sink.DisposeAsync();
+        watch.Stop();
+
+        watch.Elapsed.Should().BeLessThan(options.ShutdownTimeout + TimeSpan.FromSeconds(1));
+        registry.GetDiagnostics().DatumsDropped.Should().Be(options.MaxDatumsPerBatch, "the batch whose outcome is unknown is counted");
+    }
+
+    [Fact]
     public async Task With_the_spool_on_what_a_hung_exporter_did_not_deliver_stays_on_disk_for_the_next_start()
     {
         var spool = Path.Combine(_dir.FullName, "spool");
@@ -104,10 +128,17 @@ public sealed class ShutdownTests : IDisposable
 
     private sealed class HangingExporter : IMetricExporter
     {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
         public int EstimateSize(MetricDatum datum) => 100;
 
         public Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)
-            => new TaskCompletionSource<ExportResult>().Task; // never completes, ignores the token
+        {
+            Interlocked.Increment(ref _calls);
+            return new TaskCompletionSource<ExportResult>().Task; // never completes, ignores the token
+        }
     }
 
     private sealed class SlowExporter(TimeSpan delay) : IMetricExporter
