@@ -83,6 +83,25 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
         }
     }
 
+    /// <summary>Persists what waits in memory, unless a drain holds the queue (then it is left alone): true when done.</summary>
+    public bool TryPersist()
+    {
+        if (!_gate.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            queue.Persist();
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Exports one batch; returns what was not delivered (empty on success). Never throws.</summary>
     private async Task<IReadOnlyList<MetricDatum>> ExportOneAsync(List<MetricDatum> batch, CancellationToken cancellationToken)
     {

@@ -38,6 +38,8 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private int _addedSinceWake;
     private long _bufferDrops;
     private volatile bool _stopFlushing;
+    private readonly object _addGate = new();
+    private bool _addsClosed;
 
     /// <summary>Creates the sink and attaches it to <paramref name="registry"/>.</summary>
     /// <param name="registry">The registry whose periods this sink closes.</param>
@@ -125,7 +127,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
 
         // The final harvest runs off this thread, so a blocked gauge callback cannot hold the shutdown past its deadline.
-        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), Remaining(), "collect", cancellationToken).ConfigureAwait(false);
+        // It gets at least half a second of the one-second slack, so a hung exporter does not cost the open period.
+        var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
+        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
         // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
         var pause = TimeSpan.FromMilliseconds(100);
@@ -156,7 +160,13 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
 
         _stopFlushing = false;
-        ReportLeftovers(loopsEnded && drain is null or { IsCompleted: true });
+        lock (_addGate)
+        {
+            // From here on the queue takes nothing: a late add (a harvest that overran) is counted as dropped.
+            _addsClosed = true;
+        }
+
+        ReportLeftovers();
     }
 
     /// <inheritdoc />
@@ -189,7 +199,18 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
     private void Add(MetricDatum datum)
     {
-        _queue.Add(datum);
+        lock (_addGate)
+        {
+            if (_addsClosed)
+            {
+                _registry.Statistics.Dropped(1);
+                Log.BufferFull(_logger, 0, Interlocked.Increment(ref _bufferDrops));
+                return;
+            }
+
+            _queue.Add(datum);
+        }
+
         if (Interlocked.Increment(ref _addedSinceWake) >= _options.MaxDatumsPerBatch)
         {
             // A full batch of new datums: no need to wait for the flush interval.
@@ -219,14 +240,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
     }
 
-    private void ReportLeftovers(bool drainEnded)
+    private void ReportLeftovers()
     {
         if (_disk is not null)
         {
-            if (drainEnded)
-            {
-                _disk.Persist(); // what the disk refused during the run gets a last chance
-            }
+            // What the disk refused during the run gets a last chance, unless a drain still holds the queue.
+            _publisher.TryPersist();
 
             var lost = _disk.InMemoryCount;
             if (lost > 0)

@@ -51,6 +51,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private long _bytes;
     private int _unloadedDatums;
     private int _inFlight;
+    private int _memoryLeased; // in flight and only in memory (the disk refused them)
     private int _publisherCount;
     private int _inMemoryCount;
     private bool _writeFailing;
@@ -234,6 +235,10 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                 {
                     file.Leased++;
                 }
+                else
+                {
+                    _memoryLeased++;
+                }
             }
 
             _inFlight += lease.Items.Count;
@@ -257,6 +262,10 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             if (item.File is { } file)
             {
                 file.Leased--;
+            }
+            else
+            {
+                _memoryLeased--;
             }
         }
 
@@ -422,7 +431,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
 
     private void Publish()
     {
-        Volatile.Write(ref _inMemoryCount, _inMemory.Count);
+        Volatile.Write(ref _inMemoryCount, _inMemory.Count + _memoryLeased);
         Volatile.Write(ref _publisherCount, _fromDisk.Count + _inMemory.Count + _inFlight + _unloadedDatums);
     }
 

@@ -84,7 +84,8 @@ internal sealed class SpoolStore : IDisposable
             throw;
         }
 
-        SyncDirectory();
+        // Renamed: the file exists and the queue must track it, even if the directory cannot be synced now.
+        TrySyncDirectory(path);
         return new SpoolFileInfo(path, bytes, datums.Count);
     }
 
@@ -99,12 +100,22 @@ internal sealed class SpoolStore : IDisposable
         var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{prefix}-{datums.Count:D6}{Extension}"));
         var (temp, bytes) = WriteTemp(path, datums);
         File.Move(temp, path, overwrite: true);
+
+        // Renamed: from here on the new file is the one to track; removing the old one is best effort (logged), as a
+        // crash between the two would leave both (the older replayed: the at-least-once window).
         if (!string.Equals(path, file.Path, StringComparison.Ordinal))
         {
-            File.Delete(file.Path);
+            try
+            {
+                File.Delete(file.Path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Internal.Log.SpoolProblem(_logger, file.Path, $"replaced by {Path.GetFileName(path)} but not deleted ({ex.Message}); a restart would send its delivered datums again");
+            }
         }
 
-        SyncDirectory();
+        TrySyncDirectory(path);
         return new SpoolFileInfo(path, bytes, datums.Count);
     }
 
@@ -114,14 +125,15 @@ internal sealed class SpoolStore : IDisposable
         try
         {
             File.Delete(path);
-            SyncDirectory();
-            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Internal.Log.SpoolProblem(_logger, path, ex.Message);
             return false;
         }
+
+        TrySyncDirectory(path);
+        return true;
     }
 
     public void Dispose() => _lock.Dispose();
@@ -226,6 +238,19 @@ internal sealed class SpoolStore : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Removed at the next start.
+        }
+    }
+
+    /// <summary>The directory fsync after a rename or delete that already happened: a failure is logged, never thrown.</summary>
+    private void TrySyncDirectory(string path)
+    {
+        try
+        {
+            SyncDirectory();
+        }
+        catch (IOException ex)
+        {
+            Internal.Log.SpoolProblem(_logger, path, $"directory not synced ({ex.Message}); a power cut now could undo this change");
         }
     }
 
