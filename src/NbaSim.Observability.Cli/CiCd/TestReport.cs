@@ -83,35 +83,16 @@ internal static class TestReportReader
     private static TestReport JUnit(XmlReader reader, string path)
     {
         var report = new TestReport();
-        var sawRoot = false;
         var suiteDepth = -1;
         var topSuites = 0d;
         double? runTime = null;
-        while (reader.Read())
+        Walk(reader, path, "a JUnit report starts with <testsuites> or <testsuite>", root => root is "testsuites" or "testsuite", line =>
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                continue;
-            }
-
-            var line = ((IXmlLineInfo)reader).LineNumber;
-            if (!sawRoot)
-            {
-                sawRoot = true;
-                if (reader.LocalName is not ("testsuites" or "testsuite"))
-                {
-                    throw new TestReportFormatException(path, line, $"the root element is <{reader.LocalName}>; a JUnit report starts with <testsuites> or <testsuite>");
-                }
-
-                if (reader.LocalName == "testsuites")
-                {
-                    runTime = Seconds(reader, path, line);
-                    continue;
-                }
-            }
-
             switch (reader.LocalName)
             {
+                case "testsuites" when reader.Depth == 0:
+                    runTime = Seconds(reader, path, line);
+                    break;
                 case "testsuite":
                     report.SuiteName ??= reader.GetAttribute("name");
                     if (suiteDepth < 0 || reader.Depth <= suiteDepth)
@@ -126,15 +107,40 @@ internal static class TestReportReader
                     ReadCase(reader, report, path, line);
                     break;
             }
+        });
+
+        report.DurationSeconds = runTime ?? topSuites;
+        return report;
+    }
+
+    /// <summary>Checks the root element, then calls <paramref name="visit"/> (with the line) on every element, the root included.</summary>
+    private static void Walk(XmlReader reader, string path, string expectedRoot, Func<string, bool> isRoot, Action<int> visit)
+    {
+        var sawRoot = false;
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            var line = ((IXmlLineInfo)reader).LineNumber;
+            if (!sawRoot)
+            {
+                sawRoot = true;
+                if (!isRoot(reader.LocalName))
+                {
+                    throw new TestReportFormatException(path, line, $"the root element is <{reader.LocalName}>; {expectedRoot}");
+                }
+            }
+
+            visit(line);
         }
 
         if (!sawRoot)
         {
             throw new TestReportFormatException(path, 1, "the file is empty");
         }
-
-        report.DurationSeconds = runTime ?? topSuites;
-        return report;
     }
 
     private static void ReadCase(XmlReader reader, TestReport report, string path, int line)
@@ -175,30 +181,14 @@ internal static class TestReportReader
     private static TestReport Trx(XmlReader reader, string path)
     {
         var report = new TestReport();
-        var sawRoot = false;
         DateTimeOffset? start = null, finish = null;
-        while (reader.Read())
+        Walk(reader, path, "a TRX report starts with <TestRun>", root => root == "TestRun", line =>
         {
-            if (reader.NodeType != XmlNodeType.Element)
-            {
-                continue;
-            }
-
-            var line = ((IXmlLineInfo)reader).LineNumber;
-            if (!sawRoot)
-            {
-                sawRoot = true;
-                if (reader.LocalName != "TestRun")
-                {
-                    throw new TestReportFormatException(path, line, $"the root element is <{reader.LocalName}>; a TRX report starts with <TestRun>");
-                }
-
-                report.SuiteName = reader.GetAttribute("name");
-                continue;
-            }
-
             switch (reader.LocalName)
             {
+                case "TestRun" when reader.Depth == 0:
+                    report.SuiteName = reader.GetAttribute("name");
+                    break;
                 case "Times":
                     start = Time(reader.GetAttribute("start"), path, line);
                     finish = Time(reader.GetAttribute("finish"), path, line);
@@ -222,12 +212,7 @@ internal static class TestReportReader
 
                     break;
             }
-        }
-
-        if (!sawRoot)
-        {
-            throw new TestReportFormatException(path, 1, "the file is empty");
-        }
+        });
 
         report.DurationSeconds = start is { } s && finish is { } f ? (f - s).TotalSeconds : report.TestSeconds.Sum();
         return report;
