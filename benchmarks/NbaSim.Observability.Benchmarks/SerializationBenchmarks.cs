@@ -46,12 +46,12 @@ public class SerializationBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "serialize form body")]
-    public int Serialize() => Encoding.UTF8.GetByteCount(CloudWatchClient.Protocol.FormBody(Current));
+    public int Serialize() => Encoding.UTF8.GetByteCount(CloudWatchClient.QueryProtocol.FormBody(Current));
 
     [Benchmark(Description = "serialize + gzip")]
     public long SerializeAndGzip()
     {
-        var body = Encoding.UTF8.GetBytes(CloudWatchClient.Protocol.FormBody(Current));
+        var body = Encoding.UTF8.GetBytes(CloudWatchClient.QueryProtocol.FormBody(Current));
         using var output = new MemoryStream(body.Length / 4);
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -67,7 +67,7 @@ public class SerializationBenchmarks
     {
         foreach (var (name, request) in new[] { ("1000 datums", _thousand), ("1 MB batch", _megabyte) })
         {
-            var body = Encoding.UTF8.GetBytes(CloudWatchClient.Protocol.FormBody(request));
+            var body = Encoding.UTF8.GetBytes(CloudWatchClient.QueryProtocol.FormBody(request));
             using var output = new MemoryStream();
             using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
             {

@@ -40,6 +40,11 @@ builder.Services.AddNbaObservability(o =>
     {
         o.CloudWatch.ServiceUrl = settings.CloudWatchEndpoint;
     }
+
+    if (settings.DisableCompression)
+    {
+        o.CloudWatch.DisableCompression = true; // moto 5.2.1 answers 500 to gzip-compressed JSON bodies
+    }
 });
 if (simulated)
 {
@@ -113,7 +118,7 @@ static async Task<(S3BucketInventory? Inventory, CostSnapshot? Cost, IReadOnlyLi
 
 namespace NbaSim.Observability.Demo
 {
-    internal sealed record DemoSettings(TimeSpan Duration, string EmfFile, string DashboardFile, double FailureRate, MetricExporterKind Exporter, string? CloudWatchEndpoint)
+    internal sealed record DemoSettings(TimeSpan Duration, string EmfFile, string DashboardFile, double FailureRate, MetricExporterKind Exporter, string? CloudWatchEndpoint, bool DisableCompression = false)
     {
         public static DemoSettings? Parse(string[] args)
         {
@@ -123,6 +128,7 @@ namespace NbaSim.Observability.Demo
             var failureRate = 0.03;
             var exporter = MetricExporterKind.Emf;
             string? endpoint = null;
+            var disableCompression = false;
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -157,6 +163,9 @@ namespace NbaSim.Observability.Demo
                             endpoint = Next();
                             exporter = MetricExporterKind.CloudWatch;
                             break;
+                        case "--disable-compression":
+                            disableCompression = true;
+                            break;
                         case "--failure-rate":
                             failureRate = double.Parse(Next(), CultureInfo.InvariantCulture);
                             if (failureRate is < 0 or > 1)
@@ -166,7 +175,7 @@ namespace NbaSim.Observability.Demo
 
                             break;
                         case "--help" or "-h":
-                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--dashboard-file PATH] [--exporter emf|cloudwatch] [--cloudwatch-endpoint URL] [--failure-rate 0..1]");
+                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--dashboard-file PATH] [--exporter emf|cloudwatch] [--cloudwatch-endpoint URL] [--disable-compression] [--failure-rate 0..1]");
                             return null;
                         default:
                             throw new ArgumentException($"unknown option {args[i]}");
@@ -179,7 +188,7 @@ namespace NbaSim.Observability.Demo
                 }
             }
 
-            return new DemoSettings(duration, emf, dashboard ?? Path.Combine(Path.GetDirectoryName(emf) is { Length: > 0 } d ? d : ".", "dashboard.html"), failureRate, exporter, endpoint);
+            return new DemoSettings(duration, emf, dashboard ?? Path.Combine(Path.GetDirectoryName(emf) is { Length: > 0 } d ? d : ".", "dashboard.html"), failureRate, exporter, endpoint, disableCompression);
         }
     }
 }

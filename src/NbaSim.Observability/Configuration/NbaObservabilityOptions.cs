@@ -132,4 +132,20 @@ public sealed class CloudWatchExporterOptions
 
     /// <summary>Send bodies uncompressed.</summary>
     public bool DisableCompression { get; set; }
+
+    /// <summary>
+    /// The wire protocol: <see cref="CloudWatchProtocol.Json"/> (default; AWS JSON 1.0, as the current AWS SDKs send it)
+    /// or <see cref="CloudWatchProtocol.Query"/> (form-encoded awsQuery).
+    /// </summary>
+    public CloudWatchProtocol Protocol { get; set; } = CloudWatchProtocol.Json;
+}
+
+/// <summary>How requests to CloudWatch are encoded.</summary>
+public enum CloudWatchProtocol
+{
+    /// <summary>AWS JSON 1.0 (<c>X-Amz-Target: GraniteServiceVersion20100801.*</c>): about half the bytes of awsQuery for distributions.</summary>
+    Json,
+
+    /// <summary>awsQuery: form-encoded parameters, XML responses.</summary>
+    Query,
 }

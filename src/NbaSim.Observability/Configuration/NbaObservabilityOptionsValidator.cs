@@ -70,6 +70,10 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             Range(failures, "CloudWatch:RequestTimeout", cw.RequestTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
             Range(failures, "CloudWatch:MaxRetries", cw.MaxRetries, 0, 10);
             Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
+            if (!Enum.IsDefined(cw.Protocol))
+            {
+                failures.Add($"{Prefix}CloudWatch:Protocol is {(int)cw.Protocol}; expected Json or Query.");
+            }
         }
 
         if (options.Spool is { } spool && (spool.MaxBytes < 1024 * 1024 || spool.MaxBytes > 100L * 1024 * 1024 * 1024))

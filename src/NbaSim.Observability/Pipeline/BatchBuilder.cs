@@ -32,7 +32,12 @@ internal static class BatchBuilder
                     break;
                 }
 
-                ns ??= datum.Namespace;
+                if (ns is null)
+                {
+                    ns = datum.Namespace;
+                    bytes = shape.EnvelopeOf?.Invoke(ns) ?? 0;
+                }
+
                 bytes += size;
                 items.Add(node.Value);
                 waiting.Remove(node);

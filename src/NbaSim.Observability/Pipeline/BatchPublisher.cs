@@ -27,7 +27,10 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
             while (true)
             {
                 var leases = new List<DeliveryLease>(parallel);
-                var shape = new BatchShape(options.MaxDatumsPerBatch, options.MaxBatchBytes, exporter.EstimateSize, time.GetUtcNow() - MetricLimits.MaxAge);
+                var shape = new BatchShape(options.MaxDatumsPerBatch, options.MaxBatchBytes, exporter.EstimateSize, time.GetUtcNow() - MetricLimits.MaxAge)
+                {
+                    EnvelopeOf = (exporter as IBatchEnvelope) is { } envelope ? envelope.EnvelopeBytes : null,
+                };
                 while (leases.Count < parallel && queue.Lease(shape, newestFirst) is { } lease)
                 {
                     if (lease.Expired > 0)

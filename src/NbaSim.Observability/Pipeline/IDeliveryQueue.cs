@@ -32,7 +32,17 @@ internal interface IDeliveryQueue : IDisposable
 }
 
 /// <summary>Limits of one batch: datums, bytes by the exporter's measure, and the age past which a datum is dropped.</summary>
-internal readonly record struct BatchShape(int MaxDatums, int MaxBytes, Func<MetricDatum, int> SizeOf, DateTimeOffset ExpiredBefore);
+internal readonly record struct BatchShape(int MaxDatums, int MaxBytes, Func<MetricDatum, int> SizeOf, DateTimeOffset ExpiredBefore)
+{
+    /// <summary>Bytes a request for a namespace spends around its datums (0 when the exporter does not say).</summary>
+    public Func<string, int>? EnvelopeOf { get; init; }
+}
+
+/// <summary>An exporter whose requests have a fixed frame around the datums (a JSON body's namespace and brackets).</summary>
+internal interface IBatchEnvelope
+{
+    int EnvelopeBytes(string ns);
+}
 
 /// <summary>A batch handed to the publisher, still owned by the queue until <see cref="IDeliveryQueue.Complete"/>.</summary>
 internal sealed class DeliveryLease

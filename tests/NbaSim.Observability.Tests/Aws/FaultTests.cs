@@ -112,8 +112,8 @@ public sealed class FaultTests
                     continue;
                 }
 
-                var body = "<PutMetricDataResponse><ResponseMetadata><RequestId>after-reset</RequestId></ResponseMetadata></PutMetricDataResponse>";
-                var response = $"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+                var body = "{}";
+                var response = $"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: after-reset\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
                 await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(response), TestContext.Current.CancellationToken);
                 socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
             }

@@ -112,7 +112,10 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
 
             var text = Encoding.UTF8.GetString(bytes);
             var target = context.Request.Headers["X-Amz-Target"];
-            var form = target is not null ? new Dictionary<string, string>() : text.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            var cloudWatchJson = target?.StartsWith("GraniteServiceVersion20100801.", StringComparison.Ordinal) == true;
+            var form = cloudWatchJson ? JsonAsForm.Flatten(text)
+                : target is not null ? new Dictionary<string, string>()
+                : text.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : string.Empty);
             var request = new ReceivedRequest(form.GetValueOrDefault("Action", target?.Split('.').Last() ?? string.Empty), form, gzipped, context.Request.ContentLength64, context.Request.Headers["Authorization"], text, target);
@@ -134,9 +137,21 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
                 Accepted.Enqueue(request);
             }
 
-            var payload = Encoding.UTF8.GetBytes(response.Body);
+            var responseBody = response.Body;
+            if (cloudWatchJson && responseBody.StartsWith('<'))
+            {
+                // The same answer as CloudWatch gives it to a JSON 1.0 client (awsQueryCompatible errors).
+                var (json, queryError) = JsonAsForm.FromQueryResponse(responseBody);
+                responseBody = json;
+                if (queryError is not null)
+                {
+                    context.Response.Headers["x-amzn-query-error"] = queryError;
+                }
+            }
+
+            var payload = Encoding.UTF8.GetBytes(responseBody);
             context.Response.StatusCode = response.Status;
-            context.Response.ContentType = response.Body.StartsWith('{') ? "application/x-amz-json-1.1" : "text/xml";
+            context.Response.ContentType = responseBody.StartsWith('{') ? (cloudWatchJson ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1") : "text/xml";
             context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
             context.Response.ContentLength64 = payload.Length;
             await context.Response.OutputStream.WriteAsync(payload);

@@ -44,7 +44,7 @@ public sealed class EmfAgreesWithPutMetricDataTests(MotoServer moto)
         datums.Count(d => d.MetricName == "DataExtractionDuration").Should().BeGreaterThan(1, "the workload is wider than one PutMetricData datum");
 
         var url = await moto.UrlAsync();
-        using (var client = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" }))
+        using (var client = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1", DisableRequestCompression = true }))
         using (var exporter = new CloudWatchExporter(client))
         {
             (await exporter.ExportAsync(datums, ct)).RejectedDatums.Should().Be(0);

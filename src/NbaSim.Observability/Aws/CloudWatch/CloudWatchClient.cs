@@ -49,7 +49,7 @@ public interface ICloudWatchClient : IDisposable
     Task<DescribeAnomalyDetectorsResponse> DescribeAnomalyDetectorsAsync(DescribeAnomalyDetectorsRequest request, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Configuration of <see cref="CloudWatchClient"/>: region or ServiceURL, timeouts, retries, compression threshold.</summary>
+/// <summary>Configuration of <see cref="CloudWatchClient"/>: region or ServiceURL, timeouts, retries, compression threshold, protocol.</summary>
 public sealed class CloudWatchClientConfig : AwsServiceConfig
 {
     /// <summary>Creates the configuration (signing name <c>monitoring</c>).</summary>
@@ -57,13 +57,17 @@ public sealed class CloudWatchClientConfig : AwsServiceConfig
         : base("CloudWatch", "monitoring", "monitoring", CloudWatchClient.ApiVersion)
     {
     }
+
+    /// <summary>The wire protocol of every operation. Default <see cref="CloudWatchProtocol.Json"/>.</summary>
+    public CloudWatchProtocol Protocol { get; set; } = CloudWatchProtocol.Json;
 }
 
-/// <summary>CloudWatch over awsQuery on AWSSDK.Core's runtime.</summary>
+/// <summary>CloudWatch over AWS JSON 1.0 (or awsQuery) on AWSSDK.Core's runtime.</summary>
 public sealed class CloudWatchClient : AwsServiceClient, ICloudWatchClient
 {
     internal const string ApiVersion = "2010-08-01";
-    internal static readonly AwsQueryProtocol Protocol = new("CloudWatch", ApiVersion);
+    internal const string TargetPrefix = "GraniteServiceVersion20100801";
+    internal static readonly AwsQueryProtocol QueryProtocol = new("CloudWatch", ApiVersion);
 
     /// <summary>Creates a client with the default credential chain.</summary>
     public CloudWatchClient(CloudWatchClientConfig config)
@@ -73,8 +77,20 @@ public sealed class CloudWatchClient : AwsServiceClient, ICloudWatchClient
 
     /// <summary>Creates a client with explicit credentials (null: the default chain).</summary>
     public CloudWatchClient(AWSCredentials? credentials, CloudWatchClientConfig config)
-        : base(credentials, config, Protocol)
+        : base(credentials, config, ProtocolFor(config))
     {
+        Protocol = config.Protocol;
+    }
+
+    internal CloudWatchProtocol Protocol { get; }
+
+    /// <summary>JSON 1.0 as the current AWS SDKs speak it (awsQueryCompatible errors), or awsQuery.</summary>
+    internal static IAwsProtocol ProtocolFor(CloudWatchClientConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Protocol == CloudWatchProtocol.Query
+            ? QueryProtocol
+            : new AwsJsonProtocol("CloudWatch", TargetPrefix, "1.0", queryCompatible: true) { Config = config };
     }
 
     /// <inheritdoc />

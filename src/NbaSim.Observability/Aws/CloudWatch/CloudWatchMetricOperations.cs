@@ -40,6 +40,8 @@ public sealed class PutMetricDataRequest : AwsRequest
         w.List("MetricData", MetricData, WriteDatum);
     }
 
+    internal override void WriteJson(Utf8BodyWriter body) => MetricDataJsonWriter.Write(body, Namespace, MetricData);
+
     internal static void WriteDatum(IShapeWriter w, MetricDatum d)
     {
         w.String("MetricName", d.MetricName);
@@ -195,7 +197,7 @@ public sealed class GetMetricDataResponse : AwsResponse
         MetricDataResults = result.List("MetricDataResults").Select(r => new MetricDataResult(
             r.String("Id") ?? string.Empty,
             r.String("Label"),
-            r.List("Timestamps").Select(t => DateTimeOffset.Parse(t.Text ?? string.Empty, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            r.List("Timestamps").Select(t => t.TimestampText ?? default).ToList(),
             r.NumberList("Values"),
             r.String("StatusCode"))).ToList();
     }

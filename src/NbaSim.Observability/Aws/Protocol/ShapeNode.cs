@@ -31,9 +31,14 @@ internal abstract class ShapeNode
     public bool? Boolean(string name)
         => String(name) is { } s ? string.Equals(s, "true", StringComparison.OrdinalIgnoreCase) : null;
 
-    public DateTimeOffset? Timestamp(string name)
+    public DateTimeOffset? Timestamp(string name) => ParseTimestamp(String(name));
+
+    /// <summary>The node's own text as a timestamp (for lists of timestamps).</summary>
+    public DateTimeOffset? TimestampText => ParseTimestamp(Text);
+
+    /// <summary>Epoch seconds (JSON protocols) or ISO 8601 (awsQuery).</summary>
+    private static DateTimeOffset? ParseTimestamp(string? s)
     {
-        var s = String(name);
         if (s is null)
         {
             return null;

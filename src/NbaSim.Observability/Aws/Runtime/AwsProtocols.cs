@@ -120,10 +120,18 @@ internal sealed class AwsQueryProtocol(string serviceName, string apiVersion) : 
     }
 }
 
-/// <summary>AWS JSON 1.0/1.1: JSON POST with <c>X-Amz-Target</c>, JSON responses, <c>__type</c> errors (Cost Explorer).</summary>
-internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, string jsonVersion) : IAwsProtocol, IMarshaller<IRequest, AmazonWebServiceRequest>
+/// <summary>
+/// AWS JSON 1.0/1.1: JSON POST with <c>X-Amz-Target</c>, JSON responses, <c>__type</c> errors (Cost Explorer,
+/// CloudWatch). For an awsQueryCompatible service (CloudWatch) requests carry <c>x-amzn-query-mode: true</c>, as
+/// botocore sends it, and the error code is read from <c>x-amzn-query-error</c> (<c>Code;Sender</c>), which names
+/// the same codes awsQuery does, so one error table serves both protocols.
+/// </summary>
+internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, string jsonVersion, bool queryCompatible = false) : IAwsProtocol, IMarshaller<IRequest, AmazonWebServiceRequest>
 {
     public IMarshaller<IRequest, AmazonWebServiceRequest> Marshaller => this;
+
+    /// <summary>The client configuration that says whether and from what size bodies are compressed.</summary>
+    public ClientConfig? Config { get; init; }
 
     public IRequest Marshall(AmazonWebServiceRequest input)
     {
@@ -132,18 +140,68 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
         {
             HttpMethod = "POST",
             ResourcePath = "/",
-            Content = JsonShapeWriter.Serialize(request.Write),
         };
-        request.MarshalledBytes = marshalled.Content.Length;
+        var body = BodyBuffers.Rent();
+        try
+        {
+            request.WriteJson(body);
+            request.MarshalledBytes = body.Length;
+            var config = Config;
+            if (request.MayCompress && config is { DisableRequestCompression: false } && body.Length >= config.RequestMinCompressionSizeBytes)
+            {
+                // Compressed here rather than by the SDK's handler, to choose the level (GzipBody) and reuse buffers.
+                var compressed = BodyBuffers.Rent();
+                try
+                {
+                    GzipBody.Compress(body.WrittenSpan, compressed);
+                    marshalled.Content = compressed.ToArray();
+                }
+                finally
+                {
+                    BodyBuffers.Return(compressed);
+                }
+
+                marshalled.Headers["Content-Encoding"] = "gzip";
+            }
+            else
+            {
+                marshalled.Content = body.ToArray();
+            }
+        }
+        finally
+        {
+            BodyBuffers.Return(body);
+        }
+
         marshalled.Headers["X-Amz-Target"] = $"{targetPrefix}.{request.Operation}";
         marshalled.Headers["Content-Type"] = $"application/x-amz-json-{jsonVersion}";
+        if (queryCompatible)
+        {
+            marshalled.Headers["x-amzn-query-mode"] = "true";
+        }
+
         return marshalled;
     }
 
-    public ResponseUnmarshaller Unmarshaller<TResponse>(string operation)
-        where TResponse : AwsResponse, new() => new JsonUnmarshaller<TResponse>();
+    /// <summary>The uncompressed body of <paramref name="request"/>.</summary>
+    public static byte[] Body(AwsRequest request)
+    {
+        var body = BodyBuffers.Rent();
+        try
+        {
+            request.WriteJson(body);
+            return body.ToArray();
+        }
+        finally
+        {
+            BodyBuffers.Return(body);
+        }
+    }
 
-    private sealed class JsonUnmarshaller<TResponse> : JsonResponseUnmarshaller
+    public ResponseUnmarshaller Unmarshaller<TResponse>(string operation)
+        where TResponse : AwsResponse, new() => new JsonUnmarshaller<TResponse>(queryCompatible);
+
+    private sealed class JsonUnmarshaller<TResponse>(bool queryCompatible) : JsonResponseUnmarshaller
         where TResponse : AwsResponse, new()
     {
         public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext context)
@@ -166,49 +224,73 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
         {
             using var copy = new MemoryStream();
             context.Stream.CopyTo(copy);
-            var code = context.ResponseData?.GetHeaderValue("X-Amzn-ErrorType");
-            string? message = null;
-            try
-            {
-                using var document = JsonDocument.Parse(copy.ToArray());
-                var root = document.RootElement;
-                if (root.ValueKind == JsonValueKind.Object)
-                {
-                    if (root.TryGetProperty("__type", out var t) && t.ValueKind == JsonValueKind.String)
-                    {
-                        code = t.GetString();
-                    }
+            var error = JsonError.Parse(
+                copy.ToArray(),
+                context.ResponseData?.GetHeaderValue("X-Amzn-ErrorType"),
+                queryCompatible ? context.ResponseData?.GetHeaderValue("x-amzn-query-error") : null);
+            return AwsApiException.Create(error.Code, error.Message, error.Type, context.ResponseData?.GetHeaderValue("x-amzn-RequestId"), statusCode, innerException);
+        }
+    }
+}
 
-                    if ((root.TryGetProperty("message", out var m) || root.TryGetProperty("Message", out m)) && m.ValueKind == JsonValueKind.String)
-                    {
-                        message = m.GetString();
-                    }
+/// <summary>What an AWS JSON error response says: the code (query-compatible header first), message and fault type.</summary>
+internal readonly record struct JsonError(string? Code, string? Message, string? Type)
+{
+    private const string UpperMessage = "Message"; // Some services spell the member with a capital M.
+
+    public static JsonError Parse(ReadOnlySpan<byte> body, string? errorTypeHeader, string? queryErrorHeader)
+    {
+        var code = errorTypeHeader;
+        string? message = null, type = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("__type", out var t) && t.ValueKind == JsonValueKind.String)
+                {
+                    code = t.GetString();
+                }
+
+                if ((root.TryGetProperty("message", out var m) || root.TryGetProperty(UpperMessage, out m)) && m.ValueKind == JsonValueKind.String)
+                {
+                    message = m.GetString();
                 }
             }
-            catch (JsonException)
-            {
-                // Not JSON: keep the status and the header's code.
-            }
-
-            return AwsApiException.Create(NormalizeCode(code), message, null, context.ResponseData?.GetHeaderValue("x-amzn-RequestId"), statusCode, innerException);
         }
-
-        /// <summary>"aws.namespace#Code" or "Code:http://…" → "Code".</summary>
-        private static string? NormalizeCode(string? code)
+        catch (JsonException)
         {
-            if (code is null)
-            {
-                return null;
-            }
-
-            var hash = code.LastIndexOf('#');
-            if (hash >= 0)
-            {
-                code = code[(hash + 1)..];
-            }
-
-            var colon = code.IndexOf(':', StringComparison.Ordinal);
-            return colon >= 0 ? code[..colon] : code;
+            // Not JSON: keep the status and the headers' code.
         }
+
+        // awsQueryCompatible: "InvalidParameterValue;Sender" names the awsQuery code and fault.
+        if (!string.IsNullOrEmpty(queryErrorHeader))
+        {
+            var separator = queryErrorHeader.IndexOf(';', StringComparison.Ordinal);
+            code = separator >= 0 ? queryErrorHeader[..separator] : queryErrorHeader;
+            type = separator >= 0 ? queryErrorHeader[(separator + 1)..] : null;
+        }
+
+        return new JsonError(NormalizeCode(code), message, type);
+    }
+
+    /// <summary>"aws.namespace#Code" or "Code:http://…" → "Code".</summary>
+    private static string? NormalizeCode(string? code)
+    {
+        if (code is null)
+        {
+            return null;
+        }
+
+        var hash = code.LastIndexOf('#');
+        if (hash >= 0)
+        {
+            code = code[(hash + 1)..];
+        }
+
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        return colon >= 0 ? code[..colon] : code;
     }
 }

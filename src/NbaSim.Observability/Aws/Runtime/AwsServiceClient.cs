@@ -16,6 +16,15 @@ public abstract class AwsRequest : AmazonWebServiceRequest
     internal virtual bool MayCompress => false;
 
     internal abstract void Write(IShapeWriter writer);
+
+    /// <summary>Writes the AWS JSON body; requests on a hot path override this with a direct writer.</summary>
+    internal virtual void WriteJson(Utf8BodyWriter body)
+    {
+        using var json = new System.Text.Json.Utf8JsonWriter(body);
+        json.WriteStartObject();
+        Write(new JsonShapeWriter(json));
+        json.WriteEndObject();
+    }
 }
 
 /// <summary>A response of one of our AWS operations.</summary>

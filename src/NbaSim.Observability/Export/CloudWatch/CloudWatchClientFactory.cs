@@ -20,6 +20,7 @@ public static class CloudWatchClientFactory
             MaxErrorRetry = options.MaxRetries,
             DisableRequestCompression = options.DisableCompression,
             RequestMinCompressionSizeBytes = options.CompressionThresholdBytes,
+            Protocol = options.Protocol,
         };
         if (!string.IsNullOrEmpty(options.ServiceUrl))
         {

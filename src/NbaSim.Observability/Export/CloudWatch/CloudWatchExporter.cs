@@ -14,7 +14,7 @@ namespace NbaSim.Observability.Export.CloudWatch;
 /// halves the batch and resends; only a per-datum validation error bisects the batch to isolate the datums CloudWatch
 /// refuses: the rest is sent, and each refused datum is logged with the service's message and counted.
 /// </summary>
-public sealed class CloudWatchExporter : IMetricExporter, IDisposable
+public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelope, IDisposable
 {
     private readonly ICloudWatchClient _client;
     private readonly ILogger _logger;
@@ -64,8 +64,15 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     /// <summary>The client's wire counters (HTTP attempts incl. retries, bytes after compression), when it is ours.</summary>
     public WireStatistics? Wire => (_client as AwsServiceClient)?.Counters;
 
-    /// <inheritdoc />
-    public int EstimateSize(MetricDatum datum) => MetricBatchSizer.EstimateQueryBytes(datum);
+    /// <summary>The protocol the client speaks (JSON 1.0 unless it is our client configured for awsQuery).</summary>
+    internal CloudWatchProtocol Protocol => (_client as CloudWatchClient)?.Protocol ?? CloudWatchProtocol.Json;
+
+    /// <summary>The exact bytes <paramref name="datum"/> adds to a JSON 1.0 body; an upper estimate for awsQuery.</summary>
+    public int EstimateSize(MetricDatum datum)
+        => Protocol == CloudWatchProtocol.Json ? MetricDataJsonWriter.MeasureDatum(datum) : MetricBatchSizer.EstimateQueryBytes(datum);
+
+    int Pipeline.IBatchEnvelope.EnvelopeBytes(string ns)
+        => Protocol == CloudWatchProtocol.Json ? MetricDataJsonWriter.EnvelopeBytes(ns) : 0;
 
     /// <inheritdoc />
     public async Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)

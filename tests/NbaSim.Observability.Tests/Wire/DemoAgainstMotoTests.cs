@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NbaSim.Observability.Tests.Infrastructure;
+using NbaSim.Observability.Tests.Oracles;
+using NbaSim.Observability.Tests.Packaging;
+
+namespace NbaSim.Observability.Tests.Wire;
+
+/// <summary>
+/// The demo, built from the packed package, against moto through a recording proxy: every PutMetricData it sends is
+/// AWS JSON 1.0, and what moto then returns through aws-cli (an oracle that shares no code with ours) is what was sent.
+/// </summary>
+[Collection(nameof(Profiling.DotnetBuildSerial))]
+public class DemoAgainstMotoTests
+{
+    [Fact]
+    public async Task The_demo_sends_json_PutMetricData_and_moto_returns_the_recorded_count_and_sum()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var moto = MotoServer.Private();
+        var motoUrl = (await moto.UrlAsync()).TrimEnd('/');
+        await using var proxy = new RecordingProxy(motoUrl);
+        var work = Directory.CreateTempSubdirectory("nbasim-demo-moto-").FullName;
+        var root = PackageConsumerTests.RepositoryRoot();
+        var run = await PackageConsumerTests.RunAsync(
+            "dotnet",
+            $"run --project \"{Path.Combine(root, "samples", "NbaSim.Observability.Demo")}\" -- --duration 3 --cloudwatch-endpoint {proxy.Url} --disable-compression --emf-file \"{Path.Combine(work, "m.emf")}\"",
+            root,
+            ct);
+        run.ExitCode.Should().Be(0, run.Output);
+
+        var puts = proxy.Requests.Where(r => r.Target?.EndsWith(".PutMetricData", StringComparison.Ordinal) == true || r.Body.Contains("Action=PutMetricData", StringComparison.Ordinal)).ToList();
+        puts.Should().NotBeEmpty(run.Output);
+        puts.Should().OnlyContain(r => r.Target == "GraniteServiceVersion20100801.PutMetricData" && r.ContentType == "application/x-amz-json-1.0" && r.Status == 200);
+        proxy.Requests.Should().NotContain(r => r.Body.StartsWith("Action=", StringComparison.Ordinal), "no awsQuery request at all");
+
+        // What was sent, per series, from the JSON bodies themselves.
+        var sent = new Dictionary<(string Ns, string Name, string Dims), (double Count, double Sum, DateTimeOffset At)>();
+        foreach (var put in puts)
+        {
+            using var body = JsonDocument.Parse(put.Body);
+            var ns = body.RootElement.GetProperty("Namespace").GetString()!;
+            foreach (var d in body.RootElement.GetProperty("MetricData").EnumerateArray())
+            {
+                var dims = d.TryGetProperty("Dimensions", out var ds) ? string.Join(",", ds.EnumerateArray().Select(x => $"{x.GetProperty("Name").GetString()}={x.GetProperty("Value").GetString()}")) : string.Empty;
+                var (count, sum) = d.TryGetProperty("StatisticValues", out var s)
+                    ? (s.GetProperty("SampleCount").GetDouble(), s.GetProperty("Sum").GetDouble())
+                    : (1d, d.GetProperty("Value").GetDouble());
+                var key = (ns, d.GetProperty("MetricName").GetString()!, dims);
+                var at = DateTimeOffset.FromUnixTimeSeconds((long)d.GetProperty("Timestamp").GetDouble());
+                sent[key] = sent.TryGetValue(key, out var v) ? (v.Count + count, v.Sum + sum, at) : (count, sum, at);
+            }
+        }
+
+        // The busiest counter and the busiest distribution, read back through aws-cli.
+        var counter = sent.Where(p => p.Key.Name == "ADCETasksCompleted").MaxBy(p => p.Value.Sum);
+        var distribution = sent.Where(p => p.Key.Name.EndsWith("Duration", StringComparison.Ordinal)).MaxBy(p => p.Value.Count);
+        foreach (var (key, value) in new[] { counter, distribution })
+        {
+            var dims = key.Dims.Length == 0 ? [] : key.Dims.Split(',').Select(x => (x.Split('=')[0], x.Split('=')[1])).ToArray();
+            var stored = await AwsCli.StatisticsAsync(motoUrl, key.Ns, key.Name, value.At, dims);
+            stored.SampleCount.Should().Be(value.Count, $"{key.Name} SampleCount");
+            if (key.Name == "ADCETasksCompleted")
+            {
+                stored.Sum.Should().Be(value.Sum, "a counter's sum is exact");
+            }
+            else
+            {
+                // moto derives Sum from Values × Counts (CloudWatch takes the statistic set): within the documented 1 %.
+                stored.Sum.Should().BeApproximately(value.Sum, value.Sum * 0.01, $"{key.Name} Sum");
+            }
+        }
+    }
+
+    private sealed record Proxied(string? Target, string? ContentType, string Body, int Status);
+
+    /// <summary>Forwards every request to moto unchanged and keeps a copy of it and the status moto answered.</summary>
+    private sealed class RecordingProxy : IAsyncDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly HttpClient _http = new();
+        private readonly string _upstream;
+        private readonly Task _loop;
+
+        public RecordingProxy(string upstream)
+        {
+            _upstream = upstream;
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
+            probe.Stop();
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _loop = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public ConcurrentQueue<Proxied> Requests { get; } = new();
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            try
+            {
+                await _loop;
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+            }
+
+            _listener.Close();
+            _http.Dispose();
+        }
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(() => ForwardAsync(context));
+            }
+        }
+
+        private async Task ForwardAsync(HttpListenerContext context)
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(buffer);
+            var body = buffer.ToArray();
+            using var forward = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), _upstream + context.Request.RawUrl);
+            forward.Content = new ByteArrayContent(body);
+            foreach (var name in context.Request.Headers.AllKeys)
+            {
+                if (name is null || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var value = context.Request.Headers[name]!;
+                if (!forward.Headers.TryAddWithoutValidation(name, value))
+                {
+                    forward.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            using var response = await _http.SendAsync(forward);
+            var answer = await response.Content.ReadAsByteArrayAsync();
+            Requests.Enqueue(new Proxied(context.Request.Headers["X-Amz-Target"], context.Request.ContentType, Encoding.UTF8.GetString(body), (int)response.StatusCode));
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString();
+            foreach (var header in response.Headers)
+            {
+                context.Response.Headers[header.Key] = string.Join(",", header.Value);
+            }
+
+            context.Response.ContentLength64 = answer.Length;
+            await context.Response.OutputStream.WriteAsync(answer);
+            context.Response.Close();
+        }
+    }
+}
