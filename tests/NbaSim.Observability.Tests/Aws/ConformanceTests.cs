@@ -16,22 +16,25 @@ public class ConformanceTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<string> Vectors()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "golden"), "*.json").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(file));
-        }
+    public static TheoryData<string> Vectors() => Files(kind: null);
 
-        return data;
-    }
+    public static TheoryData<string> ErrorVectors() => Files("error");
+
+    public static TheoryData<string> SigV4Vectors() => Files("sigv4");
 
     [Fact]
-    public void Every_operation_the_issue_names_has_a_vector()
+    public void Every_operation_the_product_sends_has_a_vector_in_each_protocol_it_speaks()
     {
-        var operations = Vectors().Select(v => Load(v.Data).RootElement.GetProperty("operation").GetString()).ToHashSet();
-        operations.Should().Contain(["PutMetricData", "PutMetricAlarm", "PutDashboard", "PutAnomalyDetector", "CreateTopic", "Subscribe", "SetTopicAttributes", "GetCostAndUsage"]);
+        var vectors = Vectors().Select(v => Load(v.Data).RootElement).Select(r => (r.GetProperty("operation").GetString(), r.GetProperty("protocol").GetString())).ToHashSet();
+        string[] cloudWatch = ["PutMetricData", "GetMetricStatistics", "GetMetricData", "ListMetrics", "PutDashboard", "PutMetricAlarm", "DescribeAlarms", "DeleteAlarms", "SetAlarmState", "PutAnomalyDetector", "DescribeAnomalyDetectors"];
+        foreach (var operation in cloudWatch)
+        {
+            vectors.Should().Contain((operation, "json")).And.Contain((operation, "query"));
+        }
+
+        vectors.Should().Contain([("CreateTopic", "query"), ("Subscribe", "query"), ("SetTopicAttributes", "query"), ("GetCostAndUsage", "json"), ("GetCostForecast", "json")]);
+        ErrorVectors().Select(v => Load(v.Data).RootElement.GetProperty("protocol").GetString()).Should().Contain(["query", "json"]);
+        SigV4Vectors().Should().HaveCount(2);
     }
 
     [Theory]
@@ -42,29 +45,142 @@ public class ConformanceTests
         var root = golden.RootElement;
         var input = root.GetProperty("input");
         var request = Build(root.GetProperty("operation").GetString()!, input);
+        var service = root.GetProperty("service").GetString();
         if (root.GetProperty("protocol").GetString() == "query")
         {
+            // The exact key=value strings, Version and empty lists included.
             var expected = root.GetProperty("form").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
-            var writer = new QueryShapeWriter();
-            request.Write(writer);
-            var actual = new Dictionary<string, string> { ["Action"] = request.Operation, ["Version"] = expected["Version"] };
-            foreach (var (key, value) in writer.Parameters)
-            {
-                actual.Add(key, value);
-            }
-
+            var actual = Form(service == "sns" ? SnsClient.Protocol.FormBody(request) : CloudWatchClient.QueryProtocol.FormBody(request));
             actual.Keys.Should().BeEquivalentTo(expected.Keys);
             foreach (var (key, value) in expected)
             {
                 Equivalent(actual[key], value).Should().BeTrue($"{key}: ours '{actual[key]}', botocore '{value}'");
             }
+
+            return;
         }
-        else
+
+        var marshalled = service == "ce"
+            ? CostExplorerClient.Protocol.Marshall(request)
+            : CloudWatchClient.ProtocolFor(new CloudWatchClientConfig { DisableRequestCompression = true }).Marshaller.Marshall(request);
+        using var ours = JsonDocument.Parse(marshalled.Content);
+        JsonEqual(ours.RootElement, root.GetProperty("json")).Should().BeTrue(ours.RootElement.GetRawText());
+        foreach (var path in root.GetProperty("integer_paths").EnumerateArray().Select(p => p.GetString()!))
         {
-            using var ours = JsonDocument.Parse(JsonShapeWriter.Serialize(request.Write));
-            JsonEqual(ours.RootElement, root.GetProperty("json")).Should().BeTrue(ours.RootElement.GetRawText());
-            root.GetProperty("headers").GetProperty("X-Amz-Target").GetString().Should().Be($"AWSInsightsIndexService.{request.Operation}");
+            var token = At(ours.RootElement, path).GetRawText();
+            token.Should().MatchRegex("^-?[0-9]+$", $"{path} is an integer member and must be an integer token");
         }
+
+        foreach (var header in root.GetProperty("headers").EnumerateObject())
+        {
+            marshalled.Headers.Should().Contain(header.Name, header.Value.GetString()!);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ErrorVectors))]
+    public async Task Error_responses_read_as_botocore_reads_them(string vector)
+    {
+        using var golden = Load(vector);
+        var root = golden.RootElement;
+        using var listener = new System.Net.HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            context.Response.StatusCode = root.GetProperty("status").GetInt32();
+            foreach (var header in root.GetProperty("headers").EnumerateObject())
+            {
+                context.Response.Headers[header.Name] = header.Value.GetString();
+            }
+
+            var body = System.Text.Encoding.UTF8.GetBytes(root.GetProperty("body").GetString()!);
+            context.Response.ContentType = root.GetProperty("protocol").GetString() == "json" ? "application/x-amz-json-1.0" : "text/xml";
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }, TestContext.Current.CancellationToken);
+        using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CloudWatchClientConfig
+        {
+            ServiceURL = $"http://127.0.0.1:{port}/",
+            AuthenticationRegion = "us-east-1",
+            MaxErrorRetry = 0,
+            Protocol = root.GetProperty("protocol").GetString() == "json" ? CloudWatchProtocol.Json : CloudWatchProtocol.Query,
+        });
+
+        var call = () => client.PutMetricDataAsync(new PutMetricDataRequest("NBA-Simulator/ADCE", [MetricDatum.CreateValue("NBA-Simulator/ADCE", "M", 1, MetricUnit.Count, DateTimeOffset.UtcNow)]), TestContext.Current.CancellationToken);
+
+        var error = (await call.Should().ThrowAsync<AwsApiException>()).Which;
+        await serve;
+        error.ErrorCode.Should().Be(root.GetProperty("code").GetString());
+        error.Message.Should().Be(root.GetProperty("message").GetString());
+        ((int)error.StatusCode).Should().Be(root.GetProperty("status").GetInt32());
+        error.RequestId.Should().Be(root.GetProperty("request_id").GetString());
+        if (root.GetProperty("type").GetString() is { } type)
+        {
+            error.ErrorType.ToString().Should().Be(type);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SigV4Vectors))]
+    public void The_signature_of_our_request_equals_botocores(string vector)
+    {
+        using var golden = Load(vector);
+        var root = golden.RootElement;
+        var body = Convert.FromBase64String(root.GetProperty("body_base64").GetString()!);
+
+        // Our marshaller's headers (the vector's headers are botocore's: they must be the same set), the vector's bytes.
+        var gzip = root.GetProperty("headers").TryGetProperty("Content-Encoding", out _);
+        var config = new CloudWatchClientConfig { ServiceURL = root.GetProperty("url").GetString(), AuthenticationRegion = "us-east-1", DisableClockSkewCorrection = true, RequestMinCompressionSizeBytes = 0, DisableRequestCompression = !gzip };
+        var request = CloudWatchClient.ProtocolFor(config).Marshaller.Marshall(new PutMetricDataRequest("NBA-Simulator/ADCE", [MetricDatum.CreateValue("NBA-Simulator/ADCE", "M", 1, MetricUnit.Count, DateTimeOffset.UtcNow)]));
+        request.Headers.Keys.Should().BeEquivalentTo(root.GetProperty("headers").EnumerateObject().Select(h => h.Name));
+        request.Content = body;
+        request.Endpoint = new Uri(root.GetProperty("url").GetString()!);
+        request.AuthenticationRegion = root.GetProperty("region").GetString();
+        var signedAt = DateTime.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+        var result = new Amazon.Runtime.Internal.Auth.AWS4Signer().SignRequest(request, config, null, root.GetProperty("access_key").GetString(), root.GetProperty("secret_key").GetString(), signedAt);
+
+        result.ForAuthorizationHeader.Should().Be(root.GetProperty("authorization").GetString());
+    }
+
+    private static TheoryData<string> Files(string? kind)
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "golden"), "*.json").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            using var document = Load(name);
+            var actual = document.RootElement.TryGetProperty("kind", out var k) ? k.GetString() : null;
+            if (actual == kind)
+            {
+                data.Add(name);
+            }
+        }
+
+        return data;
+    }
+
+    private static Dictionary<string, string> Form(string body)
+        => body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p[1]));
+
+    private static JsonElement At(JsonElement root, string path)
+    {
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            root = root.ValueKind == JsonValueKind.Array ? root[int.Parse(part, CultureInfo.InvariantCulture)] : root.GetProperty(part);
+        }
+
+        return root;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static JsonDocument Load(string vector)
@@ -94,6 +210,7 @@ public class ConformanceTests
             && a.EnumerateObject().All(p => b.TryGetProperty(p.Name, out var v) && JsonEqual(p.Value, v)),
         (JsonValueKind.Array, JsonValueKind.Array) => a.GetArrayLength() == b.GetArrayLength() && a.EnumerateArray().Zip(b.EnumerateArray()).All(p => JsonEqual(p.First, p.Second)),
         (JsonValueKind.Number, JsonValueKind.Number) => a.GetDouble().Equals(b.GetDouble()),
+        (JsonValueKind.String, JsonValueKind.String) => a.GetString() == b.GetString(),
         _ => a.ValueKind == b.ValueKind && a.GetRawText() == b.GetRawText(),
     };
 
@@ -114,6 +231,24 @@ public class ConformanceTests
             Statistics = Strings(i, "Statistics"),
             ExtendedStatistics = Strings(i, "ExtendedStatistics"),
             Unit = Unit(i),
+        },
+        "GetMetricData" => new GetMetricDataRequest
+        {
+            MetricDataQueries = i.GetProperty("MetricDataQueries").EnumerateArray().Select(Query).ToList(),
+            StartTime = Time(i, "StartTime"),
+            EndTime = Time(i, "EndTime"),
+            ScanBy = S(i, "ScanBy"),
+            MaxDatapoints = i.GetProperty("MaxDatapoints").GetInt32(),
+            NextToken = S(i, "NextToken"),
+        },
+        "ListMetrics" => new ListMetricsRequest { Namespace = S(i, "Namespace"), MetricName = S(i, "MetricName"), NextToken = S(i, "NextToken") },
+        "DeleteAlarms" => new DeleteAlarmsRequest { AlarmNames = Strings(i, "AlarmNames") },
+        "DescribeAnomalyDetectors" => new DescribeAnomalyDetectorsRequest { Namespace = S(i, "Namespace"), MetricName = S(i, "MetricName"), MaxResults = i.GetProperty("MaxResults").GetInt32(), NextToken = S(i, "NextToken") },
+        "GetCostForecast" => new GetCostForecastRequest
+        {
+            TimePeriod = new DateInterval(DateOnly.Parse(S(i.GetProperty("TimePeriod"), "Start")!, CultureInfo.InvariantCulture), DateOnly.Parse(S(i.GetProperty("TimePeriod"), "End")!, CultureInfo.InvariantCulture)),
+            Metric = S(i, "Metric")!,
+            Granularity = S(i, "Granularity")!,
         },
         "DescribeAlarms" => new DescribeAlarmsRequest { AlarmNames = Strings(i, "AlarmNames"), AlarmTypes = Strings(i, "AlarmTypes"), MaxRecords = i.GetProperty("MaxRecords").GetInt32() },
         "SetAlarmState" => new SetAlarmStateRequest { AlarmName = S(i, "AlarmName")!, StateValue = S(i, "StateValue")!, StateReason = S(i, "StateReason")! },
@@ -171,6 +306,7 @@ public class ConformanceTests
         Expression = S(q, "Expression"),
         Label = S(q, "Label"),
         ReturnData = q.TryGetProperty("ReturnData", out var rd) ? rd.GetBoolean() : null,
+        Period = q.TryGetProperty("Period", out var qp) ? qp.GetInt32() : null,
         MetricStat = q.TryGetProperty("MetricStat", out var ms)
             ? new MetricStat
             {

@@ -17,27 +17,45 @@ internal static class DistributionValueText
     public const double RelativeTolerance = 0.0015;
 
     private const int Octaves = 128; // LogLinearHistogram: exponents -64..63
-    private static readonly byte[]?[] Cache = new byte[]?[2 * Octaves * LogLinearHistogram.SubBuckets];
+    private const int MidpointBit = 52 - LogLinearHistogram.SubBucketBits - 1;
+    private const long BelowSubBucket = (1L << (52 - LogLinearHistogram.SubBucketBits)) - 1;
 
-    /// <summary>The cached text of <paramref name="value"/> when it is exactly a bucket midpoint; otherwise false.</summary>
-    public static bool TryGet(double value, out ReadOnlySpan<byte> text)
+    // Per sign and octave, allocated on first use: 64 texts of up to 16 bytes, stored as two words and a length.
+    private static readonly Text[]?[] Cache = new Text[]?[2 * Octaves];
+
+    /// <summary>
+    /// Writes the cached text of <paramref name="value"/> when it is exactly a bucket midpoint, at
+    /// <paramref name="into"/> (which must have 16 writable bytes), and returns its length; otherwise 0.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static unsafe int TryWrite(double value, byte* into)
     {
         var bits = BitConverter.DoubleToInt64Bits(value);
         var octave = (int)((bits >> 52) & 0x7FF) - 1023 + 64;
-        var sub = (int)((bits >> (52 - LogLinearHistogram.SubBucketBits)) & (LogLinearHistogram.SubBuckets - 1));
 
-        // A midpoint has exactly one more mantissa bit set below the sub-bucket bits (1 + (sub + 0.5)/64) and nothing after it.
-        const long belowSub = (1L << (52 - LogLinearHistogram.SubBucketBits)) - 1;
-        if ((uint)octave >= Octaves || (bits & belowSub) != 1L << (52 - LogLinearHistogram.SubBucketBits - 1))
+        // A midpoint is 2^e × (1 + (sub + 0.5)/64): exactly one bit set below the sub-bucket bits.
+        if ((uint)octave >= Octaves || (bits & BelowSubBucket) != 1L << MidpointBit)
         {
-            text = default;
-            return false;
+            return 0;
         }
 
-        var index = (((bits < 0 ? 1 : 0) * Octaves) + octave) * LogLinearHistogram.SubBuckets + sub;
-        var cached = Volatile.Read(ref Cache[index]) ?? Create(index, value);
-        text = cached;
-        return true;
+        var sub = (int)((bits >> (52 - LogLinearHistogram.SubBucketBits)) & (LogLinearHistogram.SubBuckets - 1));
+        var slot = (bits < 0 ? Octaves : 0) + octave;
+        var texts = Volatile.Read(ref Cache[slot]) ?? Allocate(slot);
+        ref var text = ref texts[sub];
+        if (text.Length == 0)
+        {
+            Fill(ref text, value);
+        }
+
+        if (text.Length > 16)
+        {
+            return 0;
+        }
+
+        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(into, text.Low);
+        System.Runtime.CompilerServices.Unsafe.WriteUnaligned(into + 8, text.High);
+        return text.Length;
     }
 
     /// <summary>The shortest decimal (fixed or exponent form) within the tolerance of <paramref name="midpoint"/>.</summary>
@@ -56,10 +74,33 @@ internal static class DistributionValueText
         return midpoint.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    private static byte[] Create(int index, double value)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Fill(ref Text text, double midpoint) => text = Text.Of(Shortest(midpoint));
+
+    private static Text[] Allocate(int slot)
     {
-        // Racing writers compute the same bytes; whichever lands is kept.
-        var bytes = Encoding.ASCII.GetBytes(Shortest(value));
-        return Interlocked.CompareExchange(ref Cache[index], bytes, null) ?? bytes;
+        var fresh = new Text[LogLinearHistogram.SubBuckets];
+        return Interlocked.CompareExchange(ref Cache[slot], fresh, null) ?? fresh;
+    }
+
+    /// <summary>Up to 16 ASCII bytes in two words, so writing one is two stores. Racing writers store the same value.</summary>
+    private struct Text
+    {
+        public ulong Low;
+        public ulong High;
+        public int Length;
+
+        public static Text Of(string s)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            bytes.Clear();
+            var length = Encoding.ASCII.GetBytes(s.AsSpan(0, Math.Min(16, s.Length)), bytes);
+            return new Text
+            {
+                Low = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(bytes),
+                High = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(bytes[8..]),
+                Length = s.Length > 16 ? s.Length : length,
+            };
+        }
     }
 }

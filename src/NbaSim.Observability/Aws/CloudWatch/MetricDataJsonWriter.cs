@@ -67,6 +67,8 @@ internal static class MetricDataJsonWriter
             w.Number(value);
         }
 
+        // The exact extremes are also the first and last Values: their text is written once and copied.
+        Extreme minimum = default, maximum = default;
         if (d.StatisticValues is { } s)
         {
             w.Raw(",\"StatisticValues\":{\"SampleCount\":"u8);
@@ -74,49 +76,27 @@ internal static class MetricDataJsonWriter
             w.Raw(",\"Sum\":"u8);
             w.Number(s.Sum);
             w.Raw(",\"Minimum\":"u8);
+            minimum = new Extreme(s.Minimum, w.Length);
             w.Number(s.Minimum);
+            minimum.Length = w.Length - minimum.Offset;
             w.Raw(",\"Maximum\":"u8);
+            maximum = new Extreme(s.Maximum, w.Length);
             w.Number(s.Maximum);
+            maximum.Length = w.Length - maximum.Offset;
             w.Byte((byte)'}');
         }
 
         if (d.Values is { } values)
         {
             w.Raw(",\"Values\":["u8);
-            for (var i = 0; i < values.Count; i++)
-            {
-                if (i > 0)
-                {
-                    w.Byte((byte)',');
-                }
-
-                var v = values[i];
-                if (DistributionValueText.TryGet(v, out var text))
-                {
-                    w.Raw(text);
-                }
-                else
-                {
-                    w.Number(v);
-                }
-            }
-
+            WriteValues(w, AsSpan(values), minimum, maximum);
             w.Byte((byte)']');
         }
 
         if (d.Counts is { } counts)
         {
             w.Raw(",\"Counts\":["u8);
-            for (var i = 0; i < counts.Count; i++)
-            {
-                if (i > 0)
-                {
-                    w.Byte((byte)',');
-                }
-
-                w.Number(counts[i]);
-            }
-
+            WriteCounts(w, AsSpan(counts));
             w.Byte((byte)']');
         }
 
@@ -139,6 +119,79 @@ internal static class MetricDataJsonWriter
         WriteDatum(writer, datum);
         return writer.Length + 1;
     }
+
+    /// <summary>Values, comma-separated: bucket midpoints as their cached short text, anything else exactly.</summary>
+    private static unsafe void WriteValues(Utf8BodyWriter w, ReadOnlySpan<double> values, Extreme minimum, Extreme maximum)
+    {
+        var into = w.Reserve((values.Length * 34) + 16);
+        var at = 0;
+        fixed (byte* written0 = w.WrittenSpan)
+        fixed (byte* start = into)
+        fixed (double* source = values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var v = source[i];
+                var written = DistributionValueText.TryWrite(v, start + at);
+                if (written == 0)
+                {
+                    var copy = minimum.Length > 0 && BitConverter.DoubleToInt64Bits(v) == BitConverter.DoubleToInt64Bits(minimum.Value) ? minimum
+                        : maximum.Length > 0 && BitConverter.DoubleToInt64Bits(v) == BitConverter.DoubleToInt64Bits(maximum.Value) ? maximum
+                        : default;
+                    if (copy.Length > 0)
+                    {
+                        new ReadOnlySpan<byte>(written0 + copy.Offset, copy.Length).CopyTo(new Span<byte>(start + at, 32));
+                        written = copy.Length;
+                    }
+                    else
+                    {
+                        written = Utf8BodyWriter.FormatNumber(v, new Span<byte>(start + at, 32));
+                    }
+                }
+
+                at += written;
+                start[at++] = (byte)',';
+            }
+
+            at -= values.Length > 0 ? 1 : 0; // the last comma
+        }
+
+        w.Advance(at);
+    }
+
+    /// <summary>Counts, comma-separated: whole counts as integer tokens.</summary>
+    private static unsafe void WriteCounts(Utf8BodyWriter w, ReadOnlySpan<double> counts)
+    {
+        var into = w.Reserve((counts.Length * 34) + 16);
+        var at = 0;
+        fixed (byte* start = into)
+        fixed (double* source = counts)
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                var c = source[i];
+                at += c >= 0 && c < 1e15 && c == Math.Floor(c)
+                    ? Utf8BodyWriter.Digits(start + at, (long)c)
+                    : Utf8BodyWriter.FormatNumber(c, new Span<byte>(start + at, 32));
+                start[at++] = (byte)',';
+            }
+
+            at -= counts.Length > 0 ? 1 : 0; // the last comma
+        }
+
+        w.Advance(at);
+    }
+
+    /// <summary>Where the text of an exact extreme was written in the body.</summary>
+    private struct Extreme(double value, int offset)
+    {
+        public readonly double Value = value;
+        public readonly int Offset = offset;
+        public int Length;
+    }
+
+    /// <summary>The datum's arrays are arrays (<see cref="MetricDatum"/> stores them so); anything else is copied.</summary>
+    private static ReadOnlySpan<double> AsSpan(IReadOnlyList<double> list) => list as double[] ?? [.. list];
 
     private static void WriteStart(Utf8BodyWriter w, string ns)
     {

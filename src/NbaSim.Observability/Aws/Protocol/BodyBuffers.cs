@@ -56,6 +56,18 @@ internal static class GzipBody
         }
     }
 
+#if NET9_0_OR_GREATER
+    /// <summary>gzip at a zlib level (1 fastest … 9 smallest); for measuring which level pays off best.</summary>
+    public static void Compress(ReadOnlySpan<byte> body, Utf8BodyWriter output, int zlibLevel)
+    {
+        using var stream = new BufferWriterStream(output);
+        using (var gzip = new GZipStream(stream, new ZLibCompressionOptions { CompressionLevel = zlibLevel }, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+    }
+#endif
+
     /// <summary>A write-only stream over a <see cref="Utf8BodyWriter"/>, so gzip output lands in a reused buffer.</summary>
     private sealed class BufferWriterStream(Utf8BodyWriter output) : Stream
     {

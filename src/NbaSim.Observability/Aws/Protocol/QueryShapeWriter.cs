@@ -70,6 +70,12 @@ internal sealed class QueryShapeWriter : IShapeWriter
             return;
         }
 
+        if (items.Count == 0)
+        {
+            Add(name, string.Empty); // an empty list, as botocore writes it ("AlarmNames=")
+            return;
+        }
+
         for (var i = 0; i < items.Count; i++)
         {
             writeMember(Nested($"{name}.member.{i + 1}"), items[i]);
@@ -80,6 +86,12 @@ internal sealed class QueryShapeWriter : IShapeWriter
     {
         if (items is null)
         {
+            return;
+        }
+
+        if (items.Count == 0)
+        {
+            Add(name, string.Empty);
             return;
         }
 

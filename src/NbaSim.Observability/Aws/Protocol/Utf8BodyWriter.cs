@@ -12,6 +12,8 @@ namespace NbaSim.Observability.Aws.Protocol;
 /// </summary>
 internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
 {
+    private static readonly byte[] DigitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8.ToArray();
+
     private byte[] _buffer;
     private int _length;
 
@@ -96,15 +98,8 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
     /// </summary>
     public void Number(double value)
     {
-        if (value == Math.Floor(value) && Math.Abs(value) < 9_007_199_254_740_992d)
-        {
-            Integer((long)value);
-            return;
-        }
-
         Ensure(32);
-        value.TryFormat(_buffer.AsSpan(_length), out var written, "R", CultureInfo.InvariantCulture);
-        _length += written;
+        _length += FormatNumber(value, _buffer.AsSpan(_length));
     }
 
     /// <summary>Epoch seconds: an integer token for whole seconds, else seconds with milliseconds.</summary>
@@ -122,6 +117,40 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
         _length += written;
     }
 
+    /// <summary>At least <paramref name="size"/> writable bytes at the end; follow with <see cref="Advance"/>.</summary>
+    public Span<byte> Reserve(int size)
+    {
+        Ensure(size);
+        return _buffer.AsSpan(_length);
+    }
+
+    /// <summary>
+    /// A number token written into <paramref name="into"/> (which has room for 32 bytes): whole values within ±10^15
+    /// as integer digits, anything else in its shortest round-trip form.
+    /// </summary>
+    public static int FormatNumber(double value, Span<byte> into)
+    {
+        if (value >= 0 && value < 1e15 && value == Math.Floor(value))
+        {
+            unsafe
+            {
+                fixed (byte* at = into)
+                {
+                    return Digits(at, (long)value);
+                }
+            }
+        }
+
+        if (value == Math.Floor(value) && Math.Abs(value) < 9_007_199_254_740_992d)
+        {
+            Utf8Formatter.TryFormat((long)value, into, out var integer);
+            return integer;
+        }
+
+        value.TryFormat(into, out var written, default, CultureInfo.InvariantCulture); // shortest round-trip
+        return written;
+    }
+
     /// <summary>Copies what was written into an exact-size array (what the SDK's request takes as its body).</summary>
     public byte[] ToArray() => WrittenSpan.ToArray();
 
@@ -133,6 +162,68 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decimal digits of a non-negative integer below 10^15, two at a time, at <paramref name="into"/> (16 bytes of room).</summary>
+    public static unsafe int Digits(byte* into, long value)
+    {
+        if (value < SmallIntegers.Count)
+        {
+            // Counts are mostly small: one 4-byte store from a table instead of a digit loop.
+            System.Runtime.CompilerServices.Unsafe.WriteUnaligned(into, SmallIntegers.Table[value]);
+            return value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4;
+        }
+
+        var length = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : 1 + (int)Math.Floor(Math.Log10(value));
+        var end = into + length;
+        fixed (byte* pairs = DigitPairs)
+        {
+            while (value >= 100)
+            {
+                var next = value / 100;
+                var pair = pairs + ((value - (next * 100)) * 2);
+                *--end = pair[1];
+                *--end = pair[0];
+                value = next;
+            }
+
+            if (value >= 10)
+            {
+                *--end = pairs[(value * 2) + 1];
+                *--end = pairs[value * 2];
+            }
+            else
+            {
+                *--end = (byte)('0' + value);
+            }
+        }
+
+        return length;
+    }
+
+    /// <summary>The ASCII digits of 0 … 9,999, packed little-endian into a uint (bytes past the length are zero).</summary>
+    private static class SmallIntegers
+    {
+        public const int Count = 10_000;
+        public static readonly uint[] Table = Build();
+
+        private static uint[] Build()
+        {
+            var table = new uint[Count];
+            for (var i = 0; i < Count; i++)
+            {
+                var text = i.ToString(CultureInfo.InvariantCulture);
+                uint packed = 0;
+                for (var j = 0; j < text.Length; j++)
+                {
+                    packed |= (uint)text[j] << (8 * j);
+                }
+
+                table[i] = packed; // bytes past the length are overwritten by whatever is written next
+            }
+
+            return table;
         }
     }
 
