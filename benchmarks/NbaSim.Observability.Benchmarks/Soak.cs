@@ -145,8 +145,22 @@ internal static class Soak
             var input = context.Request.Headers["Content-Encoding"] == "gzip" ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress) : context.Request.InputStream;
             await input.CopyToAsync(body);
             long samples = 0;
+            var json = context.Request.Headers["X-Amz-Target"] is not null;
             var text = Encoding.UTF8.GetString(body.ToArray());
-            foreach (var pair in text.Split('&'))
+            if (json)
+            {
+                // AWS JSON 1.0 (the default protocol).
+                using var document = System.Text.Json.JsonDocument.Parse(text);
+                foreach (var datum in document.RootElement.GetProperty("MetricData").EnumerateArray())
+                {
+                    if (datum.TryGetProperty("StatisticValues", out var statistics))
+                    {
+                        samples += (long)statistics.GetProperty(nameof(StatisticSet.SampleCount)).GetDouble();
+                    }
+                }
+            }
+
+            foreach (var pair in json ? [] : text.Split('&'))
             {
                 var equals = pair.IndexOf('=');
                 if (equals > 0 && pair.AsSpan(0, equals).EndsWith(".StatisticValues.SampleCount"))
@@ -164,8 +178,8 @@ internal static class Soak
                 Interlocked.Increment(ref _duplicates);
             }
 
-            var ok = "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
-            context.Response.ContentType = "text/xml";
+            var ok = json ? "{}"u8.ToArray() : "<PutMetricDataResponse><ResponseMetadata><RequestId>soak</RequestId></ResponseMetadata></PutMetricDataResponse>"u8.ToArray();
+            context.Response.ContentType = json ? "application/x-amz-json-1.0" : "text/xml";
             context.Response.ContentLength64 = ok.Length;
             await context.Response.OutputStream.WriteAsync(ok);
             context.Response.Close();
