@@ -5,6 +5,7 @@ using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Aws.Sns;
+using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Aws;
 
@@ -84,7 +85,7 @@ public class ConformanceTests
         using var golden = Load(vector);
         var root = golden.RootElement;
         using var listener = new System.Net.HttpListener();
-        var port = FreePort();
+        var port = Ports.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         var serve = Task.Run(async () =>
@@ -176,12 +177,6 @@ public class ConformanceTests
         return root;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static JsonDocument Load(string vector)
         => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", vector + ".json")));

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace NbaSim.Observability.Tests.Infrastructure;
@@ -35,7 +34,7 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
     public LoopbackAwsServer(Func<ReceivedRequest, int, Task<LoopbackResponse>> respond)
     {
         Respond = respond;
-        var port = FreePort();
+        var port = Ports.Free();
         Url = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -163,12 +162,6 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>What the loopback server answers: a status and body, optionally after a delay, or a connection reset.</summary>

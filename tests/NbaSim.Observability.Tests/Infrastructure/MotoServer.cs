@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 
 [assembly: AssemblyFixture(typeof(NbaSim.Observability.Tests.Infrastructure.MotoServer))]
@@ -53,7 +52,7 @@ public sealed class MotoServer : IAsyncDisposable
                 return _url = external.TrimEnd('/');
             }
 
-            var port = FreePort();
+            var port = Ports.Free();
             var start = new ProcessStartInfo("moto_server", $"-H 127.0.0.1 -p {port}")
             {
                 RedirectStandardOutput = true,
@@ -114,12 +113,5 @@ public sealed class MotoServer : IAsyncDisposable
 
             await Task.Delay(200);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NbaSim.Observability.Tests.Infrastructure;
@@ -88,10 +87,7 @@ public class DemoAgainstMotoTests
         public RecordingProxy(string upstream)
         {
             _upstream = upstream;
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
-            probe.Stop();
+            Url = $"http://127.0.0.1:{Ports.Free()}/";
             _listener.Prefixes.Add(Url);
             _listener.Start();
             _loop = Task.Run(LoopAsync);

@@ -55,7 +55,7 @@ public class JsonWireTests
     {
         // moto 5.2.1 answers 500 to gzip JSON, so this plays CloudWatch's documented 200 on a loopback port.
         using var listener = new HttpListener();
-        var port = FreePort();
+        var port = Ports.Free();
         var url = $"http://127.0.0.1:{port}/";
         listener.Prefixes.Add(url);
         listener.Start();
@@ -177,12 +177,5 @@ public class JsonWireTests
         await process.WaitForExitAsync();
         process.ExitCode.Should().Be(0, error);
         return output;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
