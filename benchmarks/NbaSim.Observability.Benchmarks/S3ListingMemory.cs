@@ -23,7 +23,7 @@ internal static class S3ListingMemory
             var config = new AmazonS3Config { ServiceURL = server.Url, ForcePathStyle = true, AuthenticationRegion = "us-east-1" };
             using var s3 = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials("bench", "bench"), config);
             var registry = new MetricRegistry();
-            await using var exporter = new NbaSim.Observability.Export.Emf.EmfExporter(new EmfExporterOptions { Path = Path.GetTempFileName() });
+            await using var exporter = new EmfExporter(new EmfExporterOptions { Path = Path.GetTempFileName() });
             await using var sink = new BufferedMetricSink(registry, exporter, new NbaObservabilityOptions());
             var publisher = new S3InventoryPublisher(registry, new AmazonS3ObjectLister(s3), Options.Create(new S3InventoryOptions { Buckets = ["generated"], PrefixBreakdown = true }), TimeProvider.System);
 

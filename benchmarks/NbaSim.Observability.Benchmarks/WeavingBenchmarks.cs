@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using NbaSim.Observability;
-using NbaSim.Observability.Profiling;
 
 namespace NbaSim.Observability.Benchmarks;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Demo;
 

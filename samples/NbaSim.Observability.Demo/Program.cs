@@ -4,11 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NbaSim.Observability;
-using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Demo;
-using NbaSim.Observability.Export.Emf;
-using NbaSim.Observability.MonitoringAsCode;
-using NbaSim.Observability.Publishers;
 
 // The demo workload: an ADCE-like orchestrator and scraper-like uploads, recorded through NbaSim.Observability with
 // [ProfilePerformance] and the typed publishers; with no AWS configuration, exported as EMF to a file, summarised,
@@ -50,7 +46,7 @@ if (simulated)
 {
     // No AWS account: the bucket listing and Cost Explorer figures come from in-process simulations.
     builder.Services.AddSingleton<IS3ObjectLister, SimulatedS3ObjectLister>();
-    builder.Services.AddSingleton<ICostExplorerClient>(sp => new SimulatedCostExplorerClient(TimeProvider.System));
+    builder.Services.AddSingleton<ICostSource>(new SimulatedCostSource(TimeProvider.System));
 }
 
 if (settings.CloudWatchEndpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)

@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Demo;
 
@@ -31,39 +27,15 @@ internal sealed class SimulatedS3ObjectLister : IS3ObjectLister
     }
 }
 
-/// <summary>A simulated Cost Explorer: month-to-date cost growing from the $2.71/month baseline of the design.</summary>
-internal sealed class SimulatedCostExplorerClient(TimeProvider time) : ICostExplorerClient
+/// <summary>Simulated AWS cost: month-to-date cost growing from the $2.71/month baseline of the design.</summary>
+internal sealed class SimulatedCostSource(TimeProvider time) : ICostSource
 {
-    public Task<GetCostAndUsageResponse> GetCostAndUsageAsync(GetCostAndUsageRequest request, CancellationToken cancellationToken = default)
-    {
-        var day = time.GetUtcNow().Day;
-        var amount = Math.Round(2.71m + (day * 3.9m), 2);
-        object body = request.GroupBy.Count == 0
-            ? new
-            {
-                ResultsByTime = new[]
-                {
-                    new
-                    {
-                        TimePeriod = new { Start = request.TimePeriod.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), End = request.TimePeriod.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
-                        Total = new { UnblendedCost = new { Amount = amount.ToString(CultureInfo.InvariantCulture), Unit = "USD" } },
-                        Estimated = true,
-                    },
-                },
-            }
-            : new { ResultsByTime = Array.Empty<object>() };
-        var json = JsonSerializer.Serialize(body);
-        return Task.FromResult(Parse<GetCostAndUsageResponse>(json));
-    }
+    public Task<decimal> GetCostAsync(DateInterval period, CancellationToken cancellationToken = default)
+        => Task.FromResult(Math.Round(2.71m + (time.GetUtcNow().Day * 3.9m), 2));
 
-    public Task<GetCostForecastResponse> GetCostForecastAsync(GetCostForecastRequest request, CancellationToken cancellationToken = default)
-        => Task.FromResult(Parse<GetCostForecastResponse>("{\"Total\":{\"Amount\":\"40.00\",\"Unit\":\"USD\"}}"));
+    public Task<IReadOnlyDictionary<string, decimal>> GetCostByServiceAsync(DateInterval period, CancellationToken cancellationToken = default)
+        => Task.FromResult<IReadOnlyDictionary<string, decimal>>(new Dictionary<string, decimal>());
 
-    public void Dispose()
-    {
-    }
-
-    private static T Parse<T>(string json)
-        where T : Aws.AwsResponse, new()
-        => Aws.AwsResponseParser.ParseJson<T>(json);
+    public Task<decimal> GetForecastAsync(DateInterval period, CancellationToken cancellationToken = default)
+        => Task.FromResult(40.00m);
 }

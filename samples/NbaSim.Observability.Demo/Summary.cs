@@ -1,6 +1,4 @@
 using System.Globalization;
-using NbaSim.Observability.Export.Emf;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Demo;
 

@@ -170,7 +170,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         FileNotFoundException file => file.Message,
         DirectoryNotFoundException directory => directory.Message,
         ArgumentException argument => argument.Message,
-        Export.Emf.EmfFormatException emf => emf.Message + " Pass a file written by the EMF exporter.",
+        EmfFormatException emf => emf.Message + " Pass a file written by the EMF exporter.",
         TestReportFormatException report => report.Message + "; nothing was published.",
         InvalidDataException data => data.Message,
         _ => null,
@@ -359,10 +359,10 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             throw new FileNotFoundException($"--emf {emf.FullName} does not exist.");
         }
 
-        List<Export.Emf.EmfRecord> records;
+        List<EmfRecord> records;
         using (var reader = emf.OpenText())
         {
-            records = Export.Emf.EmfReader.Read(reader).ToList();
+            records = EmfReader.Read(reader).ToList();
         }
 
         var page = DashboardPreview.Render(NbaMonitoring.Dashboards(session.OfflineContext()), records, $"{records.Count:N0} metric entries from {emf.Name}");

@@ -16,8 +16,8 @@ namespace NbaSim.Observability.Fody
         public RuntimeReferences(BaseModuleWeaver weaver, ModuleDefinition module)
         {
             _module = module;
-            var profile = weaver.FindTypeDefinition("NbaSim.Observability.Profiling.OperationProfile");
-            var runtime = weaver.FindTypeDefinition("NbaSim.Observability.Profiling.ProfileRuntime");
+            var profile = weaver.FindTypeDefinition("NbaSim.Observability.OperationProfile");
+            var runtime = weaver.FindTypeDefinition("NbaSim.Observability.ProfileRuntime");
             OperationProfile = module.ImportReference(profile);
             OperationProfileCtor = module.ImportReference(profile.Methods.Single(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 5));
             Record = module.ImportReference(profile.Methods.Single(m => m.Name == "Record" && m.Parameters.Count == 3));

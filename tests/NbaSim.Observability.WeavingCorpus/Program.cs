@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using NbaSim.Observability;
-using NbaSim.Observability.Export.Emf;
-using NbaSim.Observability.Profiling;
 using NbaSim.Observability.WeavingCorpus;
 
 // usage: WeavingCorpus EMF_FILE

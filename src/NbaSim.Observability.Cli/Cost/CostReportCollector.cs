@@ -85,7 +85,7 @@ internal static class CostReportCollector
         }
 
         var alarmStates = deployed.Select(a => (a.Definition.AlarmName, Anomaly: a.Definition.ThresholdMetricId is not null, a.StateValue, a.StateUpdatedTimestamp)).ToList();
-        var dashboards = (await cloudWatch.ListDashboardsAsync(new ListDashboardsRequest { DashboardNamePrefix = MonitoringAsCode.NbaMonitoring.DashboardPrefix }, cancellationToken).ConfigureAwait(false)).DashboardEntries.Count;
+        var dashboards = (await cloudWatch.ListDashboardsAsync(new ListDashboardsRequest { DashboardNamePrefix = NbaMonitoring.DashboardPrefix }, cancellationToken).ConfigureAwait(false)).DashboardEntries.Count;
 
         var highResolution = await HighResolutionAsync(cloudWatch, metrics, now, notes, cancellationToken).ConfigureAwait(false);
         var lake = await DataLakeAsync(s3, options.Monitoring.Bucket, now, notes, cancellationToken).ConfigureAwait(false);

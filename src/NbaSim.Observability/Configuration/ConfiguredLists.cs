@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace NbaSim.Observability;
+namespace NbaSim.Observability.Configuration;
 
 /// <summary>
 /// A list given in configuration replaces the default list. The configuration binder appends to a list that already has

@@ -68,19 +68,19 @@ public sealed class NbaObservabilityOptions
     public SpoolOptions Spool { get; set; } = new();
 
     /// <summary>The S3 inventory publisher.</summary>
-    public Publishers.S3InventoryOptions S3Inventory { get; set; } = new();
+    public S3InventoryOptions S3Inventory { get; set; } = new();
 
     /// <summary>The AWS cost publisher.</summary>
-    public Publishers.CostPublisherOptions Cost { get; set; } = new();
+    public CostPublisherOptions Cost { get; set; } = new();
 
     /// <summary>The DIMS publisher.</summary>
-    public Publishers.DimsPublisherOptions Dims { get; set; } = new();
+    public DimsPublisherOptions Dims { get; set; } = new();
 
     /// <summary>Dashboards, alarms and the alert topic deployed by <c>nbaobs plan/apply</c>.</summary>
-    public MonitoringAsCode.MonitoringOptions Monitoring { get; set; } = new();
+    public MonitoringOptions Monitoring { get; set; } = new();
 
     /// <summary>Schedules of the periodic publishers (all disabled by default).</summary>
-    public Publishers.ScheduleOptions Schedule { get; set; } = new();
+    public ScheduleOptions Schedule { get; set; } = new();
 }
 
 /// <summary>

@@ -91,11 +91,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     /// </summary>
     private static void CheckAlarmPeriods(List<string> failures, NbaObservabilityOptions options)
     {
-        var monitoring = options.Monitoring ?? new MonitoringAsCode.MonitoringOptions();
-        var context = new MonitoringAsCode.MonitoringContext(monitoring.Region, "000000000000", monitoring.AlertTopicName,
+        var monitoring = options.Monitoring ?? new MonitoringOptions();
+        var context = new MonitoringContext(monitoring.Region, "000000000000", monitoring.AlertTopicName,
             options.Cost?.MonthlyBudgetUsd ?? 1, monitoring.ProfiledOperations ?? [], monitoring.Bucket);
         var seconds = (int)options.AggregationPeriod.TotalSeconds;
-        foreach (var alarm in MonitoringAsCode.NbaMonitoring.Alarms(context))
+        foreach (var alarm in NbaMonitoring.Alarms(context))
         {
             var period = alarm.Period ?? alarm.Metrics.Select(m => m.MetricStat?.Period).FirstOrDefault(p => p is not null);
             if (period is { } p && p < seconds)

@@ -1,3 +1,4 @@
+using NbaSim.Observability.Configuration;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability;
 using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Profiling;
 using NbaSim.Observability.Publishers;
 using Amazon.Runtime;
 using NbaSim.Observability.Aws.CloudWatch;
@@ -104,6 +104,7 @@ public static class NbaObservabilityServiceCollectionExtensions
 
             return new CostExplorerClient(sp.GetService<AWSCredentials>(), config);
         });
+        services.TryAddSingleton<ICostSource>(sp => new CostExplorerCostSource(sp.GetRequiredService<ICostExplorerClient>()));
 
         services.TryAddSingleton<PublisherScheduler>();
         services.TryAddSingleton<IPublisherScheduler>(sp => sp.GetRequiredService<PublisherScheduler>());
@@ -147,11 +148,7 @@ public static class NbaObservabilityServiceCollectionExtensions
         var options = services.GetRequiredService<IOptions<NbaObservabilityOptions>>();
         return options.Value.Exporter switch
         {
-            MetricExporterKind.CloudWatch => new CloudWatchExporter(
-                new CloudWatchClient(services.GetService<AWSCredentials>(), CloudWatchClientFactory.CreateConfig(options.Value.CloudWatch)),
-                options.Value.CloudWatch.MaxConcurrentRequests,
-                services.GetService<ILogger<CloudWatchExporter>>(),
-                ownsClient: true),
+            MetricExporterKind.CloudWatch => new CloudWatchExporter(options.Value.CloudWatch, services.GetService<AWSCredentials>(), services.GetService<ILogger<CloudWatchExporter>>()),
             _ => new EmfExporter(options, services.GetService<ILogger<EmfExporter>>()),
         };
     }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using NbaSim.Observability.Export.Emf;
 
-namespace NbaSim.Observability.MonitoringAsCode;
+namespace NbaSim.Observability;
 
 /// <summary>
 /// Renders the dashboards, from the same definitions that are deployed, against recorded EMF data: one self-contained

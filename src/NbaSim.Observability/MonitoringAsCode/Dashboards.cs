@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NbaSim.Observability.MonitoringAsCode;
+namespace NbaSim.Observability;
 
 /// <summary>A CloudWatch dashboard: a name and widgets, rendered to the dashboard body JSON.</summary>
 public sealed record DashboardDefinition(string Name, IReadOnlyList<Widget> Widgets)

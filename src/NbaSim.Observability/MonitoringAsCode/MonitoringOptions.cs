@@ -1,4 +1,4 @@
-namespace NbaSim.Observability.MonitoringAsCode;
+namespace NbaSim.Observability;
 
 /// <summary>Settings of the monitoring-as-code definitions (<c>NbaObservability:Monitoring</c>).</summary>
 public sealed class MonitoringOptions

@@ -9,7 +9,7 @@ using NbaSim.Observability.Aws.Sns;
 namespace NbaSim.Observability.MonitoringAsCode;
 
 /// <summary>What a plan does to one resource.</summary>
-public enum ChangeAction
+internal enum ChangeAction
 {
     /// <summary>Deployed as defined.</summary>
     Unchanged,
@@ -26,12 +26,12 @@ public enum ChangeAction
 /// <param name="Name">Its name.</param>
 /// <param name="Action">What apply does.</param>
 /// <param name="ChangedFields">For updates, the fields that differ.</param>
-public sealed record ResourceChange(string Kind, string Name, ChangeAction Action, IReadOnlyList<string> ChangedFields);
+internal sealed record ResourceChange(string Kind, string Name, ChangeAction Action, IReadOnlyList<string> ChangedFields);
 
 /// <summary>The difference between the definitions and what is deployed.</summary>
 /// <param name="Changes">Every resource, changed or not.</param>
 /// <param name="Warnings">Things that could not be checked (e.g. an endpoint without anomaly detectors).</param>
-public sealed record MonitoringPlan(IReadOnlyList<ResourceChange> Changes, IReadOnlyList<string> Warnings)
+internal sealed record MonitoringPlan(IReadOnlyList<ResourceChange> Changes, IReadOnlyList<string> Warnings)
 {
     /// <summary>True when apply would change nothing.</summary>
     public bool IsEmpty => Changes.All(c => c.Action == ChangeAction.Unchanged);
@@ -61,7 +61,7 @@ public sealed record MonitoringPlan(IReadOnlyList<ResourceChange> Changes, IRead
 }
 
 /// <summary>All definitions to deploy, with the context they were made for.</summary>
-public sealed record MonitoringDefinitions(
+internal sealed record MonitoringDefinitions(
     MonitoringContext Context,
     IReadOnlyList<DashboardDefinition> Dashboards,
     IReadOnlyList<MetricAlarmDefinition> Alarms,
@@ -86,7 +86,7 @@ public sealed record MonitoringDefinitions(
 /// dashboards (prefix NBA-Simulator-) and our alarms (metrics in NBA-Simulator/ namespaces) is touched; resources of
 /// ours that are no longer defined are deleted only with prune.
 /// </summary>
-public sealed class MonitoringPlanner(ICloudWatchClient cloudWatch, ISnsClient sns)
+internal sealed class MonitoringPlanner(ICloudWatchClient cloudWatch, ISnsClient sns)
 {
     /// <summary>Reads what is deployed and compares it with <paramref name="definitions"/>.</summary>
     public async Task<MonitoringPlan> PlanAsync(MonitoringDefinitions definitions, bool prune = false, CancellationToken cancellationToken = default)

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using NbaSim.Observability.Aws.CloudWatch;
-using static NbaSim.Observability.Publishers.NbaMetricNames;
+using static NbaSim.Observability.NbaMetricNames;
 
-namespace NbaSim.Observability.MonitoringAsCode;
+namespace NbaSim.Observability;
 
 /// <summary>
 /// The NBA simulator's dashboards, alarms, anomaly detectors and alert topic, as typed definitions. The original design's
@@ -97,7 +97,7 @@ public static class NbaMonitoring
     }
 
     /// <summary>The original four alarms, the anomaly alarms (queue depth, each profiled operation) and the DIMS drift alarm.</summary>
-    public static IReadOnlyList<MetricAlarmDefinition> Alarms(MonitoringContext c)
+    internal static IReadOnlyList<MetricAlarmDefinition> Alarms(MonitoringContext c)
     {
         ArgumentNullException.ThrowIfNull(c);
         string[] actions = [c.AlertTopicArn];
@@ -164,7 +164,7 @@ public static class NbaMonitoring
     }
 
     /// <summary>The anomaly detectors the anomaly alarms use.</summary>
-    public static IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors(MonitoringContext c)
+    internal static IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors(MonitoringContext c)
         => Alarms(c).Where(a => a.ThresholdMetricId is not null).Select(a => a.Metrics[0].MetricStat!).Select(s => new AnomalyDetectorDefinition
         {
             Namespace = s.Metric.Namespace,
@@ -174,7 +174,7 @@ public static class NbaMonitoring
         }).ToList();
 
     /// <summary>The topic policy: CloudWatch alarms of this account may publish.</summary>
-    public static string AlertTopicPolicy(MonitoringContext c)
+    internal static string AlertTopicPolicy(MonitoringContext c)
     {
         ArgumentNullException.ThrowIfNull(c);
         var policy = new

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace NbaSim.Observability.Profiling;
+namespace NbaSim.Observability;
 
 /// <summary>
 /// The three series (<c>Status=success</c>, <c>Status=failure</c>, <c>Status=cancelled</c>) of one profiled method.

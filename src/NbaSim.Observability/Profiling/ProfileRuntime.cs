@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace NbaSim.Observability.Profiling;
+namespace NbaSim.Observability;
 
 /// <summary>Helpers the weaver calls from profiled methods. Not for direct use.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

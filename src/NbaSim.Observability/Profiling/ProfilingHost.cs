@@ -1,4 +1,4 @@
-namespace NbaSim.Observability.Profiling;
+namespace NbaSim.Observability;
 
 /// <summary>
 /// The registry that woven <see cref="ProfilePerformanceAttribute"/> methods record into: the one of the most recently

@@ -4,45 +4,6 @@ using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CostExplorer;
 
 namespace NbaSim.Observability.Publishers;
-
-/// <summary>Settings of the AWS cost publisher (<c>NbaObservability:Cost</c>).</summary>
-public sealed class CostPublisherOptions
-{
-    /// <summary>Monthly budget in USD that BudgetUtilization is measured against. Default 150; 0.01 to 10,000,000.</summary>
-    public decimal MonthlyBudgetUsd { get; set; } = 150m;
-
-    /// <summary>
-    /// Cost Explorer is called at most this often; in between the cached figures are republished. Cost Explorer refreshes
-    /// a few times a day and bills $0.01 per request. Default 6 h; 5 min to 7 days.
-    /// </summary>
-    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(6);
-
-    /// <summary>Also publish MonthlyAWSCost per service (dimension Service). Default false.</summary>
-    public bool IncludeServiceBreakdown { get; set; }
-
-    /// <summary>Also publish ForecastMonthlyAWSCost, month-to-date plus GetCostForecast to month end. Default false.</summary>
-    public bool IncludeForecast { get; set; }
-
-    /// <summary>Cost Explorer endpoint override (moto, LocalStack). Default: ce.us-east-1.amazonaws.com.</summary>
-    public string? ServiceUrl { get; set; }
-}
-
-/// <summary>The figures one cost run published.</summary>
-/// <param name="MonthToDateUsd">Month-to-date unblended cost.</param>
-/// <param name="BudgetUtilizationPercent">Share of the budget used.</param>
-/// <param name="ForecastUsd">Forecast for the whole month, when asked for.</param>
-/// <param name="ByService">Cost per service, when asked for.</param>
-/// <param name="FromCache">True when Cost Explorer was not called (the cached figures were younger than RefreshInterval).</param>
-/// <param name="Period">The period asked of Cost Explorer.</param>
-public sealed record CostSnapshot(decimal MonthToDateUsd, decimal BudgetUtilizationPercent, decimal? ForecastUsd, IReadOnlyDictionary<string, decimal> ByService, bool FromCache, DateInterval Period);
-
-/// <summary>Publishes month-to-date AWS cost and budget utilization (NBA-Simulator/Costs).</summary>
-public interface ICostPublisher
-{
-    /// <summary>Publishes <c>MonthlyAWSCost</c> and <c>BudgetUtilization</c> (and the optional extras), from cache when fresh.</summary>
-    Task<CostSnapshot> PublishAsync(CancellationToken cancellationToken = default);
-}
-
 /// <summary>
 /// Month-to-date cost from GetCostAndUsage (UnblendedCost, MONTHLY). The period is the first of the current UTC month
 /// (inclusive) to tomorrow (exclusive): today's partial costs count, the first of a month is a valid one-day period
@@ -50,7 +11,7 @@ public interface ICostPublisher
 /// </summary>
 internal sealed class CostPublisher(
     INbaMetrics metrics,
-    ICostExplorerClient costExplorer,
+    ICostSource costs,
     IOptions<CostPublisherOptions> options,
     TimeProvider time,
     ILogger<CostPublisher>? logger = null) : ICostPublisher, IDisposable
@@ -98,21 +59,10 @@ internal sealed class CostPublisher(
 
     private async Task<CostSnapshot> FetchAsync(DateInterval period, DateTimeOffset now, CostPublisherOptions settings, CancellationToken cancellationToken)
     {
-        var results = await costExplorer.GetAllCostAndUsageAsync(new GetCostAndUsageRequest { TimePeriod = period }, cancellationToken).ConfigureAwait(false);
-        var total = results.Sum(r => r.Total.TryGetValue("UnblendedCost", out var v) ? v.Amount : 0m);
-
-        var byService = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        if (settings.IncludeServiceBreakdown)
-        {
-            var grouped = await costExplorer.GetAllCostAndUsageAsync(new GetCostAndUsageRequest { TimePeriod = period, GroupBy = [new GroupDefinition("DIMENSION", "SERVICE")] }, cancellationToken).ConfigureAwait(false);
-            foreach (var group in grouped.SelectMany(r => r.Groups))
-            {
-                if (group.Keys.Count > 0 && group.Metrics.TryGetValue("UnblendedCost", out var v))
-                {
-                    byService[group.Keys[0]] = byService.GetValueOrDefault(group.Keys[0]) + v.Amount;
-                }
-            }
-        }
+        var total = await costs.GetCostAsync(period, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, decimal> byService = settings.IncludeServiceBreakdown
+            ? await costs.GetCostByServiceAsync(period, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<string, decimal>(StringComparer.Ordinal);
 
         decimal? forecast = null;
         var monthEnd = new DateOnly(period.Start.Year, period.Start.Month, 1).AddMonths(1);
@@ -120,7 +70,7 @@ internal sealed class CostPublisher(
         {
             // The forecast covers tomorrow to month end; on the last day there is nothing left to forecast.
             forecast = period.End < monthEnd
-                ? total + ((await costExplorer.GetCostForecastAsync(new GetCostForecastRequest { TimePeriod = new DateInterval(period.End, monthEnd) }, cancellationToken).ConfigureAwait(false)).Total?.Amount ?? 0m)
+                ? total + await costs.GetForecastAsync(new DateInterval(period.End, monthEnd), cancellationToken).ConfigureAwait(false)
                 : total;
         }
 

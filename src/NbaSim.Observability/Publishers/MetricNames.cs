@@ -1,4 +1,4 @@
-namespace NbaSim.Observability.Publishers;
+namespace NbaSim.Observability;
 
 /// <summary>The namespaces and metric names of the original design, in one place.</summary>
 public static class NbaMetricNames

@@ -142,9 +142,9 @@ public sealed class CostReportTests(MotoServer moto)
         report.Product.MetricsUsd.Should().Be(2.40m);
     }
 
-    private sealed class EmptyLister : NbaSim.Observability.Publishers.IS3ObjectLister
+    private sealed class EmptyLister : IS3ObjectLister
     {
-        public async IAsyncEnumerable<IReadOnlyList<NbaSim.Observability.Publishers.S3ObjectEntry>> ListPagesAsync(string bucket, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<IReadOnlyList<S3ObjectEntry>> ListPagesAsync(string bucket, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.Yield();
             yield break;

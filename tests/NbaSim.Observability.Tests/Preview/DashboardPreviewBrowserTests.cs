@@ -47,7 +47,7 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         var options = new NbaObservabilityOptions { HighResolutionByDefault = true };
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var registry = new MetricRegistry(options, time);
-        await using var exporter = new NbaSim.Observability.Export.Emf.EmfExporter(new EmfExporterOptions { Path = emf });
+        await using var exporter = new EmfExporter(new EmfExporterOptions { Path = emf });
         await using var sink = new BufferedMetricSink(registry, exporter, options);
         using var adce = new AdceHealthMetrics(registry);
         var uploads = new S3UploadMetrics(registry);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using NbaSim.Observability.Profiling;
 
 namespace NbaSim.Observability.Tests.Profiling;
 

@@ -126,6 +126,6 @@ public class CostPublisherTests
         var options = new CostPublisherOptions();
         configure?.Invoke(options);
         var client = new CostExplorerClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CostExplorerClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });
-        return (new CostPublisher(pipeline.Registry, client, Options.Create(options), pipeline.Time), pipeline, pipeline.Time);
+        return (new CostPublisher(pipeline.Registry, new NbaSim.Observability.Publishers.CostExplorerCostSource(client), Options.Create(options), pipeline.Time), pipeline, pipeline.Time);
     }
 }

@@ -31,7 +31,7 @@ public sealed class PublishersToMotoTests(MotoServer moto)
         }
 
         using var ce = new CostExplorerClient(MotoServer.Credentials, new CostExplorerClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" });
-        var cost = await new CostPublisher(registry, ce, Options.Create(new CostPublisherOptions()), time).PublishAsync(TestContext.Current.CancellationToken);
+        var cost = await new CostPublisher(registry, new NbaSim.Observability.Publishers.CostExplorerCostSource(ce), Options.Create(new CostPublisherOptions()), time).PublishAsync(TestContext.Current.CancellationToken);
 
         // DIMS from a file, ADCE, uploads and data quality from the hot-path helpers.
         var dimsDir = Directory.CreateTempSubdirectory("dims-moto-");

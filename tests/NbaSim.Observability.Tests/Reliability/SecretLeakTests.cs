@@ -66,7 +66,7 @@ public sealed class SecretLeakTests : IDisposable
         }
 
         var emf = Path.Combine(_dir.FullName, "out.emf");
-        await using (var emfExporter = new NbaSim.Observability.Export.Emf.EmfExporter(new EmfExporterOptions { Path = emf }))
+        await using (var emfExporter = new EmfExporter(new EmfExporterOptions { Path = emf }))
         {
             await emfExporter.ExportAsync([MetricDatum.CreateValue("NBA-Simulator/ADCE", "X", 1, MetricUnit.Count, DateTimeOffset.UtcNow)], TestContext.Current.CancellationToken);
         }

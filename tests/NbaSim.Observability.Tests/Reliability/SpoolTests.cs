@@ -194,7 +194,7 @@ public sealed class SpoolTests : IDisposable
 
         var recorded = long.Parse(await File.ReadAllTextAsync(emf + ".recorded", TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         using var reader = File.OpenText(emf);
-        var published = NbaSim.Observability.Export.Emf.EmfReader.Read(reader).Where(r => r.MetricName == "ADCETasksCompleted").Sum(r => r.Statistics!.Value.Sum);
+        var published = EmfReader.Read(reader).Where(r => r.MetricName == "ADCETasksCompleted").Sum(r => r.Statistics!.Value.Sum);
         recorded.Should().BeGreaterThan(0);
         published.Should().Be(recorded, "the open period was flushed on SIGTERM, nothing lost");
     }

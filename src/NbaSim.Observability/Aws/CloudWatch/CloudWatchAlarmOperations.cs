@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>A metric alarm's definition, as PutMetricAlarm takes it and DescribeAlarms returns it.</summary>
-public sealed record MetricAlarmDefinition
+internal sealed record MetricAlarmDefinition
 {
     /// <summary>Name.</summary>
     public required string AlarmName { get; init; }
@@ -119,7 +119,7 @@ public sealed record MetricAlarmDefinition
 }
 
 /// <summary>PutMetricAlarm: creates or replaces an alarm.</summary>
-public sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRequest
+internal sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRequest
 {
     /// <summary>The alarm.</summary>
     public MetricAlarmDefinition Alarm { get; } = alarm ?? throw new ArgumentNullException(nameof(alarm));
@@ -130,10 +130,10 @@ public sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRequ
 }
 
 /// <summary>The (empty) answer to PutMetricAlarm.</summary>
-public sealed class PutMetricAlarmResponse : AwsResponse;
+internal sealed class PutMetricAlarmResponse : AwsResponse;
 
 /// <summary>DescribeAlarms.</summary>
-public sealed class DescribeAlarmsRequest : AwsRequest
+internal sealed class DescribeAlarmsRequest : AwsRequest
 {
     /// <summary>Names (up to 100).</summary>
     public IReadOnlyList<string> AlarmNames { get; init; } = [];
@@ -167,10 +167,10 @@ public sealed class DescribeAlarmsRequest : AwsRequest
 }
 
 /// <summary>A metric alarm as deployed: its definition and its state.</summary>
-public sealed record MetricAlarm(MetricAlarmDefinition Definition, string? AlarmArn, string? StateValue, string? StateReason, DateTimeOffset? StateUpdatedTimestamp);
+internal sealed record MetricAlarm(MetricAlarmDefinition Definition, string? AlarmArn, string? StateValue, string? StateReason, DateTimeOffset? StateUpdatedTimestamp);
 
 /// <summary>The answer to DescribeAlarms.</summary>
-public sealed class DescribeAlarmsResponse : AwsResponse
+internal sealed class DescribeAlarmsResponse : AwsResponse
 {
     /// <summary>Metric alarms.</summary>
     public IReadOnlyList<MetricAlarm> MetricAlarms { get; private set; } = [];
@@ -188,7 +188,7 @@ public sealed class DescribeAlarmsResponse : AwsResponse
 }
 
 /// <summary>DeleteAlarms.</summary>
-public sealed class DeleteAlarmsRequest : AwsRequest
+internal sealed class DeleteAlarmsRequest : AwsRequest
 {
     /// <summary>Names to delete.</summary>
     public required IReadOnlyList<string> AlarmNames { get; init; }
@@ -199,10 +199,10 @@ public sealed class DeleteAlarmsRequest : AwsRequest
 }
 
 /// <summary>The (empty) answer to DeleteAlarms.</summary>
-public sealed class DeleteAlarmsResponse : AwsResponse;
+internal sealed class DeleteAlarmsResponse : AwsResponse;
 
 /// <summary>SetAlarmState: forces a state, e.g. ALARM to test the notification path.</summary>
-public sealed class SetAlarmStateRequest : AwsRequest
+internal sealed class SetAlarmStateRequest : AwsRequest
 {
     /// <summary>Name.</summary>
     public required string AlarmName { get; init; }
@@ -228,13 +228,13 @@ public sealed class SetAlarmStateRequest : AwsRequest
 }
 
 /// <summary>The (empty) answer to SetAlarmState.</summary>
-public sealed class SetAlarmStateResponse : AwsResponse;
+internal sealed class SetAlarmStateResponse : AwsResponse;
 
 /// <summary>A time range the anomaly model ignores.</summary>
-public sealed record ExcludedTimeRange(DateTimeOffset StartTime, DateTimeOffset EndTime);
+internal sealed record ExcludedTimeRange(DateTimeOffset StartTime, DateTimeOffset EndTime);
 
 /// <summary>An anomaly detector on one metric and statistic.</summary>
-public sealed record AnomalyDetectorDefinition
+internal sealed record AnomalyDetectorDefinition
 {
     /// <summary>Namespace.</summary>
     public required string Namespace { get; init; }
@@ -298,7 +298,7 @@ public sealed record AnomalyDetectorDefinition
 }
 
 /// <summary>PutAnomalyDetector.</summary>
-public sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detector) : AwsRequest
+internal sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detector) : AwsRequest
 {
     /// <summary>The detector.</summary>
     public AnomalyDetectorDefinition Detector { get; } = detector ?? throw new ArgumentNullException(nameof(detector));
@@ -309,10 +309,10 @@ public sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detector
 }
 
 /// <summary>The (empty) answer to PutAnomalyDetector.</summary>
-public sealed class PutAnomalyDetectorResponse : AwsResponse;
+internal sealed class PutAnomalyDetectorResponse : AwsResponse;
 
 /// <summary>DescribeAnomalyDetectors.</summary>
-public sealed class DescribeAnomalyDetectorsRequest : AwsRequest
+internal sealed class DescribeAnomalyDetectorsRequest : AwsRequest
 {
     /// <summary>Namespace filter.</summary>
     public string? Namespace { get; init; }
@@ -338,7 +338,7 @@ public sealed class DescribeAnomalyDetectorsRequest : AwsRequest
 }
 
 /// <summary>The answer to DescribeAnomalyDetectors.</summary>
-public sealed class DescribeAnomalyDetectorsResponse : AwsResponse
+internal sealed class DescribeAnomalyDetectorsResponse : AwsResponse
 {
     /// <summary>Detectors.</summary>
     public IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors { get; private set; } = [];

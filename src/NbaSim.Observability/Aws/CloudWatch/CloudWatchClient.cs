@@ -4,7 +4,7 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>The CloudWatch operations this product uses (monitoring, API 2010-08-01).</summary>
-public interface ICloudWatchClient : IDisposable
+internal interface ICloudWatchClient : IDisposable
 {
     /// <summary>PutMetricData.</summary>
     Task<PutMetricDataResponse> PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default);
@@ -50,7 +50,7 @@ public interface ICloudWatchClient : IDisposable
 }
 
 /// <summary>Configuration of <see cref="CloudWatchClient"/>: region or ServiceURL, timeouts, retries, compression threshold, protocol.</summary>
-public sealed class CloudWatchClientConfig : AwsServiceConfig
+internal sealed class CloudWatchClientConfig : AwsServiceConfig
 {
     /// <summary>Creates the configuration (signing name <c>monitoring</c>).</summary>
     public CloudWatchClientConfig()
@@ -63,7 +63,7 @@ public sealed class CloudWatchClientConfig : AwsServiceConfig
 }
 
 /// <summary>CloudWatch over AWS JSON 1.0 (or awsQuery) on AWSSDK.Core's runtime.</summary>
-public sealed class CloudWatchClient : AwsServiceClient, ICloudWatchClient
+internal sealed class CloudWatchClient : AwsServiceClient, ICloudWatchClient
 {
     internal const string ApiVersion = "2010-08-01";
     internal const string TargetPrefix = "GraniteServiceVersion20100801";

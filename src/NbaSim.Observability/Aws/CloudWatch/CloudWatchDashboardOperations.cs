@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>PutDashboard: creates or replaces a dashboard.</summary>
-public sealed class PutDashboardRequest : AwsRequest
+internal sealed class PutDashboardRequest : AwsRequest
 {
     /// <summary>Name (up to 255 of A-Z a-z 0-9 - _).</summary>
     public required string DashboardName { get; init; }
@@ -21,10 +21,10 @@ public sealed class PutDashboardRequest : AwsRequest
 }
 
 /// <summary>A validation message about a dashboard body.</summary>
-public sealed record DashboardValidationMessage(string? DataPath, string? Message);
+internal sealed record DashboardValidationMessage(string? DataPath, string? Message);
 
 /// <summary>The answer to PutDashboard.</summary>
-public sealed class PutDashboardResponse : AwsResponse
+internal sealed class PutDashboardResponse : AwsResponse
 {
     /// <summary>Problems CloudWatch found in the body (the dashboard is still saved unless they are errors).</summary>
     public IReadOnlyList<DashboardValidationMessage> DashboardValidationMessages { get; private set; } = [];
@@ -34,7 +34,7 @@ public sealed class PutDashboardResponse : AwsResponse
 }
 
 /// <summary>GetDashboard.</summary>
-public sealed class GetDashboardRequest : AwsRequest
+internal sealed class GetDashboardRequest : AwsRequest
 {
     /// <summary>Name.</summary>
     public required string DashboardName { get; init; }
@@ -45,7 +45,7 @@ public sealed class GetDashboardRequest : AwsRequest
 }
 
 /// <summary>The answer to GetDashboard.</summary>
-public sealed class GetDashboardResponse : AwsResponse
+internal sealed class GetDashboardResponse : AwsResponse
 {
     /// <summary>ARN.</summary>
     public string? DashboardArn { get; private set; }
@@ -65,7 +65,7 @@ public sealed class GetDashboardResponse : AwsResponse
 }
 
 /// <summary>ListDashboards.</summary>
-public sealed class ListDashboardsRequest : AwsRequest
+internal sealed class ListDashboardsRequest : AwsRequest
 {
     /// <summary>Name prefix filter.</summary>
     public string? DashboardNamePrefix { get; init; }
@@ -83,10 +83,10 @@ public sealed class ListDashboardsRequest : AwsRequest
 }
 
 /// <summary>A dashboard listed by ListDashboards.</summary>
-public sealed record DashboardEntry(string DashboardName, string? DashboardArn, DateTimeOffset? LastModified, long? Size);
+internal sealed record DashboardEntry(string DashboardName, string? DashboardArn, DateTimeOffset? LastModified, long? Size);
 
 /// <summary>The answer to ListDashboards.</summary>
-public sealed class ListDashboardsResponse : AwsResponse
+internal sealed class ListDashboardsResponse : AwsResponse
 {
     /// <summary>Dashboards.</summary>
     public IReadOnlyList<DashboardEntry> DashboardEntries { get; private set; } = [];
@@ -104,7 +104,7 @@ public sealed class ListDashboardsResponse : AwsResponse
 }
 
 /// <summary>DeleteDashboards.</summary>
-public sealed class DeleteDashboardsRequest : AwsRequest
+internal sealed class DeleteDashboardsRequest : AwsRequest
 {
     /// <summary>Names to delete.</summary>
     public required IReadOnlyList<string> DashboardNames { get; init; }
@@ -115,4 +115,4 @@ public sealed class DeleteDashboardsRequest : AwsRequest
 }
 
 /// <summary>The (empty) answer to DeleteDashboards.</summary>
-public sealed class DeleteDashboardsResponse : AwsResponse;
+internal sealed class DeleteDashboardsResponse : AwsResponse;

@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>PutMetricData: publishes up to 1,000 datums of one namespace (1 MB body at most; gzip-compressed from 10,240 bytes).</summary>
-public sealed class PutMetricDataRequest : AwsRequest
+internal sealed class PutMetricDataRequest : AwsRequest
 {
     /// <summary>Creates the request; every datum must belong to <paramref name="ns"/>.</summary>
     /// <exception cref="ArgumentException">A datum of another namespace, or more than 1,000 datums.</exception>
@@ -70,10 +70,10 @@ public sealed class PutMetricDataRequest : AwsRequest
 }
 
 /// <summary>The (empty) answer to PutMetricData.</summary>
-public sealed class PutMetricDataResponse : AwsResponse;
+internal sealed class PutMetricDataResponse : AwsResponse;
 
 /// <summary>GetMetricStatistics: statistics of one metric over a time range.</summary>
-public sealed class GetMetricStatisticsRequest : AwsRequest
+internal sealed class GetMetricStatisticsRequest : AwsRequest
 {
     /// <summary>Namespace.</summary>
     public required string Namespace { get; init; }
@@ -119,10 +119,10 @@ public sealed class GetMetricStatisticsRequest : AwsRequest
 }
 
 /// <summary>One datapoint of GetMetricStatistics.</summary>
-public sealed record Datapoint(DateTimeOffset Timestamp, double? SampleCount, double? Average, double? Sum, double? Minimum, double? Maximum, MetricUnit? Unit, IReadOnlyDictionary<string, string> ExtendedStatistics);
+internal sealed record Datapoint(DateTimeOffset Timestamp, double? SampleCount, double? Average, double? Sum, double? Minimum, double? Maximum, MetricUnit? Unit, IReadOnlyDictionary<string, string> ExtendedStatistics);
 
 /// <summary>The answer to GetMetricStatistics.</summary>
-public sealed class GetMetricStatisticsResponse : AwsResponse
+internal sealed class GetMetricStatisticsResponse : AwsResponse
 {
     /// <summary>Label.</summary>
     public string? Label { get; private set; }
@@ -146,7 +146,7 @@ public sealed class GetMetricStatisticsResponse : AwsResponse
 }
 
 /// <summary>GetMetricData: several metrics and expressions at once.</summary>
-public sealed class GetMetricDataRequest : AwsRequest
+internal sealed class GetMetricDataRequest : AwsRequest
 {
     /// <summary>Queries (up to 500).</summary>
     public required IReadOnlyList<MetricDataQuery> MetricDataQueries { get; init; }
@@ -180,10 +180,10 @@ public sealed class GetMetricDataRequest : AwsRequest
 }
 
 /// <summary>One result of GetMetricData.</summary>
-public sealed record MetricDataResult(string Id, string? Label, IReadOnlyList<DateTimeOffset> Timestamps, IReadOnlyList<double> Values, string? StatusCode);
+internal sealed record MetricDataResult(string Id, string? Label, IReadOnlyList<DateTimeOffset> Timestamps, IReadOnlyList<double> Values, string? StatusCode);
 
 /// <summary>The answer to GetMetricData.</summary>
-public sealed class GetMetricDataResponse : AwsResponse
+internal sealed class GetMetricDataResponse : AwsResponse
 {
     /// <summary>Results, one per returned query.</summary>
     public IReadOnlyList<MetricDataResult> MetricDataResults { get; private set; } = [];
@@ -204,7 +204,7 @@ public sealed class GetMetricDataResponse : AwsResponse
 }
 
 /// <summary>ListMetrics: metrics of a namespace (optionally by name and dimensions).</summary>
-public sealed class ListMetricsRequest : AwsRequest
+internal sealed class ListMetricsRequest : AwsRequest
 {
     /// <summary>Namespace filter.</summary>
     public string? Namespace { get; init; }
@@ -226,7 +226,7 @@ public sealed class ListMetricsRequest : AwsRequest
 }
 
 /// <summary>The answer to ListMetrics.</summary>
-public sealed class ListMetricsResponse : AwsResponse
+internal sealed class ListMetricsResponse : AwsResponse
 {
     /// <summary>Metrics (moto may list one twice).</summary>
     public IReadOnlyList<MetricIdentity> Metrics { get; private set; } = [];

@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>A metric's identity, as CloudWatch's <c>Metric</c> shape.</summary>
-public sealed record MetricIdentity
+internal sealed record MetricIdentity
 {
     /// <summary>Namespace.</summary>
     public required string Namespace { get; init; }
@@ -30,7 +30,7 @@ public sealed record MetricIdentity
 }
 
 /// <summary>A metric and how to aggregate it (<c>MetricStat</c>).</summary>
-public sealed record MetricStat
+internal sealed record MetricStat
 {
     /// <summary>The metric.</summary>
     public required MetricIdentity Metric { get; init; }
@@ -62,7 +62,7 @@ public sealed record MetricStat
 }
 
 /// <summary>One query of GetMetricData or of a metric-math alarm (<c>MetricDataQuery</c>): a metric, or an expression.</summary>
-public sealed record MetricDataQuery
+internal sealed record MetricDataQuery
 {
     /// <summary>Id referenced by expressions (lowercase first letter).</summary>
     public required string Id { get; init; }

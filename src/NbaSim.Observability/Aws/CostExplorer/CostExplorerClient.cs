@@ -5,33 +5,20 @@ using NbaSim.Observability.Aws.Runtime;
 
 namespace NbaSim.Observability.Aws.CostExplorer;
 
-/// <summary>A date range: Start inclusive, End exclusive (YYYY-MM-DD); Cost Explorer requires Start &lt; End.</summary>
-public sealed record DateInterval(DateOnly Start, DateOnly End)
-{
-    internal void Write(IShapeWriter w)
-    {
-        w.String("Start", Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        w.String("End", End.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    internal static DateInterval Read(ShapeNode n)
-        => new(DateOnly.Parse(n.String("Start") ?? "0001-01-01", System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(n.String("End") ?? "0001-01-01", System.Globalization.CultureInfo.InvariantCulture));
-}
-
 /// <summary>A grouping of GetCostAndUsage: <c>DIMENSION</c>/<c>SERVICE</c>, <c>TAG</c>/key, …</summary>
-public sealed record GroupDefinition(string Type, string Key);
+internal sealed record GroupDefinition(string Type, string Key);
 
 /// <summary>An amount with its unit (usually USD).</summary>
-public sealed record MetricValue(decimal Amount, string? Unit);
+internal sealed record MetricValue(decimal Amount, string? Unit);
 
 /// <summary>One group's metrics within a time bucket.</summary>
-public sealed record CostGroup(IReadOnlyList<string> Keys, IReadOnlyDictionary<string, MetricValue> Metrics);
+internal sealed record CostGroup(IReadOnlyList<string> Keys, IReadOnlyDictionary<string, MetricValue> Metrics);
 
 /// <summary>One time bucket of GetCostAndUsage.</summary>
-public sealed record ResultByTime(DateInterval TimePeriod, IReadOnlyDictionary<string, MetricValue> Total, IReadOnlyList<CostGroup> Groups, bool Estimated);
+internal sealed record ResultByTime(DateInterval TimePeriod, IReadOnlyDictionary<string, MetricValue> Total, IReadOnlyList<CostGroup> Groups, bool Estimated);
 
 /// <summary>GetCostAndUsage (each call, each page, costs $0.01).</summary>
-public sealed class GetCostAndUsageRequest : AwsRequest
+internal sealed class GetCostAndUsageRequest : AwsRequest
 {
     /// <summary>The period.</summary>
     public required DateInterval TimePeriod { get; init; }
@@ -69,7 +56,7 @@ public sealed class GetCostAndUsageRequest : AwsRequest
 }
 
 /// <summary>The answer to GetCostAndUsage (one page).</summary>
-public sealed class GetCostAndUsageResponse : AwsResponse
+internal sealed class GetCostAndUsageResponse : AwsResponse
 {
     /// <summary>Time buckets.</summary>
     public IReadOnlyList<ResultByTime> ResultsByTime { get; private set; } = [];
@@ -108,7 +95,7 @@ public sealed class GetCostAndUsageResponse : AwsResponse
 }
 
 /// <summary>GetCostForecast: the expected cost of a future period.</summary>
-public sealed class GetCostForecastRequest : AwsRequest
+internal sealed class GetCostForecastRequest : AwsRequest
 {
     /// <summary>The period (Start no earlier than today).</summary>
     public required DateInterval TimePeriod { get; init; }
@@ -130,7 +117,7 @@ public sealed class GetCostForecastRequest : AwsRequest
 }
 
 /// <summary>The answer to GetCostForecast.</summary>
-public sealed class GetCostForecastResponse : AwsResponse
+internal sealed class GetCostForecastResponse : AwsResponse
 {
     /// <summary>The forecast total.</summary>
     public MetricValue? Total { get; private set; }
@@ -145,7 +132,7 @@ public sealed class GetCostForecastResponse : AwsResponse
 }
 
 /// <summary>The Cost Explorer operations this product uses.</summary>
-public interface ICostExplorerClient : IDisposable
+internal interface ICostExplorerClient : IDisposable
 {
     /// <summary>One page of GetCostAndUsage.</summary>
     Task<GetCostAndUsageResponse> GetCostAndUsageAsync(GetCostAndUsageRequest request, CancellationToken cancellationToken = default);
@@ -155,7 +142,7 @@ public interface ICostExplorerClient : IDisposable
 }
 
 /// <summary>Paging over <see cref="ICostExplorerClient"/>.</summary>
-public static class CostExplorerClientExtensions
+internal static class CostExplorerClientExtensions
 {
     /// <summary>Every time bucket of GetCostAndUsage, following NextPageToken (each page is a $0.01 request).</summary>
     public static async Task<IReadOnlyList<ResultByTime>> GetAllCostAndUsageAsync(this ICostExplorerClient client, GetCostAndUsageRequest request, CancellationToken cancellationToken = default)
@@ -188,7 +175,7 @@ public static class CostExplorerClientExtensions
 }
 
 /// <summary>Configuration of <see cref="CostExplorerClient"/>: endpoint ce.us-east-1.amazonaws.com, signed for us-east-1, whatever the client region.</summary>
-public sealed class CostExplorerClientConfig : AwsServiceConfig
+internal sealed class CostExplorerClientConfig : AwsServiceConfig
 {
     /// <summary>Creates the configuration (signing name <c>ce</c>).</summary>
     public CostExplorerClientConfig()
@@ -205,7 +192,7 @@ public sealed class CostExplorerClientConfig : AwsServiceConfig
 }
 
 /// <summary>Cost Explorer over AWS JSON 1.1 (target prefix AWSInsightsIndexService) on AWSSDK.Core's runtime.</summary>
-public sealed class CostExplorerClient : AwsServiceClient, ICostExplorerClient
+internal sealed class CostExplorerClient : AwsServiceClient, ICostExplorerClient
 {
     internal static readonly AwsJsonProtocol Protocol = new("CostExplorer", "AWSInsightsIndexService", "1.1");
 

@@ -8,7 +8,7 @@ namespace NbaSim.Observability.Aws;
 /// Derives from <see cref="AmazonServiceException"/>, so the SDK's retry policy treats it as it treats the official clients' errors.
 /// The message is the service's; no request header, credential or signature is ever part of it.
 /// </summary>
-public sealed class AwsApiException : AmazonServiceException
+internal sealed class AwsApiException : AmazonServiceException
 {
     /// <summary>Creates the exception.</summary>
     public AwsApiException(string message, Exception? innerException, ErrorType errorType, string errorCode, string? requestId, HttpStatusCode statusCode)

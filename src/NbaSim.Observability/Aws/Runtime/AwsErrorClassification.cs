@@ -4,7 +4,7 @@ namespace NbaSim.Observability.Aws;
 
 /// <summary>What kind of failure an AWS error is, and so what happens to the data that was being sent.</summary>
 /// <remarks>The full table (error codes, statuses and what the exporter does) is in docs/reliability.md.</remarks>
-public enum AwsErrorCategory
+internal enum AwsErrorCategory
 {
     /// <summary>A datum itself is wrong (InvalidParameterValue, InvalidParameterCombination, MissingParameter, …): the batch is bisected to isolate it; only it is dropped, counted and logged.</summary>
     Validation,

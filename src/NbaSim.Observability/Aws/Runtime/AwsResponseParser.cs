@@ -4,7 +4,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws;
 
 /// <summary>Builds responses from JSON bodies, for simulated sources and tests that stand in for a service.</summary>
-public static class AwsResponseParser
+internal static class AwsResponseParser
 {
     /// <summary>Parses <paramref name="json"/> as the AWS JSON body of a <typeparamref name="TResponse"/>.</summary>
     public static TResponse ParseJson<TResponse>(string json)

@@ -5,7 +5,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws;
 
 /// <summary>A request of one of our AWS operations: it names its operation and writes its members to any protocol.</summary>
-public abstract class AwsRequest : AmazonWebServiceRequest
+internal abstract class AwsRequest : AmazonWebServiceRequest
 {
     internal abstract string Operation { get; }
 
@@ -28,7 +28,7 @@ public abstract class AwsRequest : AmazonWebServiceRequest
 }
 
 /// <summary>A response of one of our AWS operations.</summary>
-public abstract class AwsResponse : AmazonWebServiceResponse
+internal abstract class AwsResponse : AmazonWebServiceResponse
 {
     /// <summary>The AWS request id, for support cases and logs.</summary>
     public string? RequestId => ResponseMetadata?.RequestId;
@@ -42,7 +42,7 @@ public abstract class AwsResponse : AmazonWebServiceResponse
 /// Base of our service clients: an <see cref="AmazonServiceClient"/> whose pipeline is AWSSDK.Core's own (credentials
 /// chain, SigV4, standard retries with jittered backoff, clock-skew correction, timeouts), with our marshallers.
 /// </summary>
-public abstract class AwsServiceClient : AmazonServiceClient
+internal abstract class AwsServiceClient : AmazonServiceClient
 {
     private readonly IServiceMetadata _metadata;
     private readonly Runtime.IAwsProtocol _protocol;
@@ -84,7 +84,7 @@ public abstract class AwsServiceClient : AmazonServiceClient
 }
 
 /// <summary>What a client has put on the wire.</summary>
-public sealed class WireStatistics
+internal sealed class WireStatistics
 {
     private long _attempts;
     private long _bytes;

@@ -10,7 +10,7 @@ namespace NbaSim.Observability.Aws.Runtime;
 /// <see cref="ClientConfig"/> for our hand-written service clients: standard retry mode, region or
 /// <see cref="ClientConfig.ServiceURL"/> endpoint, everything else (credentials chain, signing, clock skew) from AWSSDK.Core.
 /// </summary>
-public abstract class AwsServiceConfig : ClientConfig
+internal abstract class AwsServiceConfig : ClientConfig
 {
     // The same mode table the generated AWS clients use; every mode retries in Standard mode.
     private static readonly ReadOnlyCollection<IDefaultConfiguration> Modes = new(

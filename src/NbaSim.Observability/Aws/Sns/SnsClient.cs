@@ -5,7 +5,7 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.Sns;
 
 /// <summary>CreateTopic (idempotent: the same name returns the same ARN).</summary>
-public sealed class CreateTopicRequest : AwsRequest
+internal sealed class CreateTopicRequest : AwsRequest
 {
     /// <summary>Topic name.</summary>
     public required string Name { get; init; }
@@ -34,7 +34,7 @@ public sealed class CreateTopicRequest : AwsRequest
 }
 
 /// <summary>The answer to CreateTopic.</summary>
-public sealed class CreateTopicResponse : AwsResponse
+internal sealed class CreateTopicResponse : AwsResponse
 {
     /// <summary>The topic's ARN.</summary>
     public string TopicArn { get; private set; } = string.Empty;
@@ -43,7 +43,7 @@ public sealed class CreateTopicResponse : AwsResponse
 }
 
 /// <summary>Subscribe: email, sms, https, sqs or lambda endpoints.</summary>
-public sealed class SubscribeRequest : AwsRequest
+internal sealed class SubscribeRequest : AwsRequest
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -69,7 +69,7 @@ public sealed class SubscribeRequest : AwsRequest
 }
 
 /// <summary>The answer to Subscribe.</summary>
-public sealed class SubscribeResponse : AwsResponse
+internal sealed class SubscribeResponse : AwsResponse
 {
     /// <summary>The subscription ARN, or "pending confirmation".</summary>
     public string? SubscriptionArn { get; private set; }
@@ -78,7 +78,7 @@ public sealed class SubscribeResponse : AwsResponse
 }
 
 /// <summary>ListSubscriptionsByTopic.</summary>
-public sealed class ListSubscriptionsByTopicRequest : AwsRequest
+internal sealed class ListSubscriptionsByTopicRequest : AwsRequest
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -96,10 +96,10 @@ public sealed class ListSubscriptionsByTopicRequest : AwsRequest
 }
 
 /// <summary>A subscription of a topic.</summary>
-public sealed record Subscription(string? SubscriptionArn, string? Owner, string Protocol, string Endpoint, string? TopicArn);
+internal sealed record Subscription(string? SubscriptionArn, string? Owner, string Protocol, string Endpoint, string? TopicArn);
 
 /// <summary>The answer to ListSubscriptionsByTopic.</summary>
-public sealed class ListSubscriptionsByTopicResponse : AwsResponse
+internal sealed class ListSubscriptionsByTopicResponse : AwsResponse
 {
     /// <summary>Subscriptions.</summary>
     public IReadOnlyList<Subscription> Subscriptions { get; private set; } = [];
@@ -117,7 +117,7 @@ public sealed class ListSubscriptionsByTopicResponse : AwsResponse
 }
 
 /// <summary>Publish a message to a topic.</summary>
-public sealed class PublishRequest : AwsRequest
+internal sealed class PublishRequest : AwsRequest
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -139,7 +139,7 @@ public sealed class PublishRequest : AwsRequest
 }
 
 /// <summary>The answer to Publish.</summary>
-public sealed class PublishResponse : AwsResponse
+internal sealed class PublishResponse : AwsResponse
 {
     /// <summary>Message id.</summary>
     public string? MessageId { get; private set; }
@@ -148,7 +148,7 @@ public sealed class PublishResponse : AwsResponse
 }
 
 /// <summary>GetTopicAttributes.</summary>
-public sealed class GetTopicAttributesRequest : AwsRequest
+internal sealed class GetTopicAttributesRequest : AwsRequest
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -159,7 +159,7 @@ public sealed class GetTopicAttributesRequest : AwsRequest
 }
 
 /// <summary>The answer to GetTopicAttributes.</summary>
-public sealed class GetTopicAttributesResponse : AwsResponse
+internal sealed class GetTopicAttributesResponse : AwsResponse
 {
     /// <summary>Attributes (Policy, DisplayName, TopicArn, …).</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; private set; } = new Dictionary<string, string>();
@@ -168,7 +168,7 @@ public sealed class GetTopicAttributesResponse : AwsResponse
 }
 
 /// <summary>SetTopicAttributes, e.g. the Policy that lets CloudWatch alarms publish.</summary>
-public sealed class SetTopicAttributesRequest : AwsRequest
+internal sealed class SetTopicAttributesRequest : AwsRequest
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -190,10 +190,10 @@ public sealed class SetTopicAttributesRequest : AwsRequest
 }
 
 /// <summary>The (empty) answer to SetTopicAttributes.</summary>
-public sealed class SetTopicAttributesResponse : AwsResponse;
+internal sealed class SetTopicAttributesResponse : AwsResponse;
 
 /// <summary>The SNS operations this product uses (API 2010-03-31).</summary>
-public interface ISnsClient : IDisposable
+internal interface ISnsClient : IDisposable
 {
     /// <summary>CreateTopic.</summary>
     Task<CreateTopicResponse> CreateTopicAsync(CreateTopicRequest request, CancellationToken cancellationToken = default);
@@ -215,7 +215,7 @@ public interface ISnsClient : IDisposable
 }
 
 /// <summary>Configuration of <see cref="SnsClient"/> (signing name <c>sns</c>).</summary>
-public sealed class SnsClientConfig : AwsServiceConfig
+internal sealed class SnsClientConfig : AwsServiceConfig
 {
     /// <summary>Creates the configuration.</summary>
     public SnsClientConfig()
@@ -225,7 +225,7 @@ public sealed class SnsClientConfig : AwsServiceConfig
 }
 
 /// <summary>SNS over awsQuery on AWSSDK.Core's runtime.</summary>
-public sealed class SnsClient : AwsServiceClient, ISnsClient
+internal sealed class SnsClient : AwsServiceClient, ISnsClient
 {
     internal const string ApiVersion = "2010-03-31";
     internal static readonly AwsQueryProtocol Protocol = new("SimpleNotificationService", ApiVersion);

@@ -5,7 +5,7 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.Sts;
 
 /// <summary>GetCallerIdentity: the account and principal the credentials belong to.</summary>
-public sealed class GetCallerIdentityRequest : AwsRequest
+internal sealed class GetCallerIdentityRequest : AwsRequest
 {
     internal override string Operation => "GetCallerIdentity";
 
@@ -15,7 +15,7 @@ public sealed class GetCallerIdentityRequest : AwsRequest
 }
 
 /// <summary>The answer to GetCallerIdentity.</summary>
-public sealed class GetCallerIdentityResponse : AwsResponse
+internal sealed class GetCallerIdentityResponse : AwsResponse
 {
     /// <summary>12-digit account id.</summary>
     public string? Account { get; private set; }
@@ -31,7 +31,7 @@ public sealed class GetCallerIdentityResponse : AwsResponse
 }
 
 /// <summary>Configuration of <see cref="StsClient"/> (signing name <c>sts</c>, regional endpoint).</summary>
-public sealed class StsClientConfig : AwsServiceConfig
+internal sealed class StsClientConfig : AwsServiceConfig
 {
     /// <summary>Creates the configuration.</summary>
     public StsClientConfig()
@@ -41,7 +41,7 @@ public sealed class StsClientConfig : AwsServiceConfig
 }
 
 /// <summary>STS over awsQuery: only GetCallerIdentity, to learn the account id when it is not configured.</summary>
-public sealed class StsClient(AWSCredentials? credentials, StsClientConfig config)
+internal sealed class StsClient(AWSCredentials? credentials, StsClientConfig config)
     : AwsServiceClient(credentials, config, new AwsQueryProtocol("SecurityTokenService", "2011-06-15"))
 {
     /// <summary>GetCallerIdentity.</summary>

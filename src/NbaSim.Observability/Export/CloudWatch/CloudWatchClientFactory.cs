@@ -4,7 +4,7 @@ using NbaSim.Observability.Aws.CloudWatch;
 namespace NbaSim.Observability.Export.CloudWatch;
 
 /// <summary>Builds the CloudWatch client configuration from <c>NbaObservability:CloudWatch</c>.</summary>
-public static class CloudWatchClientFactory
+internal static class CloudWatchClientFactory
 {
     /// <summary>
     /// The client configuration for <paramref name="options"/>. With a ServiceUrl (moto, LocalStack) the signing region is

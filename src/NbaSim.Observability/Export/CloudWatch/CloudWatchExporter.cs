@@ -4,7 +4,9 @@ using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Internal;
 
-namespace NbaSim.Observability.Export.CloudWatch;
+using NbaSim.Observability.Export.CloudWatch;
+
+namespace NbaSim.Observability;
 
 /// <summary>
 /// Sends batches to CloudWatch with PutMetricData (one namespace per request, within 1,000 datums and 1 MB).
@@ -25,12 +27,21 @@ public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelop
     private long _bytesBeforeCompression;
     private long _credentialsLoggedAt;
 
-    /// <summary>Creates the exporter.</summary>
+    /// <summary>Creates the exporter and its CloudWatch client from <c>NbaObservability:CloudWatch</c>.</summary>
+    /// <param name="options">Endpoint, region, protocol, timeouts, retries, compression, concurrency.</param>
+    /// <param name="credentials">Credentials; null uses the AWS SDK's default chain.</param>
+    /// <param name="logger">Logger for refused datums and refused credentials.</param>
+    public CloudWatchExporter(CloudWatchExporterOptions options, Amazon.Runtime.AWSCredentials? credentials = null, ILogger<CloudWatchExporter>? logger = null)
+        : this(new CloudWatchClient(credentials, CloudWatchClientFactory.CreateConfig(options ?? throw new ArgumentNullException(nameof(options)))), options.MaxConcurrentRequests, logger, ownsClient: true)
+    {
+    }
+
+    /// <summary>Creates the exporter over a client (tests, the CLI).</summary>
     /// <param name="client">The CloudWatch client.</param>
     /// <param name="maxConcurrentRequests">PutMetricData requests in flight at most (default 2; 1 to 16, as <c>CloudWatch:MaxConcurrentRequests</c>).</param>
     /// <param name="logger">Logger for refused datums.</param>
     /// <param name="ownsClient">Dispose <paramref name="client"/> with the exporter.</param>
-    public CloudWatchExporter(ICloudWatchClient client, int maxConcurrentRequests = 2, ILogger<CloudWatchExporter>? logger = null, bool ownsClient = false)
+    internal CloudWatchExporter(ICloudWatchClient client, int maxConcurrentRequests = 2, ILogger<CloudWatchExporter>? logger = null, bool ownsClient = false)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (NbaObservabilityOptionsValidator.CheckMaxConcurrentRequests(maxConcurrentRequests) is { } problem)
@@ -62,7 +73,7 @@ public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelop
     public long RejectedDatums => Volatile.Read(ref _rejected);
 
     /// <summary>The client's wire counters (HTTP attempts incl. retries, bytes after compression), when it is ours.</summary>
-    public WireStatistics? Wire => (_client as AwsServiceClient)?.Counters;
+    internal WireStatistics? Wire => (_client as AwsServiceClient)?.Counters;
 
     /// <summary>The protocol the client speaks (JSON 1.0 unless it is our client configured for awsQuery).</summary>
     internal CloudWatchProtocol Protocol => (_client as CloudWatchClient)?.Protocol ?? CloudWatchProtocol.Json;

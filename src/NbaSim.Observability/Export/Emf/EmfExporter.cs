@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace NbaSim.Observability.Export.Emf;
+using NbaSim.Observability.Export.Emf;
+
+namespace NbaSim.Observability;
 
 /// <summary>
 /// The embedded default exporter: writes each batch as Embedded Metric Format lines to standard output, a file,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NbaSim.Observability.Export.Emf;
+namespace NbaSim.Observability;
 
 /// <summary>One metric read back from an EMF document.</summary>
 /// <param name="Namespace">Namespace.</param>

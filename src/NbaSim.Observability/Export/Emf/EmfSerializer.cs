@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace NbaSim.Observability.Export.Emf;
+namespace NbaSim.Observability;
 
 /// <summary>
 /// Writes datums as CloudWatch Embedded Metric Format documents, one JSON object per line.

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NbaSim.Observability.Aws.CostExplorer;
+
+using NbaSim.Observability.Publishers;
+
+namespace NbaSim.Observability;
+
+/// <summary>Settings of the AWS cost publisher (<c>NbaObservability:Cost</c>).</summary>
+public sealed class CostPublisherOptions
+{
+    /// <summary>Monthly budget in USD that BudgetUtilization is measured against. Default 150; 0.01 to 10,000,000.</summary>
+    public decimal MonthlyBudgetUsd { get; set; } = 150m;
+
+    /// <summary>
+    /// Cost Explorer is called at most this often; in between the cached figures are republished. Cost Explorer refreshes
+    /// a few times a day and bills $0.01 per request. Default 6 h; 5 min to 7 days.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Also publish MonthlyAWSCost per service (dimension Service). Default false.</summary>
+    public bool IncludeServiceBreakdown { get; set; }
+
+    /// <summary>Also publish ForecastMonthlyAWSCost, month-to-date plus GetCostForecast to month end. Default false.</summary>
+    public bool IncludeForecast { get; set; }
+
+    /// <summary>Cost Explorer endpoint override (moto, LocalStack). Default: ce.us-east-1.amazonaws.com.</summary>
+    public string? ServiceUrl { get; set; }
+}
+
+/// <summary>The figures one cost run published.</summary>
+/// <param name="MonthToDateUsd">Month-to-date unblended cost.</param>
+/// <param name="BudgetUtilizationPercent">Share of the budget used.</param>
+/// <param name="ForecastUsd">Forecast for the whole month, when asked for.</param>
+/// <param name="ByService">Cost per service, when asked for.</param>
+/// <param name="FromCache">True when Cost Explorer was not called (the cached figures were younger than RefreshInterval).</param>
+/// <param name="Period">The period asked of Cost Explorer.</param>
+public sealed record CostSnapshot(decimal MonthToDateUsd, decimal BudgetUtilizationPercent, decimal? ForecastUsd, IReadOnlyDictionary<string, decimal> ByService, bool FromCache, DateInterval Period);
+
+/// <summary>Publishes month-to-date AWS cost and budget utilization (NBA-Simulator/Costs).</summary>
+public interface ICostPublisher
+{
+    /// <summary>Publishes <c>MonthlyAWSCost</c> and <c>BudgetUtilization</c> (and the optional extras), from cache when fresh.</summary>
+    Task<CostSnapshot> PublishAsync(CancellationToken cancellationToken = default);
+}
