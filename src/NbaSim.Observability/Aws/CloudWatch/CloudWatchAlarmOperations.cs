@@ -119,7 +119,7 @@ internal sealed record MetricAlarmDefinition
 }
 
 /// <summary>PutMetricAlarm: creates or replaces an alarm.</summary>
-internal sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRequest
+internal sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRequest<PutMetricAlarmResponse>
 {
     /// <summary>The alarm.</summary>
     public MetricAlarmDefinition Alarm { get; } = alarm ?? throw new ArgumentNullException(nameof(alarm));
@@ -133,7 +133,7 @@ internal sealed class PutMetricAlarmRequest(MetricAlarmDefinition alarm) : AwsRe
 internal sealed class PutMetricAlarmResponse : AwsResponse;
 
 /// <summary>DescribeAlarms.</summary>
-internal sealed class DescribeAlarmsRequest : AwsRequest
+internal sealed class DescribeAlarmsRequest : AwsRequest<DescribeAlarmsResponse>
 {
     /// <summary>Names (up to 100).</summary>
     public IReadOnlyList<string> AlarmNames { get; init; } = [];
@@ -188,7 +188,7 @@ internal sealed class DescribeAlarmsResponse : AwsResponse
 }
 
 /// <summary>DeleteAlarms.</summary>
-internal sealed class DeleteAlarmsRequest : AwsRequest
+internal sealed class DeleteAlarmsRequest : AwsRequest<DeleteAlarmsResponse>
 {
     /// <summary>Names to delete.</summary>
     public required IReadOnlyList<string> AlarmNames { get; init; }
@@ -202,7 +202,7 @@ internal sealed class DeleteAlarmsRequest : AwsRequest
 internal sealed class DeleteAlarmsResponse : AwsResponse;
 
 /// <summary>SetAlarmState: forces a state, e.g. ALARM to test the notification path.</summary>
-internal sealed class SetAlarmStateRequest : AwsRequest
+internal sealed class SetAlarmStateRequest : AwsRequest<SetAlarmStateResponse>
 {
     /// <summary>Name.</summary>
     public required string AlarmName { get; init; }
@@ -298,7 +298,7 @@ internal sealed record AnomalyDetectorDefinition
 }
 
 /// <summary>PutAnomalyDetector.</summary>
-internal sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detector) : AwsRequest
+internal sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detector) : AwsRequest<PutAnomalyDetectorResponse>
 {
     /// <summary>The detector.</summary>
     public AnomalyDetectorDefinition Detector { get; } = detector ?? throw new ArgumentNullException(nameof(detector));
@@ -312,7 +312,7 @@ internal sealed class PutAnomalyDetectorRequest(AnomalyDetectorDefinition detect
 internal sealed class PutAnomalyDetectorResponse : AwsResponse;
 
 /// <summary>DescribeAnomalyDetectors.</summary>
-internal sealed class DescribeAnomalyDetectorsRequest : AwsRequest
+internal sealed class DescribeAnomalyDetectorsRequest : AwsRequest<DescribeAnomalyDetectorsResponse>
 {
     /// <summary>Namespace filter.</summary>
     public string? Namespace { get; init; }

@@ -4,49 +4,66 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>The CloudWatch operations this product uses (monitoring, API 2010-08-01).</summary>
-internal interface ICloudWatchClient : IDisposable
+internal interface ICloudWatchClient : IAwsClient;
+
+/// <summary>The CloudWatch operations by name, each a typed <see cref="IAwsClient.SendAsync{TResponse}"/>.</summary>
+internal static class CloudWatchOperations
 {
     /// <summary>PutMetricData.</summary>
-    Task<PutMetricDataResponse> PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default);
+    public static Task<PutMetricDataResponse> PutMetricDataAsync(this ICloudWatchClient client, PutMetricDataRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>GetMetricStatistics.</summary>
-    Task<GetMetricStatisticsResponse> GetMetricStatisticsAsync(GetMetricStatisticsRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetMetricStatisticsResponse> GetMetricStatisticsAsync(this ICloudWatchClient client, GetMetricStatisticsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>GetMetricData.</summary>
-    Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetMetricDataResponse> GetMetricDataAsync(this ICloudWatchClient client, GetMetricDataRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>ListMetrics.</summary>
-    Task<ListMetricsResponse> ListMetricsAsync(ListMetricsRequest request, CancellationToken cancellationToken = default);
+    public static Task<ListMetricsResponse> ListMetricsAsync(this ICloudWatchClient client, ListMetricsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>PutDashboard.</summary>
-    Task<PutDashboardResponse> PutDashboardAsync(PutDashboardRequest request, CancellationToken cancellationToken = default);
+    public static Task<PutDashboardResponse> PutDashboardAsync(this ICloudWatchClient client, PutDashboardRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>GetDashboard.</summary>
-    Task<GetDashboardResponse> GetDashboardAsync(GetDashboardRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetDashboardResponse> GetDashboardAsync(this ICloudWatchClient client, GetDashboardRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>ListDashboards.</summary>
-    Task<ListDashboardsResponse> ListDashboardsAsync(ListDashboardsRequest request, CancellationToken cancellationToken = default);
+    public static Task<ListDashboardsResponse> ListDashboardsAsync(this ICloudWatchClient client, ListDashboardsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>DeleteDashboards.</summary>
-    Task<DeleteDashboardsResponse> DeleteDashboardsAsync(DeleteDashboardsRequest request, CancellationToken cancellationToken = default);
+    public static Task<DeleteDashboardsResponse> DeleteDashboardsAsync(this ICloudWatchClient client, DeleteDashboardsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>PutMetricAlarm.</summary>
-    Task<PutMetricAlarmResponse> PutMetricAlarmAsync(PutMetricAlarmRequest request, CancellationToken cancellationToken = default);
+    public static Task<PutMetricAlarmResponse> PutMetricAlarmAsync(this ICloudWatchClient client, PutMetricAlarmRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>DescribeAlarms.</summary>
-    Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default);
+    public static Task<DescribeAlarmsResponse> DescribeAlarmsAsync(this ICloudWatchClient client, DescribeAlarmsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>DeleteAlarms.</summary>
-    Task<DeleteAlarmsResponse> DeleteAlarmsAsync(DeleteAlarmsRequest request, CancellationToken cancellationToken = default);
+    public static Task<DeleteAlarmsResponse> DeleteAlarmsAsync(this ICloudWatchClient client, DeleteAlarmsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>SetAlarmState.</summary>
-    Task<SetAlarmStateResponse> SetAlarmStateAsync(SetAlarmStateRequest request, CancellationToken cancellationToken = default);
+    public static Task<SetAlarmStateResponse> SetAlarmStateAsync(this ICloudWatchClient client, SetAlarmStateRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>PutAnomalyDetector.</summary>
-    Task<PutAnomalyDetectorResponse> PutAnomalyDetectorAsync(PutAnomalyDetectorRequest request, CancellationToken cancellationToken = default);
+    public static Task<PutAnomalyDetectorResponse> PutAnomalyDetectorAsync(this ICloudWatchClient client, PutAnomalyDetectorRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>DescribeAnomalyDetectors.</summary>
-    Task<DescribeAnomalyDetectorsResponse> DescribeAnomalyDetectorsAsync(DescribeAnomalyDetectorsRequest request, CancellationToken cancellationToken = default);
+    public static Task<DescribeAnomalyDetectorsResponse> DescribeAnomalyDetectorsAsync(this ICloudWatchClient client, DescribeAnomalyDetectorsRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 }
 
 /// <summary>Configuration of <see cref="CloudWatchClient"/>: region or ServiceURL, timeouts, retries, compression threshold, protocol.</summary>
@@ -92,60 +109,4 @@ internal sealed class CloudWatchClient : AwsServiceClient, ICloudWatchClient
             ? QueryProtocol
             : new AwsJsonProtocol("CloudWatch", TargetPrefix, "1.0", queryCompatible: true) { Config = config };
     }
-
-    /// <inheritdoc />
-    public Task<PutMetricDataResponse> PutMetricDataAsync(PutMetricDataRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<PutMetricDataResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GetMetricStatisticsResponse> GetMetricStatisticsAsync(GetMetricStatisticsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetMetricStatisticsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetMetricDataResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<ListMetricsResponse> ListMetricsAsync(ListMetricsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<ListMetricsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PutDashboardResponse> PutDashboardAsync(PutDashboardRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<PutDashboardResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GetDashboardResponse> GetDashboardAsync(GetDashboardRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetDashboardResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<ListDashboardsResponse> ListDashboardsAsync(ListDashboardsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<ListDashboardsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DeleteDashboardsResponse> DeleteDashboardsAsync(DeleteDashboardsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<DeleteDashboardsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PutMetricAlarmResponse> PutMetricAlarmAsync(PutMetricAlarmRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<PutMetricAlarmResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DescribeAlarmsResponse> DescribeAlarmsAsync(DescribeAlarmsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<DescribeAlarmsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DeleteAlarmsResponse> DeleteAlarmsAsync(DeleteAlarmsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<DeleteAlarmsResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<SetAlarmStateResponse> SetAlarmStateAsync(SetAlarmStateRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<SetAlarmStateResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PutAnomalyDetectorResponse> PutAnomalyDetectorAsync(PutAnomalyDetectorRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<PutAnomalyDetectorResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DescribeAnomalyDetectorsResponse> DescribeAnomalyDetectorsAsync(DescribeAnomalyDetectorsRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<DescribeAnomalyDetectorsResponse>(request, cancellationToken);
 }

@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>PutDashboard: creates or replaces a dashboard.</summary>
-internal sealed class PutDashboardRequest : AwsRequest
+internal sealed class PutDashboardRequest : AwsRequest<PutDashboardResponse>
 {
     /// <summary>Name (up to 255 of A-Z a-z 0-9 - _).</summary>
     public required string DashboardName { get; init; }
@@ -34,7 +34,7 @@ internal sealed class PutDashboardResponse : AwsResponse
 }
 
 /// <summary>GetDashboard.</summary>
-internal sealed class GetDashboardRequest : AwsRequest
+internal sealed class GetDashboardRequest : AwsRequest<GetDashboardResponse>
 {
     /// <summary>Name.</summary>
     public required string DashboardName { get; init; }
@@ -65,7 +65,7 @@ internal sealed class GetDashboardResponse : AwsResponse
 }
 
 /// <summary>ListDashboards.</summary>
-internal sealed class ListDashboardsRequest : AwsRequest
+internal sealed class ListDashboardsRequest : AwsRequest<ListDashboardsResponse>
 {
     /// <summary>Name prefix filter.</summary>
     public string? DashboardNamePrefix { get; init; }
@@ -104,7 +104,7 @@ internal sealed class ListDashboardsResponse : AwsResponse
 }
 
 /// <summary>DeleteDashboards.</summary>
-internal sealed class DeleteDashboardsRequest : AwsRequest
+internal sealed class DeleteDashboardsRequest : AwsRequest<DeleteDashboardsResponse>
 {
     /// <summary>Names to delete.</summary>
     public required IReadOnlyList<string> DashboardNames { get; init; }

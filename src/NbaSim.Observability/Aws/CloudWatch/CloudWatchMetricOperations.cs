@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.Protocol;
 namespace NbaSim.Observability.Aws.CloudWatch;
 
 /// <summary>PutMetricData: publishes up to 1,000 datums of one namespace (1 MB body at most; gzip-compressed from 10,240 bytes).</summary>
-internal sealed class PutMetricDataRequest : AwsRequest
+internal sealed class PutMetricDataRequest : AwsRequest<PutMetricDataResponse>
 {
     /// <summary>Creates the request; every datum must belong to <paramref name="ns"/>.</summary>
     /// <exception cref="ArgumentException">A datum of another namespace, or more than 1,000 datums.</exception>
@@ -73,7 +73,7 @@ internal sealed class PutMetricDataRequest : AwsRequest
 internal sealed class PutMetricDataResponse : AwsResponse;
 
 /// <summary>GetMetricStatistics: statistics of one metric over a time range.</summary>
-internal sealed class GetMetricStatisticsRequest : AwsRequest
+internal sealed class GetMetricStatisticsRequest : AwsRequest<GetMetricStatisticsResponse>
 {
     /// <summary>Namespace.</summary>
     public required string Namespace { get; init; }
@@ -146,7 +146,7 @@ internal sealed class GetMetricStatisticsResponse : AwsResponse
 }
 
 /// <summary>GetMetricData: several metrics and expressions at once.</summary>
-internal sealed class GetMetricDataRequest : AwsRequest
+internal sealed class GetMetricDataRequest : AwsRequest<GetMetricDataResponse>
 {
     /// <summary>Queries (up to 500).</summary>
     public required IReadOnlyList<MetricDataQuery> MetricDataQueries { get; init; }
@@ -204,7 +204,7 @@ internal sealed class GetMetricDataResponse : AwsResponse
 }
 
 /// <summary>ListMetrics: metrics of a namespace (optionally by name and dimensions).</summary>
-internal sealed class ListMetricsRequest : AwsRequest
+internal sealed class ListMetricsRequest : AwsRequest<ListMetricsResponse>
 {
     /// <summary>Namespace filter.</summary>
     public string? Namespace { get; init; }

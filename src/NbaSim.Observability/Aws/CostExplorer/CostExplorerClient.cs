@@ -18,7 +18,7 @@ internal sealed record CostGroup(IReadOnlyList<string> Keys, IReadOnlyDictionary
 internal sealed record ResultByTime(DateInterval TimePeriod, IReadOnlyDictionary<string, MetricValue> Total, IReadOnlyList<CostGroup> Groups, bool Estimated);
 
 /// <summary>GetCostAndUsage (each call, each page, costs $0.01).</summary>
-internal sealed class GetCostAndUsageRequest : AwsRequest
+internal sealed class GetCostAndUsageRequest : AwsRequest<GetCostAndUsageResponse>
 {
     /// <summary>The period.</summary>
     public required DateInterval TimePeriod { get; init; }
@@ -95,7 +95,7 @@ internal sealed class GetCostAndUsageResponse : AwsResponse
 }
 
 /// <summary>GetCostForecast: the expected cost of a future period.</summary>
-internal sealed class GetCostForecastRequest : AwsRequest
+internal sealed class GetCostForecastRequest : AwsRequest<GetCostForecastResponse>
 {
     /// <summary>The period (Start no earlier than today).</summary>
     public required DateInterval TimePeriod { get; init; }
@@ -132,13 +132,18 @@ internal sealed class GetCostForecastResponse : AwsResponse
 }
 
 /// <summary>The Cost Explorer operations this product uses.</summary>
-internal interface ICostExplorerClient : IDisposable
+internal interface ICostExplorerClient : IAwsClient;
+
+/// <summary>The Cost Explorer operations by name, each a typed <see cref="IAwsClient.SendAsync{TResponse}"/>.</summary>
+internal static class CostExplorerOperations
 {
     /// <summary>One page of GetCostAndUsage.</summary>
-    Task<GetCostAndUsageResponse> GetCostAndUsageAsync(GetCostAndUsageRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetCostAndUsageResponse> GetCostAndUsageAsync(this ICostExplorerClient client, GetCostAndUsageRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>GetCostForecast.</summary>
-    Task<GetCostForecastResponse> GetCostForecastAsync(GetCostForecastRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetCostForecastResponse> GetCostForecastAsync(this ICostExplorerClient client, GetCostForecastRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 }
 
 /// <summary>Paging over <see cref="ICostExplorerClient"/>.</summary>
@@ -201,12 +206,4 @@ internal sealed class CostExplorerClient : AwsServiceClient, ICostExplorerClient
         : base(credentials, config, Protocol)
     {
     }
-
-    /// <inheritdoc />
-    public Task<GetCostAndUsageResponse> GetCostAndUsageAsync(GetCostAndUsageRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetCostAndUsageResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GetCostForecastResponse> GetCostForecastAsync(GetCostForecastRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetCostForecastResponse>(request, cancellationToken);
 }

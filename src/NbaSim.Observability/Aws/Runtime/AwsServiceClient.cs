@@ -27,6 +27,18 @@ internal abstract class AwsRequest : AmazonWebServiceRequest
     }
 }
 
+/// <summary>A request whose answer is a <typeparamref name="TResponse"/>: the pairing every client call relies on.</summary>
+internal abstract class AwsRequest<TResponse> : AwsRequest
+    where TResponse : AwsResponse, new();
+
+/// <summary>A client of one AWS service: it sends any of that service's requests and reads its answer.</summary>
+internal interface IAwsClient : IDisposable
+{
+    /// <summary>Sends <paramref name="request"/> through AWSSDK.Core's pipeline (signing, retries, errors).</summary>
+    Task<TResponse> SendAsync<TResponse>(AwsRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : AwsResponse, new();
+}
+
 /// <summary>A response of one of our AWS operations.</summary>
 internal abstract class AwsResponse : AmazonWebServiceResponse
 {
@@ -42,7 +54,7 @@ internal abstract class AwsResponse : AmazonWebServiceResponse
 /// Base of our service clients: an <see cref="AmazonServiceClient"/> whose pipeline is AWSSDK.Core's own (credentials
 /// chain, SigV4, standard retries with jittered backoff, clock-skew correction, timeouts), with our marshallers.
 /// </summary>
-internal abstract class AwsServiceClient : AmazonServiceClient
+internal abstract class AwsServiceClient : AmazonServiceClient, IAwsClient
 {
     private readonly IServiceMetadata _metadata;
     private readonly Runtime.IAwsProtocol _protocol;
@@ -70,7 +82,8 @@ internal abstract class AwsServiceClient : AmazonServiceClient
         pipeline.AddHandlerAfter<Marshaller>(new Runtime.SigV4AuthResolver());
     }
 
-    private protected Task<TResponse> CallAsync<TResponse>(AwsRequest request, CancellationToken cancellationToken)
+    /// <inheritdoc cref="IAwsClient.SendAsync{TResponse}" />
+    public Task<TResponse> SendAsync<TResponse>(AwsRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : AwsResponse, new()
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -5,7 +5,7 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.Sns;
 
 /// <summary>CreateTopic (idempotent: the same name returns the same ARN).</summary>
-internal sealed class CreateTopicRequest : AwsRequest
+internal sealed class CreateTopicRequest : AwsRequest<CreateTopicResponse>
 {
     /// <summary>Topic name.</summary>
     public required string Name { get; init; }
@@ -43,7 +43,7 @@ internal sealed class CreateTopicResponse : AwsResponse
 }
 
 /// <summary>Subscribe: email, sms, https, sqs or lambda endpoints.</summary>
-internal sealed class SubscribeRequest : AwsRequest
+internal sealed class SubscribeRequest : AwsRequest<SubscribeResponse>
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -78,7 +78,7 @@ internal sealed class SubscribeResponse : AwsResponse
 }
 
 /// <summary>ListSubscriptionsByTopic.</summary>
-internal sealed class ListSubscriptionsByTopicRequest : AwsRequest
+internal sealed class ListSubscriptionsByTopicRequest : AwsRequest<ListSubscriptionsByTopicResponse>
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -117,7 +117,7 @@ internal sealed class ListSubscriptionsByTopicResponse : AwsResponse
 }
 
 /// <summary>Publish a message to a topic.</summary>
-internal sealed class PublishRequest : AwsRequest
+internal sealed class PublishRequest : AwsRequest<PublishResponse>
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -148,7 +148,7 @@ internal sealed class PublishResponse : AwsResponse
 }
 
 /// <summary>GetTopicAttributes.</summary>
-internal sealed class GetTopicAttributesRequest : AwsRequest
+internal sealed class GetTopicAttributesRequest : AwsRequest<GetTopicAttributesResponse>
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -168,7 +168,7 @@ internal sealed class GetTopicAttributesResponse : AwsResponse
 }
 
 /// <summary>SetTopicAttributes, e.g. the Policy that lets CloudWatch alarms publish.</summary>
-internal sealed class SetTopicAttributesRequest : AwsRequest
+internal sealed class SetTopicAttributesRequest : AwsRequest<SetTopicAttributesResponse>
 {
     /// <summary>Topic ARN.</summary>
     public required string TopicArn { get; init; }
@@ -193,25 +193,34 @@ internal sealed class SetTopicAttributesRequest : AwsRequest
 internal sealed class SetTopicAttributesResponse : AwsResponse;
 
 /// <summary>The SNS operations this product uses (API 2010-03-31).</summary>
-internal interface ISnsClient : IDisposable
+internal interface ISnsClient : IAwsClient;
+
+/// <summary>The SNS operations by name, each a typed <see cref="IAwsClient.SendAsync{TResponse}"/>.</summary>
+internal static class SnsOperations
 {
     /// <summary>CreateTopic.</summary>
-    Task<CreateTopicResponse> CreateTopicAsync(CreateTopicRequest request, CancellationToken cancellationToken = default);
+    public static Task<CreateTopicResponse> CreateTopicAsync(this ISnsClient client, CreateTopicRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>Subscribe.</summary>
-    Task<SubscribeResponse> SubscribeAsync(SubscribeRequest request, CancellationToken cancellationToken = default);
+    public static Task<SubscribeResponse> SubscribeAsync(this ISnsClient client, SubscribeRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>ListSubscriptionsByTopic.</summary>
-    Task<ListSubscriptionsByTopicResponse> ListSubscriptionsByTopicAsync(ListSubscriptionsByTopicRequest request, CancellationToken cancellationToken = default);
+    public static Task<ListSubscriptionsByTopicResponse> ListSubscriptionsByTopicAsync(this ISnsClient client, ListSubscriptionsByTopicRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>Publish.</summary>
-    Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
+    public static Task<PublishResponse> PublishAsync(this ISnsClient client, PublishRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>GetTopicAttributes.</summary>
-    Task<GetTopicAttributesResponse> GetTopicAttributesAsync(GetTopicAttributesRequest request, CancellationToken cancellationToken = default);
+    public static Task<GetTopicAttributesResponse> GetTopicAttributesAsync(this ISnsClient client, GetTopicAttributesRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 
     /// <summary>SetTopicAttributes.</summary>
-    Task<SetTopicAttributesResponse> SetTopicAttributesAsync(SetTopicAttributesRequest request, CancellationToken cancellationToken = default);
+    public static Task<SetTopicAttributesResponse> SetTopicAttributesAsync(this ISnsClient client, SetTopicAttributesRequest request, CancellationToken cancellationToken = default)
+        => client.SendAsync(request, cancellationToken);
 }
 
 /// <summary>Configuration of <see cref="SnsClient"/> (signing name <c>sns</c>).</summary>
@@ -235,28 +244,4 @@ internal sealed class SnsClient : AwsServiceClient, ISnsClient
         : base(credentials, config, Protocol)
     {
     }
-
-    /// <inheritdoc />
-    public Task<CreateTopicResponse> CreateTopicAsync(CreateTopicRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<CreateTopicResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<SubscribeResponse> SubscribeAsync(SubscribeRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<SubscribeResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<ListSubscriptionsByTopicResponse> ListSubscriptionsByTopicAsync(ListSubscriptionsByTopicRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<ListSubscriptionsByTopicResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<PublishResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<GetTopicAttributesResponse> GetTopicAttributesAsync(GetTopicAttributesRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<GetTopicAttributesResponse>(request, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<SetTopicAttributesResponse> SetTopicAttributesAsync(SetTopicAttributesRequest request, CancellationToken cancellationToken = default)
-        => CallAsync<SetTopicAttributesResponse>(request, cancellationToken);
 }

@@ -5,7 +5,7 @@ using NbaSim.Observability.Aws.Runtime;
 namespace NbaSim.Observability.Aws.Sts;
 
 /// <summary>GetCallerIdentity: the account and principal the credentials belong to.</summary>
-internal sealed class GetCallerIdentityRequest : AwsRequest
+internal sealed class GetCallerIdentityRequest : AwsRequest<GetCallerIdentityResponse>
 {
     internal override string Operation => "GetCallerIdentity";
 
@@ -46,5 +46,5 @@ internal sealed class StsClient(AWSCredentials? credentials, StsClientConfig con
 {
     /// <summary>GetCallerIdentity.</summary>
     public Task<GetCallerIdentityResponse> GetCallerIdentityAsync(CancellationToken cancellationToken = default)
-        => CallAsync<GetCallerIdentityResponse>(new GetCallerIdentityRequest(), cancellationToken);
+        => SendAsync(new GetCallerIdentityRequest(), cancellationToken);
 }
