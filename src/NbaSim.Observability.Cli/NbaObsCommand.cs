@@ -10,7 +10,7 @@ using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 using NbaSim.Observability.Aws.Sts;
 using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.MonitoringAsCode;
+using NbaSim.Observability.Cli.MonitoringAsCode;
 using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NbaSim.Observability.Cli;
-using NbaSim.Observability.MonitoringAsCode;
 using NbaSim.Observability.Tests.Packaging;
 
 namespace NbaSim.Observability.Tests.MonitoringAsCode;

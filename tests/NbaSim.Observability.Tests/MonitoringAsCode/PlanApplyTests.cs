@@ -1,7 +1,7 @@
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 using NbaSim.Observability.Cli;
-using NbaSim.Observability.MonitoringAsCode;
+using NbaSim.Observability.Cli.MonitoringAsCode;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.MonitoringAsCode;

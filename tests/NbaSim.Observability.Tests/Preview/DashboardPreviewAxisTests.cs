@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NbaSim.Observability.Export.Emf;
-using NbaSim.Observability.MonitoringAsCode;
 using NbaSim.Observability.Tests.MonitoringAsCode;
 
 namespace NbaSim.Observability.Tests.Preview;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using NbaSim.Observability.MonitoringAsCode;
 using NbaSim.Observability.Publishers;
 using NbaSim.Observability.Tests.MonitoringAsCode;
 

@@ -6,7 +6,7 @@ using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 
-namespace NbaSim.Observability.MonitoringAsCode;
+namespace NbaSim.Observability.Cli.MonitoringAsCode;
 
 /// <summary>What a plan does to one resource.</summary>
 internal enum ChangeAction
