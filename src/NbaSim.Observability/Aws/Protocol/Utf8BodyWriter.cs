@@ -147,7 +147,7 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
             return integer;
         }
 
-        value.TryFormat(into, out var written, default, CultureInfo.InvariantCulture); // shortest round-trip
+        value.TryFormat(into, out var written, "R", CultureInfo.InvariantCulture); // shortest round-trip ("R" measured faster than the default format)
         return written;
     }
 
