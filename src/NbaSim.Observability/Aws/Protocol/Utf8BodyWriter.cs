@@ -23,12 +23,7 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
 
-    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
-
     public void Reset() => _length = 0;
-
-    /// <summary>Drops what was written after <paramref name="length"/> (used to measure a member without keeping it).</summary>
-    public void Truncate(int length) => _length = length;
 
     public void Advance(int count) => _length += count;
 
