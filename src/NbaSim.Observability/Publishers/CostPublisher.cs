@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CostExplorer;
 
 namespace NbaSim.Observability.Publishers;
 /// <summary>

@@ -1,9 +1,4 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CostExplorer;
 
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability;
 

@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability;
 

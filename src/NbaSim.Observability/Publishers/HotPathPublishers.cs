@@ -1,4 +1,3 @@
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability;
 

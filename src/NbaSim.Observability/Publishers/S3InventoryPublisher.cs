@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Extensions.Options;
 
 namespace NbaSim.Observability.Publishers;

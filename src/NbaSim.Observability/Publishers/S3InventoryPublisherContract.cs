@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Microsoft.Extensions.Options;
 
-using NbaSim.Observability.Publishers;
+
 
 namespace NbaSim.Observability;
 
