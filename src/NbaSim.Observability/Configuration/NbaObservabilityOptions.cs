@@ -81,6 +81,35 @@ public sealed class NbaObservabilityOptions
 
     /// <summary>Schedules of the periodic publishers (all disabled by default).</summary>
     public ScheduleOptions Schedule { get; set; } = new();
+
+    /// <summary>
+    /// .NET <see cref="System.Diagnostics.Metrics.Meter"/>s whose instruments are published too (none by default): counters
+    /// as sums, up-down counters and gauges as the value at the period's end, histograms as distributions with exact
+    /// statistics and percentiles.
+    /// </summary>
+    public List<MeterBridgeOptions> Meters { get; set; } = [];
+}
+
+/// <summary>One entry of <c>NbaObservability:Meters</c>: which meter's instruments become which series.</summary>
+public sealed class MeterBridgeOptions
+{
+    /// <summary>The namespace series go to when none is given.</summary>
+    public const string DefaultNamespace = "NBA-Simulator/Runtime";
+
+    /// <summary>A meter name (<c>System.Net.Http</c>), or a prefix ending in <c>*</c> (<c>MyCompany.*</c>).</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The CloudWatch namespace of the series. Default <c>NBA-Simulator/Runtime</c>.</summary>
+    public string Namespace { get; set; } = DefaultNamespace;
+
+    /// <summary>Instrument names to publish; empty publishes every instrument of the meter.</summary>
+    public List<string> Instruments { get; set; } = [];
+
+    /// <summary>
+    /// Tag keys kept as dimensions (at most 30). Default none: the series aggregates over all tags. Tags are never all
+    /// kept implicitly: every distinct combination of kept values is a custom metric, and custom metrics are billed.
+    /// </summary>
+    public List<string> Dimensions { get; set; } = [];
 }
 
 /// <summary>

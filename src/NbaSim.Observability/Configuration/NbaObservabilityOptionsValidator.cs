@@ -82,6 +82,7 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
         }
 
         ValidatePublishers(failures, options);
+        ValidateMeters(failures, options.Meters);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -191,6 +192,38 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
     private static bool IsRegionName(string region)
         => region.Length <= 32 && region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    private static void ValidateMeters(List<string> failures, List<MeterBridgeOptions>? meters)
+    {
+        for (var i = 0; i < (meters?.Count ?? 0); i++)
+        {
+            var meter = meters![i];
+            var at = $"{Prefix}Meters:{i}";
+            if (string.IsNullOrWhiteSpace(meter.Name) || meter.Name.IndexOf('*', StringComparison.Ordinal) is var star and >= 0 && star != meter.Name.Length - 1)
+            {
+                failures.Add($"{at}:Name is '{meter.Name}'; expected a meter name, or a prefix ending in '*'.");
+            }
+
+            try
+            {
+                MetricValidator.ValidateNamespace(meter.Namespace);
+            }
+            catch (MetricValidationException ex)
+            {
+                failures.Add($"{at}:Namespace: {ex.Message}");
+            }
+
+            if (meter.Dimensions is { Count: > MetricLimits.MaxDimensions })
+            {
+                failures.Add($"{at}:Dimensions has {meter.Dimensions.Count} tag keys; CloudWatch allows {MetricLimits.MaxDimensions} dimensions.");
+            }
+
+            if ((meter.Dimensions ?? []).Concat(meter.Instruments ?? []).Any(string.IsNullOrWhiteSpace))
+            {
+                failures.Add($"{at}: Instruments and Dimensions may not contain empty names.");
+            }
+        }
+    }
 
     private static void Range(List<string> failures, string setting, TimeSpan value, TimeSpan min, TimeSpan max)
     {

@@ -76,4 +76,13 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Error, "[ProfilePerformance] on {Method}: its series {Namespace}/{MetricName} could not be created ({Reason}); the method runs, but its calls are not recorded.")]
     public static partial void ProfileRefused(ILogger logger, string method, string @namespace, string metricName, string reason);
+
+    [LoggerMessage(25, LogLevel.Warning, "Instrument {Meter}/{Instrument} has unit '{Unit}', which has no CloudWatch equivalent; it is published with unit None.")]
+    public static partial void MeterUnitUnknown(ILogger logger, string unit, string meter, string instrument);
+
+    [LoggerMessage(26, LogLevel.Error, "A series of instrument {Meter}/{Instrument} was refused ({Reason}); its measurements are counted as refused, not published.")]
+    public static partial void MeterSeriesRefused(ILogger logger, string meter, string instrument, string reason);
+
+    [LoggerMessage(27, LogLevel.Warning, "An observable instrument's callback threw {ExceptionType} ({Message}); its value is missing for this period.")]
+    public static partial void MeterCallbackFailed(ILogger logger, string exceptionType, string message);
 }

@@ -188,6 +188,9 @@ public sealed class MetricRegistry : INbaMetrics
     /// <returns>Samples harvested.</returns>
     internal long Collect(DateTimeOffset now, bool includeOpenPeriods, List<MetricDatum> output)
     {
+        // Observable .NET instruments report now, so their values land in the period being closed (never inside the lock:
+        // their callbacks are other people's code).
+        BeforeCollect?.Invoke();
         lock (_collectGate)
         {
             long samples = 0;
@@ -198,6 +201,9 @@ public sealed class MetricRegistry : INbaMetrics
             return samples;
         }
     }
+
+    /// <summary>Runs at the start of every collection (the Meter bridge polls observable instruments here).</summary>
+    internal Action? BeforeCollect { get; set; }
 
     /// <summary>A woven method's series could not be created: logged once per method and registry, never thrown.</summary>
     internal void ReportProfileRefused(string method, string ns, string metricName, string reason)

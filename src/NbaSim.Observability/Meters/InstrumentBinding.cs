@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace NbaSim.Observability.Meters;
+
+/// <summary>How an instrument's measurements become a series.</summary>
+internal enum BridgeKind
+{
+    /// <summary>Counter: measurements are increments, summed per period.</summary>
+    Sum,
+
+    /// <summary>Observable counter: measurements are running totals; their increase is summed.</summary>
+    CumulativeSum,
+
+    /// <summary>Up-down counter: increments of a value published at the period's end.</summary>
+    RunningValue,
+
+    /// <summary>Gauge, observable gauge, observable up-down counter: the value at the period's end.</summary>
+    LastValue,
+
+    /// <summary>Histogram: a distribution.</summary>
+    Distribution,
+}
+
+/// <summary>
+/// One bridged instrument: finds the series of a measurement's kept tag values (up to three without allocating once
+/// the series exists) and records into it. A series the registry refuses (a tag value CloudWatch would reject, the
+/// cardinality limit) is remembered as refused, counted by the registry and logged once.
+/// </summary>
+internal sealed class InstrumentBinding(MetricRegistry registry, string ns, string metricName, MetricUnit unit, BridgeKind kind, string[] keptKeys, Action<string, string> refused)
+{
+    private static readonly string[] SmallIntegers = [.. Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+    private readonly ConcurrentDictionary<TagValues, Entry?> _series = new();
+
+    private long _refusedMeasurements;
+
+    public string MetricName => metricName;
+
+    /// <summary>Measurements that had no series to go to (their series was refused).</summary>
+    public long RefusedMeasurements => Volatile.Read(ref _refusedMeasurements);
+
+    public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var key = default(TagValues);
+        for (var i = 0; i < keptKeys.Length; i++)
+        {
+            key = key.With(i, Find(keptKeys[i], tags));
+        }
+
+        if (!_series.TryGetValue(key, out var entry))
+        {
+            entry = _series.GetOrAdd(key, Create);
+        }
+
+        if (entry is null)
+        {
+            Interlocked.Increment(ref _refusedMeasurements);
+            return;
+        }
+
+        entry.Record(value, kind);
+    }
+
+    private static string? Find(string key, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (string.Equals(tag.Key, key, StringComparison.Ordinal))
+            {
+                return tag.Value switch
+                {
+                    null => null,
+                    string s => s,
+                    int n when n is >= 0 and < 1000 => SmallIntegers[n],
+                    long n when n is >= 0 and < 1000 => SmallIntegers[n],
+                    bool b => b ? "true" : "false",
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture), // allocates: not a string tag
+                };
+            }
+        }
+
+        return null;
+    }
+
+    private Entry? Create(TagValues key)
+    {
+        var dimensions = new List<MetricDimension>(keptKeys.Length);
+        for (var i = 0; i < keptKeys.Length; i++)
+        {
+            if (key.At(i) is { } value)
+            {
+                dimensions.Add(new MetricDimension(keptKeys[i], value)); // a tag the measurement lacks is left out
+            }
+        }
+
+        try
+        {
+            MetricSeries series = kind switch
+            {
+                BridgeKind.Sum or BridgeKind.CumulativeSum => registry.Counter(ns, metricName, unit, default, [.. dimensions]),
+                BridgeKind.Distribution => registry.Distribution(ns, metricName, unit, default, [.. dimensions]),
+                _ => registry.Gauge(ns, metricName, unit, default, [.. dimensions]),
+            };
+            return new Entry(series);
+        }
+        catch (Exception ex) when (ex is MetricValidationException or InvalidOperationException)
+        {
+            refused(metricName, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A series and, for running values and cumulative sums, the value so far.</summary>
+    private sealed class Entry(MetricSeries series)
+    {
+        private double _total;
+        private double _lastCumulative = double.NaN;
+
+        public void Record(double value, BridgeKind kind)
+        {
+            switch (kind)
+            {
+                case BridgeKind.RunningValue:
+                    series.Record(AddDouble(ref _total, value));
+                    break;
+                case BridgeKind.CumulativeSum:
+                    // Observable counters report totals from one thread (the collector): the increase is what happened.
+                    var last = _lastCumulative;
+                    _lastCumulative = value;
+                    series.Record(double.IsNaN(last) || value < last ? value : value - last);
+                    break;
+                default:
+                    series.Record(value);
+                    break;
+            }
+        }
+
+        private static double AddDouble(ref double target, double value)
+        {
+            var current = Volatile.Read(ref target);
+            while (true)
+            {
+                var next = current + value;
+                var seen = Interlocked.CompareExchange(ref target, next, current);
+                if (seen.Equals(current))
+                {
+                    return next;
+                }
+
+                current = seen;
+            }
+        }
+    }
+
+    /// <summary>Up to three kept tag values inline (the allocation-free case); more go into a joined string.</summary>
+    private readonly record struct TagValues(string? A, string? B, string? C, string? More)
+    {
+        public TagValues With(int index, string? value) => index switch
+        {
+            0 => this with { A = value },
+            1 => this with { B = value },
+            2 => this with { C = value },
+            _ => this with { More = More + "\u0001" + value }, // allocates: more than three kept tags
+        };
+
+        public string? At(int index) => index switch
+        {
+            0 => A,
+            1 => B,
+            2 => C,
+            _ => More?.Split('\u0001')[index - 2] is { Length: > 0 } v ? v : null,
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace NbaSim.Observability.Meters;
+
+/// <summary>Starts the Meter bridge with the host when <c>NbaObservability:Meters</c> lists any meter; stops it before the sink's last flush.</summary>
+internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions<NbaObservabilityOptions> options, ILogger<MeterBridge>? logger = null) : IHostedService, IDisposable
+{
+    private MeterBridge? _bridge;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Meters is { Count: > 0 } meters)
+        {
+            _bridge = new MeterBridge(registry, [.. meters], logger ?? (ILogger)NullLogger.Instance);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Registered after the sink's hosted service, so this stops first: observable values are read one last time and
+        // the sink's final flush carries them.
+        _bridge?.RecordObservablesNow();
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _bridge?.Dispose();
+        _bridge = null;
+    }
+}
