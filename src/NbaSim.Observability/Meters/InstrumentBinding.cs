@@ -30,7 +30,9 @@ internal enum BridgeKind
 internal sealed class InstrumentBinding(MetricRegistry registry, string ns, string metricName, MetricUnit unit, BridgeKind kind, string[] keptKeys, Action<string, string> refused)
 {
     private static readonly string[] SmallIntegers = [.. Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture))];
-    private readonly ConcurrentDictionary<TagValues, Entry?> _series = new();
+    private readonly ConcurrentDictionary<TagValues, Entry?> _series = new(TagValuesComparer.Instance);
+    private Entry? _untagged; // no kept tags: one series, no lookup
+    private KeyValuePair<TagValues, Entry?>[] _first = []; // the first few series, scanned before the dictionary
 
     private long _refusedMeasurements;
 
@@ -41,15 +43,40 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        if (keptKeys.Length == 0)
+        {
+            var single = Volatile.Read(ref _untagged) ?? InitializeUntagged();
+            if (single is not null)
+            {
+                single.Record(value, kind);
+                return;
+            }
+        }
+
         var key = default(TagValues);
         for (var i = 0; i < keptKeys.Length; i++)
         {
             key = key.With(i, Find(keptKeys[i], tags));
         }
 
-        if (!_series.TryGetValue(key, out var entry))
+        // Most instruments have a handful of tag combinations: a short scan (references compare first) beats hashing.
+        Entry? entry = null;
+        var found = false;
+        var first = Volatile.Read(ref _first);
+        for (var i = 0; i < first.Length; i++)
+        {
+            if (TagValuesComparer.Instance.Equals(first[i].Key, key))
+            {
+                entry = first[i].Value;
+                found = true;
+                break;
+            }
+        }
+
+        if (!found && !_series.TryGetValue(key, out entry))
         {
             entry = _series.GetOrAdd(key, Create);
+            Remember(key, entry);
         }
 
         if (entry is null)
@@ -59,6 +86,28 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
         }
 
         entry.Record(value, kind);
+    }
+
+    private const int FirstSeries = 8;
+
+    /// <summary>Copies the first few series into the scanned array (copy-on-write: readers never lock).</summary>
+    private void Remember(TagValues key, Entry? entry)
+    {
+        lock (_series)
+        {
+            var first = _first;
+            if (first.Length < FirstSeries && !first.Any(p => TagValuesComparer.Instance.Equals(p.Key, key)))
+            {
+                Volatile.Write(ref _first, [.. first, new(key, entry)]);
+            }
+        }
+    }
+
+    private Entry? InitializeUntagged()
+    {
+        var entry = _series.GetOrAdd(default, Create);
+        Volatile.Write(ref _untagged, entry);
+        return entry;
     }
 
     private static string? Find(string key, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -150,6 +199,25 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
                 current = seen;
             }
         }
+    }
+
+    /// <summary>
+    /// Equality by value (reference first); a hash from each value's length and three of its characters, which costs the
+    /// same for any length. Collisions only cost a comparison: equality decides.
+    /// </summary>
+    private sealed class TagValuesComparer : IEqualityComparer<TagValues>
+    {
+        public static readonly TagValuesComparer Instance = new();
+
+        public bool Equals(TagValues x, TagValues y)
+            => Same(x.A, y.A) && Same(x.B, y.B) && Same(x.C, y.C) && Same(x.More, y.More);
+
+        public int GetHashCode(TagValues v) => HashCode.Combine(Cheap(v.A), Cheap(v.B), Cheap(v.C), Cheap(v.More));
+
+        private static bool Same(string? a, string? b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
+        private static int Cheap(string? s)
+            => s is null ? 0 : s.Length == 0 ? 1 : (s.Length * 31) ^ (s[0] << 8) ^ (s[s.Length / 2] << 16) ^ (s[^1] << 24);
     }
 
     /// <summary>Up to three kept tag values inline (the allocation-free case); more go into a joined string.</summary>

@@ -169,6 +169,49 @@ public class MeterBridgeTests
             .Select(m => m.GetProperty("MetricName").GetString()).Should().NotContain("refunds");
     }
 
+    [Fact]
+    public async Task Many_tag_combinations_and_more_than_three_kept_tags_each_keep_their_own_sum()
+    {
+        var meterName = $"NbaSim.Tests.Many.{Guid.NewGuid():N}";
+        await using var pipeline = new Infrastructure.Pipeline();
+        using var meter = new Meter(meterName);
+        var calls = meter.CreateCounter<long>("calls");
+        using var bridge = new MeterBridge(pipeline.Registry, [new MeterBridgeOptions { Name = meterName, Namespace = Ns, Dimensions = ["a", "b", "c", "d"] }], new FakeLogger<MeterBridge>());
+
+        // 12 combinations (past the scanned first few), values of four kept tags, one of them an int.
+        for (var round = 1; round <= 3; round++)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                calls.Add(i + 1, new("a", $"x{i % 3}"), new("b", "same"), new("c", i), new("d", $"y{i}"));
+            }
+        }
+
+        await pipeline.Sink.StopAsync(TestContext.Current.CancellationToken);
+        var bySeries = pipeline.Exporter.Datums.Where(d => d.MetricName == "calls")
+            .GroupBy(d => string.Join(",", Dims(d)))
+            .ToDictionary(g => g.Key, g => g.Sum(d => d.StatisticValues?.Sum ?? d.Value ?? 0));
+        bySeries.Should().HaveCount(12);
+        for (var i = 0; i < 12; i++)
+        {
+            bySeries[$"(a, x{i % 3}),(b, same),(c, {i}),(d, y{i})"].Should().Be(3 * (i + 1));
+        }
+    }
+
+    [Theory]
+    [InlineData("", "NBA-Simulator/Runtime", "Meters:0:Name")]
+    [InlineData("System.*.Http", "NBA-Simulator/Runtime", "Meters:0:Name")]
+    [InlineData("System.Net.Http", "AWS/EC2", "Meters:0:Namespace")]
+    public void A_bad_meter_entry_fails_at_start_up_naming_the_field(string name, string ns, string field)
+    {
+        var options = new NbaObservabilityOptions { Meters = [new MeterBridgeOptions { Name = name, Namespace = ns }] };
+
+        var result = new NbaObservabilityOptionsValidator().Validate(null, options);
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(field);
+    }
+
     private static (string, string)[] Dims(MetricDatum d) => [.. d.Dimensions.Select(x => (x.Name, x.Value))];
 
     private sealed class SequenceComparer : IEqualityComparer<(string, string)[]>
