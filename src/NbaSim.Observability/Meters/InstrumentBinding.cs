@@ -170,7 +170,7 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
             switch (kind)
             {
                 case BridgeKind.RunningValue:
-                    series.Record(AddDouble(ref _total, value));
+                    series.Record(MetricSeries.AddDouble(ref _total, value));
                     break;
                 case BridgeKind.CumulativeSum:
                     // Observable counters report totals from one thread (the collector): the increase is what happened.
@@ -181,22 +181,6 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
                 default:
                     series.Record(value);
                     break;
-            }
-        }
-
-        private static double AddDouble(ref double target, double value)
-        {
-            var current = Volatile.Read(ref target);
-            while (true)
-            {
-                var next = current + value;
-                var seen = Interlocked.CompareExchange(ref target, next, current);
-                if (seen.Equals(current))
-                {
-                    return next;
-                }
-
-                current = seen;
             }
         }
     }

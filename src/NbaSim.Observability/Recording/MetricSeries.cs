@@ -73,16 +73,18 @@ public abstract class MetricSeries
     private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
         => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts);
 
+    /// <summary>Adds <paramref name="value"/> to <paramref name="target"/> atomically; returns the sum it stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private protected static void AddDouble(ref double target, double value)
+    internal static double AddDouble(ref double target, double value)
     {
         var current = Volatile.Read(ref target);
         while (true)
         {
-            var observed = Interlocked.CompareExchange(ref target, current + value, current);
+            var next = current + value;
+            var observed = Interlocked.CompareExchange(ref target, next, current);
             if (BitConverter.DoubleToInt64Bits(observed) == BitConverter.DoubleToInt64Bits(current))
             {
-                return;
+                return next;
             }
 
             current = observed;
