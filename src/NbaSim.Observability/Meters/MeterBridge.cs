@@ -18,6 +18,7 @@ internal sealed class MeterBridge : IDisposable
     private readonly ILogger _logger;
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<string, bool> _loggedOnce = new(StringComparer.Ordinal);
+    private readonly object _observeGate = new(); // net8.0 has no System.Threading.Lock
 
     public MeterBridge(MetricRegistry registry, IReadOnlyList<MeterBridgeOptions> rules, ILogger logger)
     {
@@ -46,6 +47,15 @@ internal sealed class MeterBridge : IDisposable
     public void RecordObservablesNow() => RecordObservables();
 
     private void RecordObservables()
+    {
+        // The collector and the shutdown may both read: one at a time, so a running total's increase is counted once.
+        lock (_observeGate)
+        {
+            RecordObservablesLocked();
+        }
+    }
+
+    private void RecordObservablesLocked()
     {
         try
         {
