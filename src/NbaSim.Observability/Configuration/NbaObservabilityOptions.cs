@@ -15,6 +15,16 @@ public sealed class NbaObservabilityOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "NbaObservability";
 
+    /// <summary>The environment variable that turns the pipeline off when set to <c>1</c> or <c>true</c>, whatever <see cref="Enabled"/> says.</summary>
+    public const string DisabledEnvironmentVariable = "NBAOBS_DISABLED";
+
+    /// <summary>
+    /// Whether anything is recorded and exported. Default true. When false (or <c>NBAOBS_DISABLED=1</c>), recording is a
+    /// no-op, <see cref="INbaMetrics.Publish(MetricDatum)"/> discards, no exporter is built and no background work starts:
+    /// for tests and local runs.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Where batches go. Default: <see cref="MetricExporterKind.Emf"/>.</summary>
     public MetricExporterKind Exporter { get; set; } = MetricExporterKind.Emf;
 

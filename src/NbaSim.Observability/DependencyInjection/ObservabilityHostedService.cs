@@ -1,15 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NbaSim.Observability.Configuration;
 
 namespace NbaSim.Observability.Internal;
 
-/// <summary>Owns the flush lifecycle: starts the sink with the host and flushes everything when the host stops.</summary>
-internal sealed class ObservabilityHostedService(BufferedMetricSink sink) : IHostedService
+/// <summary>
+/// Starts and stops the sink with the host. The sink (and with it the exporter) is resolved only when the pipeline is on,
+/// so <c>Enabled=false</c> builds no exporter and starts no background work.
+/// </summary>
+internal sealed class ObservabilityHostedService(IServiceProvider services, IOptions<NbaObservabilityOptions> options, ILogger<ObservabilityHostedService>? logger = null) : IHostedService
 {
+    private BufferedMetricSink? _sink;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        sink.Start();
+        if (ObservabilitySwitch.IsDisabled(options.Value))
+        {
+            Log.SwitchedOff(logger ?? (ILogger)NullLogger.Instance, options.Value.Enabled ? $"{NbaObservabilityOptions.DisabledEnvironmentVariable} is set" : "Enabled is false");
+            return Task.CompletedTask;
+        }
+
+        _sink = services.GetRequiredService<BufferedMetricSink>();
+        _sink.Start();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => sink.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => _sink?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 }

@@ -85,4 +85,7 @@ internal static partial class Log
 
     [LoggerMessage(27, LogLevel.Warning, "An observable instrument's callback threw {ExceptionType} ({Message}); its value is missing for this period.")]
     public static partial void MeterCallbackFailed(ILogger logger, string exceptionType, string message);
+
+    [LoggerMessage(28, LogLevel.Information, "NbaSim.Observability is switched off ({Reason}): nothing is recorded or exported, and no exporter or background work is started.")]
+    public static partial void SwitchedOff(ILogger logger, string reason);
 }

@@ -12,7 +12,7 @@ internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Meters is { Count: > 0 } meters)
+        if (options.Value.Meters is { Count: > 0 } meters && !Configuration.ObservabilitySwitch.IsDisabled(options.Value))
         {
             _bridge = new MeterBridge(registry, [.. meters], logger ?? (ILogger)NullLogger.Instance);
         }

@@ -177,23 +177,32 @@ public static class NbaMonitoring
     internal static string AlertTopicPolicy(MonitoringContext c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var policy = new
+        // Written field by field: no reflection, so the policy is the same under trimming and Native AOT.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            Version = "2012-10-17",
-            Statement = new[]
-            {
-                new
-                {
-                    Sid = "AllowCloudWatchAlarmsToPublish",
-                    Effect = "Allow",
-                    Principal = new { Service = "cloudwatch.amazonaws.com" },
-                    Action = "SNS:Publish",
-                    Resource = c.AlertTopicArn,
-                    Condition = new { ArnLike = new Dictionary<string, string> { ["aws:SourceArn"] = $"arn:aws:cloudwatch:{c.Region}:{c.AccountId}:alarm:*" } },
-                },
-            },
-        };
-        return JsonSerializer.Serialize(policy);
+            json.WriteStartObject();
+            json.WriteString("Version", "2012-10-17");
+            json.WriteStartArray("Statement");
+            json.WriteStartObject();
+            json.WriteString("Sid", "AllowCloudWatchAlarmsToPublish");
+            json.WriteString("Effect", "Allow");
+            json.WriteStartObject("Principal");
+            json.WriteString("Service", "cloudwatch.amazonaws.com");
+            json.WriteEndObject();
+            json.WriteString("Action", "SNS:Publish");
+            json.WriteString("Resource", c.AlertTopicArn);
+            json.WriteStartObject("Condition");
+            json.WriteStartObject("ArnLike");
+            json.WriteString("aws:SourceArn", $"arn:aws:cloudwatch:{c.Region}:{c.AccountId}:alarm:*");
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static MetricAlarmDefinition AnomalyAlarm(MonitoringContext c, string name, string description, string ns, string metric, MetricDimension[] dimensions, string stat, string comparison) => new()

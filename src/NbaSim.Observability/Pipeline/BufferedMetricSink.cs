@@ -78,7 +78,8 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// <summary>Starts closing periods on time and exporting in the background.</summary>
     public void Start()
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        // Switched off (Enabled=false or NBAOBS_DISABLED=1): no background work at all.
+        if (_registry.IsSwitchedOff || Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
             return;
         }
@@ -105,7 +106,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _state, 2) == 2)
+        if (Interlocked.Exchange(ref _state, 2) == 2 || _registry.IsSwitchedOff)
         {
             return;
         }

@@ -129,7 +129,7 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path)) ?? [] : [];
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), Internal.ObservabilityJsonContext.Default.DictionaryStringDouble) ?? [] : [];
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -144,7 +144,7 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(state));
+            File.WriteAllText(temp, JsonSerializer.Serialize(state, Internal.ObservabilityJsonContext.Default.DictionaryStringDouble));
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

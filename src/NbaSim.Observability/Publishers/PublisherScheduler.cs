@@ -16,10 +16,12 @@ internal sealed class PublisherScheduler : IPublisherScheduler, IHostedService, 
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private readonly bool _off;
 
     public PublisherScheduler(IServiceProvider services, IOptions<NbaObservabilityOptions> options, TimeProvider time, ILogger<PublisherScheduler>? logger = null)
     {
         _schedule = options.Value.Schedule;
+        _off = Configuration.ObservabilitySwitch.IsDisabled(options.Value);
         _time = time;
         _logger = logger ?? NullLogger<PublisherScheduler>.Instance;
         _jobs = new Dictionary<string, Job>(StringComparer.OrdinalIgnoreCase)
@@ -45,7 +47,8 @@ internal sealed class PublisherScheduler : IPublisherScheduler, IHostedService, 
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var job in _jobs.Values.Where(j => j.Schedule.Enabled))
+        // Switched off: the schedules do not run (a publisher called directly still works).
+        foreach (var job in _jobs.Values.Where(j => j.Schedule.Enabled && !_off))
         {
             _loops.Add(Task.Run(() => LoopAsync(job, _stopping.Token), CancellationToken.None));
         }

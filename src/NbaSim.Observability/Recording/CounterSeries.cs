@@ -29,6 +29,11 @@ public sealed class CounterSeries : MetricSeries
     /// <inheritdoc />
     public override void Record(double value)
     {
+        if (_off)
+        {
+            return;
+        }
+
         if (!MetricValidator.IsValidValue(value))
         {
             Reject();

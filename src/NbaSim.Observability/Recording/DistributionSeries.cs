@@ -24,6 +24,11 @@ public sealed class DistributionSeries : MetricSeries
     /// <inheritdoc />
     public override void Record(double value)
     {
+        if (_off)
+        {
+            return;
+        }
+
         if (!MetricValidator.IsValidValue(value))
         {
             Reject();

@@ -37,6 +37,11 @@ public sealed class GaugeSeries : MetricSeries
     /// <summary>Sets the current value.</summary>
     public override void Record(double value)
     {
+        if (_off)
+        {
+            return;
+        }
+
         if (!MetricValidator.IsValidValue(value))
         {
             Reject();

@@ -47,6 +47,7 @@ public sealed class MetricRegistry : INbaMetrics
     private DateTimeOffset _highPeriodStart;
     private bool _standardPartlyPublished;
     private bool _highPartlyPublished;
+    private volatile bool _off;
 
     /// <summary>Creates a registry.</summary>
     /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>. Validated exactly as <c>AddNbaObservability</c> validates them.</param>
@@ -67,6 +68,7 @@ public sealed class MetricRegistry : INbaMetrics
         _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
         _highResolutionByDefault = options.HighResolutionByDefault;
         _gaugeTimeout = options.ObservableGaugeTimeout;
+        _off = Configuration.ObservabilitySwitch.IsDisabled(options);
         Statistics = statistics;
         _started = _time.GetUtcNow();
         _standardPeriodStart = Align(_started, _periodTicks);
@@ -91,6 +93,21 @@ public sealed class MetricRegistry : INbaMetrics
                 gauge.CallbackTimeout = _gaugeTimeout;
             }
 
+            if (Configuration.ObservabilitySwitch.IsDisabled(options))
+            {
+                // Woven code recorded into this registry before the host existed: that stops here too.
+                _off = true;
+                foreach (var series in _byKey.Values)
+                {
+                    series.SwitchOff();
+                }
+
+                foreach (var series in _refusedSeries)
+                {
+                    series.SwitchOff();
+                }
+            }
+
             _started = _time.GetUtcNow();
             _standardPeriodStart = Align(_started, _periodTicks);
             _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
@@ -103,6 +120,9 @@ public sealed class MetricRegistry : INbaMetrics
     internal Func<int>? QueueDepth { get; set; }
 
     internal TimeProvider TimeProvider => _time;
+
+    /// <summary>True when the pipeline is switched off: series record nothing and no sink should run.</summary>
+    internal bool IsSwitchedOff => _off;
 
     /// <summary>Number of live series.</summary>
     public int SeriesCount => _byKey.Count;
@@ -138,6 +158,11 @@ public sealed class MetricRegistry : INbaMetrics
     public bool Publish(MetricDatum datum)
     {
         ArgumentNullException.ThrowIfNull(datum);
+        if (_off)
+        {
+            return true; // switched off: accepted and discarded, like every recording
+        }
+
         var target = PublishTarget;
         if (target is null)
         {
@@ -385,6 +410,10 @@ public sealed class MetricRegistry : INbaMetrics
                 MetricKind.Gauge => new GaugeSeries(ns, metricName, unit, dims, options, isOverflow, observe) { CallbackTimeout = _gaugeTimeout },
                 _ => new DistributionSeries(ns, metricName, unit, dims, options, isOverflow),
             };
+            if (_off)
+            {
+                series.SwitchOff();
+            }
 
             _byKey[key] = series;
             _perNamespace[ns] = inNamespace + 1;
@@ -427,6 +456,11 @@ public sealed class MetricRegistry : INbaMetrics
             MetricKind.Gauge => new GaugeSeries(ns, CardinalityOverflowMetricName, MetricUnit.None, dims, options, isOverflow: true),
             _ => new DistributionSeries(ns, CardinalityOverflowMetricName, MetricUnit.None, dims, options, isOverflow: true),
         };
+        if (_off)
+        {
+            refused.SwitchOff();
+        }
+
         _refused[key] = refused;
         if (!_refusedCounters.ContainsKey(ns))
         {

@@ -10,6 +10,9 @@ public abstract class MetricSeries
 {
     private long _rejected;
 
+    /// <summary>Set when the registry is switched off (<c>Enabled=false</c>): recording returns at once.</summary>
+    private protected bool _off;
+
     private protected MetricSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow)
     {
         Namespace = ns;
@@ -48,6 +51,9 @@ public abstract class MetricSeries
 
     /// <summary>Rejections already logged (touched only by the collector).</summary>
     internal long RejectedReported { get; set; }
+
+    /// <summary>Makes <see cref="Record(double)"/> a no-op from now on (the pipeline is switched off).</summary>
+    internal void SwitchOff() => Volatile.Write(ref _off, true);
 
     /// <summary>Samples rejected so far because they were NaN, infinite or beyond ±2^360.</summary>
     internal long RejectedSamples => Volatile.Read(ref _rejected);
