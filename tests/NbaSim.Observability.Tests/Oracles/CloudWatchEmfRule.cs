@@ -22,25 +22,45 @@ internal sealed class CloudWatchEmfRule
 
     public int Documents { get; private set; }
 
-    public static CloudWatchEmfRule Extract(IEnumerable<string> lines, string ns, string metricName)
+    /// <summary>
+    /// The metric CloudWatch extracts as <paramref name="metricName"/> in <paramref name="ns"/>. With
+    /// <paramref name="dimensions"/>, only the metric with exactly those dimensions: each dimension set of a document's
+    /// directive is its own metric, whose dimensions are the set's keys with the document's values for them (an empty set
+    /// is the metric without dimensions). Without, every metric of that name, across dimension sets, is added up.
+    /// </summary>
+    public static CloudWatchEmfRule Extract(IEnumerable<string> lines, string ns, string metricName, IReadOnlyDictionary<string, string>? dimensions = null)
     {
         var rule = new CloudWatchEmfRule();
         foreach (var line in lines.Where(l => l.Length > 0))
         {
             using var doc = JsonDocument.Parse(line);
             var root = doc.RootElement;
-            var directive = root.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
-            if (directive.GetProperty("Namespace").GetString() != ns
-                || !directive.GetProperty("Metrics").EnumerateArray().Any(m => m.GetProperty("Name").GetString() == metricName))
+            foreach (var directive in root.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray())
             {
-                continue;
-            }
+                if (directive.GetProperty("Namespace").GetString() != ns
+                    || !directive.GetProperty("Metrics").EnumerateArray().Any(m => m.GetProperty("Name").GetString() == metricName))
+                {
+                    continue;
+                }
 
-            rule.Documents++;
-            rule.Add(root.GetProperty(metricName));
+                var sets = directive.GetProperty("Dimensions").EnumerateArray().ToList();
+                var matches = dimensions is null ? 1 : sets.Count(set => SameDimensions(root, set, dimensions));
+                for (var i = 0; i < matches; i++)
+                {
+                    rule.Documents++;
+                    rule.Add(root.GetProperty(metricName));
+                }
+            }
         }
 
         return rule;
+    }
+
+    private static bool SameDimensions(JsonElement root, JsonElement set, IReadOnlyDictionary<string, string> wanted)
+    {
+        var keys = set.EnumerateArray().Select(k => k.GetString()!).ToList();
+        return keys.Count == wanted.Count
+            && keys.All(k => wanted.TryGetValue(k, out var value) && root.TryGetProperty(k, out var actual) && actual.GetString() == value);
     }
 
     /// <summary>Nearest-rank percentile over the values and counts CloudWatch received.</summary>

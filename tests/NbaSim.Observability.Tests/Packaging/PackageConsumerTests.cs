@@ -101,7 +101,7 @@ public class PackageConsumerTests
     private static (string Work, string Feed, string Version)? _packed;
 
     /// <summary>Packs the library once for the consumer tests of this run.</summary>
-    private static async Task<(string Work, string Feed, string Version)> PackOnceAsync(CancellationToken ct)
+    internal static async Task<(string Work, string Feed, string Version)> PackOnceAsync(CancellationToken ct)
     {
         await PackGate.WaitAsync(ct);
         try
@@ -152,7 +152,7 @@ public class PackageConsumerTests
     }
 
     /// <summary>A nuget.config that restores the package from the local feed and the rest from the mirror.</summary>
-    private static Task WriteNuGetConfigAsync(string directory, string feed, CancellationToken ct)
+    internal static Task WriteNuGetConfigAsync(string directory, string feed, CancellationToken ct)
         => File.WriteAllTextAsync(Path.Combine(directory, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
