@@ -39,8 +39,17 @@ public partial class NativeAotConsumerTests(ITestOutputHelper output)
         File.Exists(Path.Combine(app, "out", "AotConsumer.dll")).Should().BeFalse("a native binary, not IL");
 
         var emf = Path.Combine(work, "aot.emf");
+        var yaml = Path.Combine(work, "metrics.yaml");
+        await File.WriteAllTextAsync(yaml, """
+            s3_storage:
+              total_objects: { value: 172719, unit: objects }
+              total_size_gb: 118.26
+            code_base:
+              python_files: 1_203
+              test_files: 418
+            """, ct);
         var started = Stopwatch.StartNew();
-        var run = await PackageConsumerTests.RunAsync(binary, $"\"{emf}\" {Calls}", app, ct);
+        var run = await PackageConsumerTests.RunAsync(binary, $"\"{emf}\" {Calls} \"{yaml}\"", app, ct);
         started.Stop();
         run.ExitCode.Should().Be(0, run.Output);
         output.WriteLine($"binary {new FileInfo(binary).Length:N0} B; run of {Calls} calls {started.ElapsedMilliseconds} ms; {run.Output.Trim()}");
@@ -70,6 +79,12 @@ public partial class NativeAotConsumerTests(ITestOutputHelper output)
         latency.SampleCount.Should().Be(Calls);
         latency.Sum.Should().BeApproximately(latencySum, 1e-9);
         latency.Maximum.Should().Be(0.25 * 39);
+
+        // DIMS: YAML read and state saved in the native binary.
+        run.Output.Should().Contain("dims 4 state=True");
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/DIMS", "DIMS_S3Objects").Sum.Should().Be(172719);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/DIMS", "DIMS_S3SizeGB").Sum.Should().Be(118.26);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/DIMS", "DIMS_PythonFiles").Sum.Should().Be(1203);
     }
 
     [GeneratedRegex(@"warning (IL\d{4}|IL\d{4}:)[^\r\n]*")]
