@@ -184,7 +184,16 @@ namespace NbaSim.Observability.Fody
             }
 
             il.Append(il.Create(OpCodes.Ldstr, method));
-            il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileCtor));
+            if (spec.Rollup)
+            {
+                il.Append(il.Create(OpCodes.Ldc_I4_1));
+                il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileRollupCtor));
+            }
+            else
+            {
+                il.Append(il.Create(OpCodes.Newobj, runtime.OperationProfileCtor));
+            }
+
             il.Append(il.Create(OpCodes.Stsfld, field));
         }
 

@@ -16,6 +16,9 @@ namespace NbaSim.Observability.Fody
 
         public bool HighResolution { get; private set; }
 
+        /// <summary>Rollup = true: the duration is also published without Status.</summary>
+        public bool Rollup { get; private set; }
+
         public List<string> Dimensions { get; } = new List<string>();
 
         public static ProfileSpec Read(CustomAttribute attribute)
@@ -30,6 +33,9 @@ namespace NbaSim.Observability.Fody
                         break;
                     case "HighResolution":
                         spec.HighResolution = property.Argument.Value is bool b && b;
+                        break;
+                    case "Rollup":
+                        spec.Rollup = property.Argument.Value is bool r && r;
                         break;
                     case "Dimensions":
                         if (property.Argument.Value is CustomAttributeArgument[] values)

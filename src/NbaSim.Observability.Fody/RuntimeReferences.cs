@@ -20,6 +20,7 @@ namespace NbaSim.Observability.Fody
             var runtime = weaver.FindTypeDefinition("NbaSim.Observability.ProfileRuntime");
             OperationProfile = module.ImportReference(profile);
             OperationProfileCtor = module.ImportReference(profile.Methods.Single(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 5));
+            OperationProfileRollupCtor = module.ImportReference(profile.Methods.Single(m => m.IsConstructor && !m.IsStatic && m.Parameters.Count == 6));
             Record = module.ImportReference(profile.Methods.Single(m => m.Name == "Record" && m.Parameters.Count == 3));
             RecordException = module.ImportReference(profile.Methods.Single(m => m.Name == "RecordException"));
             OperationCanceledException = module.ImportReference(weaver.FindTypeDefinition("System.OperationCanceledException"));
@@ -35,6 +36,9 @@ namespace NbaSim.Observability.Fody
         public TypeReference OperationProfile { get; }
 
         public MethodReference OperationProfileCtor { get; }
+
+        /// <summary><c>OperationProfile(string, string, bool, string[], string method, bool rollup)</c>.</summary>
+        public MethodReference OperationProfileRollupCtor { get; }
 
         /// <summary><c>OperationProfile.Record(long start, bool succeeded, bool cancelled)</c>.</summary>
         public MethodReference Record { get; }

@@ -62,6 +62,12 @@ public sealed class MetricDatum
     /// <summary>How often each of <see cref="Values"/> occurred, or <see langword="null"/>.</summary>
     public IReadOnlyList<double>? Counts { get; }
 
+    /// <summary>
+    /// The dimensions of the aggregate this datum also counts toward (its series' rollup), or null. EMF writes it as a
+    /// second dimension set of the same document; PutMetricData gets explicit merged datums instead.
+    /// </summary>
+    internal MetricDimension[]? Rollup { get; init; }
+
     /// <summary>Creates a single-value datum, validated against CloudWatch's rules.</summary>
     /// <param name="ns">Namespace.</param>
     /// <param name="metricName">Metric name.</param>

@@ -65,7 +65,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             _queue = new MemoryDeliveryQueue(options.MaxQueuedDatums, MemoryFull);
         }
 
-        _collector = new PeriodCollector(registry, Add, Wake, _logger);
+        _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: exporter is not Export.IDimensionSetExporter);
         _publisher = new BatchPublisher(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
         registry.PublishTarget = Enqueue;
         registry.QueueDepth = () => QueuedDatums;

@@ -7,13 +7,21 @@ namespace NbaSim.Observability.Pipeline;
 /// Closes aggregation periods on time and hands their datums to the delivery queue. Nothing slow runs here: queue adds
 /// are in memory (the spool writes on the publisher's thread) and gauge callbacks have a time limit.
 /// </summary>
-internal sealed class PeriodCollector(MetricRegistry registry, Action<MetricDatum> add, Action wake, ILogger logger)
+/// <remarks>
+/// With <c>mergeRollups</c> it adds explicit merged rollup datums (PutMetricData); without, the exporter writes rollups
+/// as dimension sets (EMF).
+/// </remarks>
+internal sealed class PeriodCollector(MetricRegistry registry, Action<MetricDatum> add, Action wake, ILogger logger, bool mergeRollups = true)
 {
     /// <summary>Harvests closed periods (and open ones when asked) into the queue; returns the datums produced.</summary>
     public int CollectNow(bool includeOpenPeriods)
     {
         var output = new List<MetricDatum>();
         registry.Collect(registry.TimeProvider.GetUtcNow(), includeOpenPeriods, output);
+        if (mergeRollups)
+        {
+            Aggregation.RollupMerger.AppendMerged(output);
+        }
         foreach (var datum in output)
         {
             add(datum);

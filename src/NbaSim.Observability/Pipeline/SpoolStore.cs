@@ -298,6 +298,18 @@ internal sealed class SpoolStore : IDisposable
             }
 
             json.WriteEndArray();
+            if (d.Rollup is { } rollup)
+            {
+                // The rollup's dimensions are a subset of the datum's: their names are enough.
+                json.WriteStartArray("ru");
+                foreach (var dim in rollup)
+                {
+                    json.WriteStringValue(dim.Name);
+                }
+
+                json.WriteEndArray();
+            }
+
             if (d.Value is { } value)
             {
                 json.WriteNumber("v", value);
@@ -344,8 +356,15 @@ internal sealed class SpoolStore : IDisposable
         double[]? values = r.TryGetProperty("vs", out var vs) ? vs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
         double[]? counts = r.TryGetProperty("cs", out var cs) ? cs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
         double? value = r.TryGetProperty("v", out var v) ? v.GetDouble() : null;
+        MetricDimension[]? rollup = null;
+        if (r.TryGetProperty("ru", out var ru))
+        {
+            var names = ru.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
+            rollup = dims.Where(d => names.Contains(d.Name)).ToArray();
+        }
+
         return new MetricDatum(r.GetProperty("n").GetString()!, r.GetProperty("m").GetString()!, dims, (MetricUnit)r.GetProperty("u").GetInt32(),
-            new DateTimeOffset(r.GetProperty("t").GetInt64(), TimeSpan.Zero), r.GetProperty("r").GetInt32(), value, stats, values, counts);
+            new DateTimeOffset(r.GetProperty("t").GetInt64(), TimeSpan.Zero), r.GetProperty("r").GetInt32(), value, stats, values, counts) { Rollup = rollup };
     }
 
 }

@@ -38,11 +38,23 @@ public sealed class OperationProfile
     /// <param name="dimensions">Extra constant dimensions as <c>Name=Value</c>.</param>
     /// <param name="method">The profiled method, for the log line should its series be refused at run time.</param>
     public OperationProfile(string operation, string ns, bool highResolution, string[] dimensions, string method)
+        : this(operation, ns, highResolution, dimensions, method, rollup: false)
+    {
+    }
+
+    /// <summary>Creates the profile of a woven method whose attribute sets <see cref="ProfilePerformanceAttribute.Rollup"/>.</summary>
+    /// <param name="operation">The operation name; the metric is its name plus <c>Duration</c>.</param>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="highResolution">Whether the series is high-resolution.</param>
+    /// <param name="dimensions">Extra <c>Name=Value</c> dimensions.</param>
+    /// <param name="method">The woven method's name, for the one log line if its series cannot be created.</param>
+    /// <param name="rollup">Also publish the duration without the <c>Status</c> dimension.</param>
+    public OperationProfile(string operation, string ns, bool highResolution, string[] dimensions, string method, bool rollup)
     {
         _metricName = operation + "Duration";
         _namespace = ns;
         _method = method;
-        _options = new SeriesOptions(HighResolution: highResolution);
+        _options = new SeriesOptions(HighResolution: highResolution) { RollupWithout = rollup ? ["Status"] : null };
         var extra = (dimensions ?? []).Select(d => d.Split('=', 2)).Select(p => new MetricDimension(p[0], p.Length > 1 ? p[1] : string.Empty)).ToArray();
         _success = [new MetricDimension("Status", "success"), .. extra];
         _failure = [new MetricDimension("Status", "failure"), .. extra];

@@ -35,4 +35,11 @@ public sealed class ProfilePerformanceAttribute : Attribute
 
     /// <summary>Aggregate per second and publish with StorageResolution 1.</summary>
     public bool HighResolution { get; set; }
+
+    /// <summary>
+    /// Also publish the duration without the <c>Status</c> dimension (all outcomes together, merged exactly), so a
+    /// query with no dimensions (<c>["NBA-Simulator/Performance", "DataExtractionDuration"]</c>) has data. One more custom
+    /// metric per operation. Default false.
+    /// </summary>
+    public bool Rollup { get; set; }
 }

@@ -369,6 +369,7 @@ public sealed class MetricRegistry : INbaMetrics
             MetricValidator.ValidateUnit(unit);
             var dims = dimensions.ToArray();
             MetricValidator.ValidateDimensions(dims);
+            var rollup = RollupOf(kind, metricName, dims, options.RollupWithout);
 
             _perNamespace.TryGetValue(ns, out var inNamespace);
             var isOverflow = false;
@@ -414,6 +415,10 @@ public sealed class MetricRegistry : INbaMetrics
             {
                 series.SwitchOff();
             }
+
+            // An overflow series keeps only a rollup without any dimension: its own (Overflow=true) say nothing of the
+            // dimension values the rollup would keep.
+            series.Rollup = !isOverflow ? rollup : rollup is { Length: 0 } ? rollup : null;
 
             _byKey[key] = series;
             _perNamespace[ns] = inNamespace + 1;
@@ -473,6 +478,31 @@ public sealed class MetricRegistry : INbaMetrics
 
         Volatile.Write(ref _refusedSeries, [.. _refusedSeries, refused]);
         return refused;
+    }
+
+    /// <summary>The rollup's dimensions: <paramref name="dims"/> without the named ones; null when none is asked for.</summary>
+    private static MetricDimension[]? RollupOf(MetricKind kind, string metricName, MetricDimension[] dims, IReadOnlyList<string>? without)
+    {
+        if (without is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        if (kind == MetricKind.Gauge)
+        {
+            throw new MetricValidationException(nameof(SeriesOptions.RollupWithout), $"Metric '{metricName}' is a gauge; a rollup (RollupWithout) adds samples up, so it applies to counters and distributions only.");
+        }
+
+        foreach (var name in without)
+        {
+            if (!dims.Any(d => string.Equals(d.Name, name, StringComparison.Ordinal)))
+            {
+                var present = dims.Length == 0 ? "none" : string.Join(", ", dims.Select(d => d.Name));
+                throw new MetricValidationException(nameof(SeriesOptions.RollupWithout), $"RollupWithout names dimension '{name}', which metric '{metricName}' does not have (its dimensions: {present}).");
+            }
+        }
+
+        return dims.Where(d => !without.Contains(d.Name, StringComparer.Ordinal)).ToArray();
     }
 
     private void Remove(MetricSeries series)

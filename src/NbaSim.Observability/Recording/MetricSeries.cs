@@ -49,6 +49,9 @@ public abstract class MetricSeries
 
     internal MetricDimension[] DimensionArray { get; }
 
+    /// <summary>The dimensions of this series' rollup (its dimensions without the rolled-up names), or null for none.</summary>
+    internal MetricDimension[]? Rollup { get; set; }
+
     /// <summary>Rejections already logged (touched only by the collector).</summary>
     internal long RejectedReported { get; set; }
 
@@ -77,7 +80,7 @@ public abstract class MetricSeries
     private protected void Reject() => Interlocked.Increment(ref _rejected);
 
     private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
-        => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts);
+        => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts) { Rollup = Rollup };
 
     /// <summary>Adds <paramref name="value"/> to <paramref name="target"/> atomically; returns the sum it stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

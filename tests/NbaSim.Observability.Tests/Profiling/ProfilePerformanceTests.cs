@@ -44,6 +44,26 @@ public sealed class ProfilePerformanceTests : IDisposable
     }
 
     [Fact]
+    public void Rollup_true_also_publishes_the_duration_without_Status_merging_every_outcome()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _uploader.Rolled(i);
+        }
+
+        var fail = () => _uploader.Rolled(-1);
+        fail.Should().Throw<ArgumentOutOfRangeException>();
+        fail.Should().Throw<ArgumentOutOfRangeException>();
+
+        var datums = Datums("FixtureRollupDuration");
+        datums.Should().OnlyContain(d => d.Rollup != null && d.Rollup.Length == 0, "every outcome's series rolls up into the metric without dimensions");
+        NbaSim.Observability.Aggregation.RollupMerger.AppendMerged(datums);
+        datums.Where(d => d.Dimensions.Count == 0).Sum(d => d.StatisticValues!.Value.SampleCount).Should().Be(7);
+        _uploader.Sync(2);
+        Datums("FixtureSyncDuration").Should().NotBeEmpty().And.OnlyContain(d => d.Rollup == null, "no rollup unless asked for");
+    }
+
+    [Fact]
     public void Sync_success_and_failure_record_status_and_the_exception_is_the_original_with_its_frames()
     {
         _uploader.Sync(3).Should().Be(6);

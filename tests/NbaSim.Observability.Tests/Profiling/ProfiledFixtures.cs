@@ -14,6 +14,9 @@ public class Uploader : IUploader
     [ProfilePerformance("FixtureRuntimeConflict")]
     public int RuntimeConflict(int x) => x;
 
+    [ProfilePerformance("FixtureRollup", Rollup = true)]
+    public int Rolled(int x) => x >= 0 ? x : throw new ArgumentOutOfRangeException(nameof(x));
+
     [ProfilePerformance("FixtureInterfaceUpload")]
     public int Upload(string key) => key.Length;
 

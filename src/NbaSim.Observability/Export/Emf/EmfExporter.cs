@@ -11,7 +11,7 @@ namespace NbaSim.Observability;
 /// The embedded default exporter: writes each batch as Embedded Metric Format lines to standard output, a file,
 /// or the CloudWatch agent (TCP/UDP 25888). Needs no AWS account.
 /// </summary>
-public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
+public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDimensionSetExporter
 {
     private readonly EmfDestination _destination;
     private readonly ILogger _logger;

@@ -89,7 +89,9 @@ public static class EmfSerializer
         var order = new List<List<MetricDatum>>();
         foreach (var datum in datums)
         {
-            var key = string.Join('\u001F', datum.Namespace, datum.Timestamp.UtcTicks, string.Join('\u001E', datum.Dimensions.Select(d => d.Name + "\u001D" + d.Value)));
+            // A rollup is a second dimension set of the document, so datums share a document only with the same rollup.
+            var key = string.Join('\u001F', datum.Namespace, datum.Timestamp.UtcTicks, string.Join('\u001E', datum.Dimensions.Select(d => d.Name + "\u001D" + d.Value)),
+                datum.Rollup is { } rollup ? "R" + string.Join('\u001E', rollup.Select(d => d.Name)) : string.Empty);
             if (!groups.TryGetValue(key, out var list))
             {
                 groups[key] = list = [];
@@ -191,6 +193,18 @@ public static class EmfSerializer
         }
 
         writer.WriteEndArray();
+        if (first.Rollup is { } rollup)
+        {
+            // CloudWatch extracts every metric once per dimension set: this one is the rollup, at no extra bytes per value.
+            writer.WriteStartArray();
+            foreach (var d in rollup)
+            {
+                writer.WriteStringValue(d.Name);
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndArray();
         writer.WriteStartArray("Metrics");
         foreach (var entry in metrics)
