@@ -12,6 +12,12 @@ public sealed record ObservabilityDiagnostics
     /// <summary>Distinct series currently registered (overflow series included).</summary>
     public int LiveSeries { get; init; }
 
+    /// <summary>
+    /// Distinct rollup metrics (<see cref="SeriesOptions.RollupWithout"/>): each is one more custom metric on the bill,
+    /// whichever exporter publishes it.
+    /// </summary>
+    public int RollupMetrics { get; init; }
+
     /// <summary>Distinct series per namespace.</summary>
     public IReadOnlyDictionary<string, int> SeriesPerNamespace { get; init; } = new Dictionary<string, int>();
 
@@ -52,7 +58,7 @@ public sealed record ObservabilityDiagnostics
     public TimeSpan AggregationPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Estimated monthly CloudWatch bill for this process: $0.30 per live custom metric plus $0.01 per 1,000 PutMetricData
+    /// Estimated monthly CloudWatch bill for this process: $0.30 per live custom metric (series and rollups) plus $0.01 per 1,000 PutMetricData
     /// calls, with the call rate so far projected over 30 days (a run shorter than one aggregation period counts as one
     /// period, since batches leave once per period).
     /// </summary>
@@ -60,7 +66,7 @@ public sealed record ObservabilityDiagnostics
     {
         get
         {
-            var metrics = LiveSeries * PricePerMetricMonth;
+            var metrics = (LiveSeries + RollupMetrics) * PricePerMetricMonth;
             var observed = Uptime > AggregationPeriod ? Uptime : AggregationPeriod;
             if (observed <= TimeSpan.Zero)
             {

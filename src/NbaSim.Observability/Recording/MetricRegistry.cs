@@ -31,6 +31,7 @@ public sealed class MetricRegistry : INbaMetrics
     private readonly List<MetricDatum> _refusedScratch = [];
     private MetricSeries[] _refusedSeries = [];
     private readonly HashSet<string> _profileRefusals = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _rollupMetrics = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
@@ -176,9 +177,11 @@ public sealed class MetricRegistry : INbaMetrics
     public ObservabilityDiagnostics GetDiagnostics()
     {
         Dictionary<string, int> perNamespace;
+        int rollups;
         lock (_gate)
         {
             perNamespace = new Dictionary<string, int>(_perNamespace, StringComparer.Ordinal);
+            rollups = _rollupMetrics.Count;
         }
 
         long rejected = 0;
@@ -190,6 +193,7 @@ public sealed class MetricRegistry : INbaMetrics
         return new ObservabilityDiagnostics
         {
             LiveSeries = _byKey.Count,
+            RollupMetrics = rollups,
             SeriesPerNamespace = perNamespace,
             SeriesOverflowed = Statistics.SeriesOverflowed,
             SamplesAggregated = Statistics.SamplesAggregated,
@@ -419,6 +423,10 @@ public sealed class MetricRegistry : INbaMetrics
             // An overflow series keeps only a rollup without any dimension: its own (Overflow=true) say nothing of the
             // dimension values the rollup would keep.
             series.Rollup = !isOverflow ? rollup : rollup is { Length: 0 } ? rollup : null;
+            if (series.Rollup is { } rolled)
+            {
+                _rollupMetrics.Add(BuildKey(ns, metricName, options.HighResolution, rolled));
+            }
 
             _byKey[key] = series;
             _perNamespace[ns] = inNamespace + 1;

@@ -131,6 +131,11 @@ public class RollupTests
 
         var rollups = pipeline.Exporter.Datums.Where(d => d.MetricName == "Tasks" && d.Dimensions.Count == 1).ToDictionary(d => d.Dimensions.Single().ToString(), d => d.StatisticValues!.Value.Sum);
         rollups.Should().BeEquivalentTo(new Dictionary<string, double> { [new MetricDimension("Scraper", "espn").ToString()] = 4, [new MetricDimension("Scraper", "nba").ToString()] = 7 });
+
+        // Two more custom metrics on the bill: the estimate counts them.
+        var diagnostics = pipeline.Registry.GetDiagnostics();
+        diagnostics.RollupMetrics.Should().Be(2);
+        (diagnostics with { BatchesExported = 0 }).EstimatedMonthlyCostUsd.Should().Be((diagnostics.LiveSeries + 2) * ObservabilityDiagnostics.PricePerMetricMonth);
     }
 
     [Theory]
