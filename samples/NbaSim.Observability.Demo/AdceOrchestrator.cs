@@ -14,10 +14,12 @@ internal sealed class AdceOrchestrator
     private readonly IAdceHealthMetrics _adce;
     private readonly IS3UploadMetrics _uploads;
     private readonly IDataQualityMetrics _quality;
+    private readonly HttpClient _source;
     private int _queueDepth;
 
-    public AdceOrchestrator(IAdceHealthMetrics adce, IS3UploadMetrics uploads, IDataQualityMetrics quality, double failureRate)
+    public AdceOrchestrator(IAdceHealthMetrics adce, IS3UploadMetrics uploads, IDataQualityMetrics quality, HttpClient source, double failureRate)
     {
+        _source = source;
         _adce = adce;
         _uploads = uploads;
         _quality = quality;
@@ -71,7 +73,7 @@ internal sealed class AdceOrchestrator
 
             try
             {
-                await Scraper.ExtractGameAsync(game, random, random.NextDouble() < _failureRate);
+                await Scraper.ExtractGameAsync(_source, game, random.NextDouble() < _failureRate);
                 try
                 {
                     await Scraper.UploadAsync(game, random, random.NextDouble() < _failureRate);

@@ -41,6 +41,11 @@ builder.Services.AddNbaObservability(o =>
     {
         o.CloudWatch.DisableCompression = true; // moto 5.2.1 answers 500 to gzip-compressed JSON bodies
     }
+
+    // .NET's own meters, bridged into NBA-Simulator/Runtime: the scraper's HTTP calls, and GC and thread-pool health.
+    // No tag is kept as a dimension: each kept tag value would be one more custom metric.
+    o.Meters.Add(new MeterBridgeOptions { Name = "System.Net.Http", Instruments = ["http.client.request.duration", "http.client.active_requests"] });
+    o.Meters.Add(new MeterBridgeOptions { Name = "System.Runtime", Instruments = ["dotnet.gc.collections", "dotnet.process.memory.working_set", "dotnet.thread_pool.queue.length", "dotnet.thread_pool.thread.count"] });
 });
 if (simulated)
 {
@@ -64,7 +69,9 @@ Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
     : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}");
 
-var workload = new AdceOrchestrator(services.GetRequiredService<IAdceHealthMetrics>(), services.GetRequiredService<IS3UploadMetrics>(), services.GetRequiredService<IDataQualityMetrics>(), settings.FailureRate);
+await using var boxScores = new BoxScoreServer();
+using var source = new HttpClient { BaseAddress = boxScores.BaseAddress };
+var workload = new AdceOrchestrator(services.GetRequiredService<IAdceHealthMetrics>(), services.GetRequiredService<IS3UploadMetrics>(), services.GetRequiredService<IDataQualityMetrics>(), source, settings.FailureRate);
 var periodic = PeriodicPublishersAsync(services, settings, simulated);
 await workload.RunAsync(settings.Duration);
 var (inventory, cost, dims) = await periodic;
@@ -76,7 +83,10 @@ if (File.Exists(settings.EmfFile))
 {
     using var reader = File.OpenText(settings.EmfFile);
     records.AddRange(EmfReader.Read(reader));
-    var context = new MonitoringContext("us-east-1", "123456789012", "nba-simulator-alerts", 150m, ["DataExtraction", "S3Upload", "Validation"], "nba-sim-raw-data-lake");
+    var context = new MonitoringContext("us-east-1", "123456789012", "nba-simulator-alerts", 150m, ["DataExtraction", "S3Upload", "Validation"], "nba-sim-raw-data-lake")
+    {
+        RuntimeNamespace = MeterBridgeOptions.DefaultNamespace, // the bridged meters get their widgets
+    };
     var html = DashboardPreview.Render(NbaMonitoring.Dashboards(context), records, $"Demo run of {settings.Duration.TotalSeconds:F0} s at {DateTimeOffset.UtcNow:u}; S3 and cost figures are simulated.");
     await File.WriteAllTextAsync(settings.DashboardFile, html);
 }

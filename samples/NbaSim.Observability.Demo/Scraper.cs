@@ -6,14 +6,22 @@ namespace NbaSim.Observability.Demo;
 /// </summary>
 internal static class Scraper
 {
-    [ProfilePerformance("DataExtraction")]
-    public static async Task<int> ExtractGameAsync(int game, Random random, bool fail)
+    // Rollup = true: also published without Status, so the original design's dashboard query
+    // ["NBA-Simulator/Performance", "DataExtractionDuration"] (no dimensions) has data.
+    [ProfilePerformance("DataExtraction", Rollup = true)]
+    public static async Task<int> ExtractGameAsync(HttpClient source, int game, bool fail)
     {
-        await Task.Delay(random.Next(1, 6));
-        return fail ? throw new InvalidDataException($"game {game}: box score incomplete") : game;
+        // A real HTTP call: the System.Net.Http meter records it, and the Meter bridge publishes it.
+        using var response = await source.GetAsync($"games/{game}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound || fail)
+        {
+            throw new InvalidDataException($"game {game}: box score incomplete ({(int)response.StatusCode})");
+        }
+
+        return (await response.Content.ReadAsByteArrayAsync()).Length;
     }
 
-    [ProfilePerformance("S3Upload")]
+    [ProfilePerformance("S3Upload", Rollup = true)]
     public static async Task UploadAsync(int game, Random random, bool fail)
     {
         await Task.Delay(random.Next(1, 4));
@@ -23,7 +31,7 @@ internal static class Scraper
         }
     }
 
-    [ProfilePerformance("Validation")]
+    [ProfilePerformance("Validation", Rollup = true)]
     public static void Validate(Random random, bool fail)
     {
         Thread.SpinWait(random.Next(10, 200));

@@ -11,7 +11,8 @@ internal static class Summary
         Console.WriteLine();
         Console.WriteLine("Operations ([ProfilePerformance], read back from the EMF file)");
         Console.WriteLine($"{"operation",-16} {"calls",12} {"failures",10} {"p50 ms",10} {"p95 ms",10} {"p99 ms",10}");
-        foreach (var operation in records.Where(r => r.Namespace == "NBA-Simulator/Performance").GroupBy(r => r.MetricName).OrderBy(g => g.Key))
+        // The outcome series (Status=…) only: the rollup without Status holds the same calls a second time.
+        foreach (var operation in records.Where(r => r.Namespace == "NBA-Simulator/Performance" && r.Dimensions.Any(d => d.Name == "Status")).GroupBy(r => r.MetricName).OrderBy(g => g.Key))
         {
             var buckets = operation.SelectMany(r => r.Values.Zip(r.Counts)).OrderBy(b => b.First).ToList();
             var calls = buckets.Sum(b => b.Second);

@@ -619,6 +619,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             {
                 TestSuites = _options.Monitoring.TestSuites,
                 Pipelines = _options.Monitoring.Pipelines,
+                RuntimeNamespace = NbaMonitoring.RuntimeNamespaceOf(_options.Meters),
             };
 
         public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken)

@@ -40,6 +40,13 @@ public sealed record MonitoringContext(string Region, string AccountId, string A
     /// <summary>CI pipelines with a duration widget and a regression alarm.</summary>
     public IReadOnlyList<string> Pipelines { get; init; } = ["ci"];
 
+    /// <summary>
+    /// Where the Meter bridge publishes .NET's <c>System.Net.Http</c> and <c>System.Runtime</c> meters; when set, the
+    /// performance dashboard gets HTTP-client and GC/thread-pool widgets. Default none (derived from
+    /// <c>NbaObservability:Meters</c> by <c>nbaobs</c>).
+    /// </summary>
+    public string? RuntimeNamespace { get; init; }
+
     /// <summary>The alert topic's ARN.</summary>
     public string AlertTopicArn => $"arn:aws:sns:{Region}:{AccountId}:{AlertTopicName}";
 

@@ -16,6 +16,7 @@ public static class NbaMonitoring
 
     private static readonly MetricDimension Success = new("Status", "success");
     private static readonly string[] DurationPercentiles = ["p50", "p95", "p99"];
+    private static readonly string[] RuntimeMeters = ["System.Net.Http", "System.Runtime"];
 
     /// <summary>The three dashboards.</summary>
     public static IReadOnlyList<DashboardDefinition> Dashboards(MonitoringContext c)
@@ -79,6 +80,11 @@ public static class NbaMonitoring
                 c.Pipelines.Select(pipeline => MetricLine.Of(CiCd, PipelineDuration, new MetricDimension("Pipeline", pipeline), Success) with { Label = pipeline }).ToList(), 3600, "Average", r),
         ]);
 
+        if (c.RuntimeNamespace is { } runtime)
+        {
+            performance = performance with { Widgets = [.. performance.Widgets, .. RuntimeWidgets(runtime, r)] };
+        }
+
         var adceHealth = new DashboardDefinition("NBA-Simulator-ADCE-Health",
         [
             new AlarmStatusWidget(new(0, 0, 24, 3), "ADCE alarms", [c.AlarmArn("ADCE-HighFailureRate"), c.AlarmArn("ADCE-QueueDepthAnomaly"), c.AlarmArn("S3-UploadFailures")]),
@@ -95,6 +101,28 @@ public static class NbaMonitoring
 
         return [dataCollection, performance, adceHealth];
     }
+
+    /// <summary>The namespace of the Meter bridge entry that covers .NET's HTTP or runtime meters, or null.</summary>
+    internal static string? RuntimeNamespaceOf(IEnumerable<MeterBridgeOptions>? meters)
+        => meters?.FirstOrDefault(m => m.Name is { Length: > 0 } name
+            && RuntimeMeters.Any(meter => name == meter || (name.EndsWith('*') && meter.StartsWith(name[..^1], StringComparison.Ordinal))))?.Namespace;
+
+    /// <summary>.NET's own meters as the Meter bridge publishes them (no dimensions): HTTP client latency, GC and thread pool.</summary>
+    private static IEnumerable<Widget> RuntimeWidgets(string ns, string region) =>
+    [
+        new MetricWidget(new(0, 30), "Runtime: HTTP Client Requests (p50 / p95 / p99)",
+            DurationPercentiles.Select(p => MetricLine.Of(ns, "http.client.request.duration") with { Stat = p, Label = $"request {p}" }).ToList(), 300, "p95", region)
+        {
+            LeftAxis = new AxisRange(0, null, "Seconds"),
+        },
+        new MetricWidget(new(12, 30), "Runtime: GC and Thread Pool",
+        [
+            MetricLine.Of(ns, "dotnet.gc.collections") with { Stat = "Sum", Label = "GC collections" },
+            MetricLine.Of(ns, "dotnet.thread_pool.queue.length") with { Stat = "Maximum", Label = "thread-pool queue" },
+            MetricLine.Of(ns, "dotnet.thread_pool.thread.count") with { Stat = "Maximum", Label = "thread-pool threads" },
+            MetricLine.Of(ns, "dotnet.process.memory.working_set") with { Stat = "Maximum", Label = "working set", RightAxis = true },
+        ], 300, "Maximum", region),
+    ];
 
     /// <summary>The original four alarms, the anomaly alarms (queue depth, each profiled operation) and the DIMS drift alarm.</summary>
     internal static IReadOnlyList<MetricAlarmDefinition> Alarms(MonitoringContext c)

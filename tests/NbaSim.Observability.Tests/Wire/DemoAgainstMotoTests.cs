@@ -56,7 +56,9 @@ public class DemoAgainstMotoTests
 
         // The busiest counter and the busiest distribution, read back through aws-cli.
         var counter = sent.Where(p => p.Key.Name == "ADCETasksCompleted").MaxBy(p => p.Value.Sum);
-        var distribution = sent.Where(p => p.Key.Name.EndsWith("Duration", StringComparison.Ordinal)).MaxBy(p => p.Value.Count);
+        // (An outcome series: moto answers a query without dimensions from every datum of the name, so a rollup's own
+        // figures are not readable there; the rollup is checked against what was sent below.)
+        var distribution = sent.Where(p => p.Key.Name.EndsWith("Duration", StringComparison.Ordinal) && p.Key.Dims.Length > 0).MaxBy(p => p.Value.Count);
         foreach (var (key, value) in new[] { counter, distribution })
         {
             var dims = key.Dims.Length == 0 ? [] : key.Dims.Split(',').Select(x => (x.Split('=')[0], x.Split('=')[1])).ToArray();
@@ -71,6 +73,53 @@ public class DemoAgainstMotoTests
                 // moto derives Sum from Values × Counts (CloudWatch takes the statistic set): within the documented 1 %.
                 stored.Sum.Should().BeApproximately(value.Sum, value.Sum * 0.01, $"{key.Name} Sum");
             }
+        }
+
+        // Two independent instruments of the same calls: every woven DataExtraction call made one HTTP request, which
+        // .NET's System.Net.Http meter measured and the Meter bridge published.
+        const string Performance = "NBA-Simulator/Performance", Runtime = "NBA-Simulator/Runtime";
+        var extractions = sent.Where(p => p.Key.Ns == Performance && p.Key.Name == "DataExtractionDuration" && p.Key.Dims.StartsWith("Status=", StringComparison.Ordinal)).Sum(p => p.Value.Count);
+        extractions.Should().BeGreaterThan(0);
+        // Here the exporter's own PutMetricData calls are HttpClient requests too: they add at most one each.
+        var http = sent[(Runtime, "http.client.request.duration", string.Empty)];
+        http.Count.Should().BeInRange(extractions, extractions + proxy.Requests.Count, "one HTTP request per extraction, plus the exporter's own");
+        (await AwsCli.StatisticsAsync(motoUrl, Runtime, "http.client.request.duration", http.At)).SampleCount.Should().Be(http.Count);
+        sent.Keys.Should().Contain(k => k.Ns == Runtime && k.Name == "dotnet.process.memory.working_set", "System.Runtime is bridged too");
+
+        // Rollup = true: the design's no-dimension query has its own metric, holding every outcome.
+        sent[(Performance, "DataExtractionDuration", string.Empty)].Count.Should().Be(extractions);
+        using var listed = await AwsCli.RunAsync(motoUrl, "cloudwatch", "list-metrics", "--namespace", Performance, "--metric-name", "DataExtractionDuration");
+        listed.RootElement.GetProperty("Metrics").EnumerateArray().Should().Contain(m => m.GetProperty("Dimensions").GetArrayLength() == 0);
+    }
+
+    [Fact]
+    public async Task With_EMF_the_bridged_HTTP_meter_counts_exactly_the_woven_extractions_and_the_rollup_holds_every_outcome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var work = Directory.CreateTempSubdirectory("nbasim-demo-emf-").FullName;
+        var emf = Path.Combine(work, "m.emf");
+        var root = PackageConsumerTests.RepositoryRoot();
+        var run = await PackageConsumerTests.RunAsync("dotnet", $"run --project \"{Path.Combine(root, "samples", "NbaSim.Observability.Demo")}\" -- --duration 3 --emf-file \"{emf}\"", root, ct);
+        run.ExitCode.Should().Be(0, run.Output);
+        var lines = await File.ReadAllLinesAsync(emf, ct);
+
+        // No HTTP leaves the process but the scraper's: the System.Net.Http meter and the woven method count the same calls.
+        var success = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "DataExtractionDuration", new Dictionary<string, string> { ["Status"] = "success" }).SampleCount;
+        var failure = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "DataExtractionDuration", new Dictionary<string, string> { ["Status"] = "failure" }).SampleCount;
+        var http = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Runtime", "http.client.request.duration", new Dictionary<string, string>());
+        (success + failure).Should().BeGreaterThan(0);
+        http.SampleCount.Should().Be(success + failure);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "DataExtractionDuration", new Dictionary<string, string>()).SampleCount.Should().Be(success + failure);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Runtime", "dotnet.process.memory.working_set", new Dictionary<string, string>()).Maximum.Should().BeGreaterThan(1_000_000);
+
+        // The preview draws the runtime widgets from data.
+        var html = await File.ReadAllTextAsync(Path.Combine(work, "dashboard.html"), ct);
+        foreach (var title in new[] { "Runtime: HTTP Client Requests (p50 / p95 / p99)", "Runtime: GC and Thread Pool" })
+        {
+            var at = html.IndexOf(title, StringComparison.Ordinal);
+            at.Should().BeGreaterThan(0, title);
+            var next = html.IndexOf("<h3", at, StringComparison.Ordinal) is var n and > 0 ? n : html.Length;
+            html[at..next].Should().NotContain("no data recorded", title).And.Contain("<svg", title);
         }
     }
 

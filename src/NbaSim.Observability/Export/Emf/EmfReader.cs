@@ -2,11 +2,11 @@ using System.Text.Json;
 
 namespace NbaSim.Observability;
 
-/// <summary>One metric read back from an EMF document.</summary>
+/// <summary>One metric read back from an EMF document: one record per metric and dimension set, as CloudWatch extracts them.</summary>
 /// <param name="Namespace">Namespace.</param>
 /// <param name="MetricName">Metric name.</param>
 /// <param name="Unit">Unit.</param>
-/// <param name="Dimensions">Dimensions of the document.</param>
+/// <param name="Dimensions">The dimensions of one of the directive's dimension sets, with the document's values.</param>
 /// <param name="Timestamp">Document timestamp.</param>
 /// <param name="StorageResolution">1 or 60.</param>
 /// <param name="Values">The metric's values (one for a plain value; none for a statistic set without values).</param>
@@ -104,9 +104,11 @@ public static class EmfReader
         foreach (var directive in aws.GetProperty("CloudWatchMetrics").EnumerateArray())
         {
             var ns = directive.GetProperty("Namespace").GetString() ?? throw new EmfFormatException(lineNumber, "Namespace is null.");
-            var dimensions = new List<MetricDimension>();
+            // CloudWatch extracts each metric once per dimension set (a rollup is a second, smaller set): one record each.
+            var sets = new List<List<MetricDimension>>();
             foreach (var set in directive.GetProperty("Dimensions").EnumerateArray())
             {
+                var dimensions = new List<MetricDimension>();
                 foreach (var name in set.EnumerateArray())
                 {
                     var dimensionName = name.GetString() ?? throw new EmfFormatException(lineNumber, "a dimension name is null.");
@@ -120,6 +122,13 @@ public static class EmfReader
                         dimensions.Add(new MetricDimension(dimensionName, value.GetString()!));
                     }
                 }
+
+                sets.Add(dimensions);
+            }
+
+            if (sets.Count == 0)
+            {
+                sets.Add([]);
             }
 
             foreach (var metric in directive.GetProperty("Metrics").EnumerateArray())
@@ -138,7 +147,10 @@ public static class EmfReader
                 }
 
                 var (values, counts, stats) = ReadValue(target, name, lineNumber);
-                records.Add(new EmfRecord(ns, name, unit, dimensions, timestamp, resolution, values, counts, stats));
+                foreach (var dimensions in sets)
+                {
+                    records.Add(new EmfRecord(ns, name, unit, dimensions, timestamp, resolution, values, counts, stats));
+                }
             }
         }
 
