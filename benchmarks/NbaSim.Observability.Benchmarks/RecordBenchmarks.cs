@@ -20,6 +20,7 @@ public class RecordBenchmarks
     private MetricRegistry _registry = null!;
     private DistributionSeries _distribution = null!;
     private CounterSeries _counter = null!;
+    private DistributionSeries _switchedOff = null!;
     private double _value;
 
     [GlobalSetup]
@@ -32,6 +33,8 @@ public class RecordBenchmarks
         _registry = new MetricRegistry();
         _distribution = _registry.Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds, new MetricDimension("Status", "success"));
         _counter = _registry.Counter("NBA-Simulator/ADCE", "ADCETasksCompleted");
+        _switchedOff = new MetricRegistry(new NbaObservabilityOptions { Enabled = false })
+            .Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds, new MetricDimension("Status", "success"));
         for (var i = 0; i < 4096; i++)
         {
             Distribution(); // warm the histogram's octaves, as a running process has
@@ -50,6 +53,9 @@ public class RecordBenchmarks
 
     [Benchmark(Description = "DistributionSeries.Record (held handle)")]
     public void Distribution() => _distribution.Record(NextValue());
+
+    [Benchmark(Description = "DistributionSeries.Record, switched off (Enabled=false)")]
+    public void DistributionSwitchedOff() => _switchedOff.Record(NextValue());
 
     [Benchmark(Description = "OpenTelemetry Counter<double>.Add")]
     public void OtelCounter() => _otelCounter.Add(1);

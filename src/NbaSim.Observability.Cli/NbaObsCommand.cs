@@ -182,6 +182,13 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     /// </summary>
     private async Task<int> DeliverAsync(Session session, CancellationToken cancellationToken)
     {
+        if (session.SwitchedOff)
+        {
+            // Deliberately off: nothing was accepted, so nothing is lost; but say so, never a silent success.
+            await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): nothing was published.").ConfigureAwait(false);
+            return 0;
+        }
+
         var lost = await session.DeliverAsync(cancellationToken).ConfigureAwait(false);
         if (lost.Datums == 0)
         {
@@ -290,7 +297,11 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
                 .Distribution(NbaMetricNames.Performance, operation + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", exitCode == 0 ? "success" : "failure"))
                 .Record(elapsed.TotalSeconds);
             var lost = await session.DeliverAsync(bound.Token).ConfigureAwait(false);
-            if (lost.Datums > 0)
+            if (session.SwitchedOff)
+            {
+                await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): {operation}Duration was not published.").ConfigureAwait(false);
+            }
+            else if (lost.Datums > 0)
             {
                 await error.WriteLineAsync($"nbaobs: {operation}Duration was not published to {lost.Destination}: {lost.Reason ?? "unknown error"} (the command's exit code {exitCode} is kept).").ConfigureAwait(false);
             }
@@ -568,6 +579,9 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
             return new Session(provider, options, credentials, json);
         }
+
+        /// <summary>True when <c>NBAOBS_DISABLED=1</c> or <c>Enabled=false</c>: publishing commands record nothing.</summary>
+        public bool SwitchedOff => NbaSim.Observability.Configuration.ObservabilitySwitch.IsDisabled(_options);
 
         /// <summary>A service; publishing ones need the sink (and through it the exporter) to exist first.</summary>
         public T Get<T>()

@@ -113,6 +113,26 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
     }
 
     [Fact]
+    public async Task Switched_off_publishing_says_so_sends_nothing_and_exits_0()
+    {
+        var url = await moto.UrlAsync();
+        var name = $"off-{Guid.NewGuid():N}"[..16];
+        var config = Path.Combine(_dir.FullName, "off.json");
+        await File.WriteAllTextAsync(config, """{ "NbaObservability": { "Enabled": false } }""", TestContext.Current.CancellationToken);
+
+        var (code, _, stderr) = await RunAsync("publish", "pipeline", "--pipeline", name, "--duration", "12.5", "--status", "success", "--endpoint-url", url, "--config", config);
+        var on = await RunAsync("publish", "pipeline", "--pipeline", name + "-on", "--duration", "12.5", "--status", "success", "--endpoint-url", url);
+
+        code.Should().Be(0, "turning it off is a choice, not a fault");
+        stderr.Should().Contain("switched off").And.Contain("nothing was published");
+        on.Code.Should().Be(0, on.Stderr);
+        using var listed = await AwsCli.RunAsync(url, "cloudwatch", "list-metrics", "--namespace", "NBA-Simulator/CICD", "--metric-name", "PipelineDuration");
+        var pipelines = listed.RootElement.GetProperty("Metrics").EnumerateArray()
+            .SelectMany(m => m.GetProperty("Dimensions").EnumerateArray()).Where(d => d.GetProperty("Name").GetString() == "Pipeline").Select(d => d.GetProperty("Value").GetString()).ToList();
+        pipelines.Should().Contain(name + "-on", "the control run, switched on, published").And.NotContain(name);
+    }
+
+    [Fact]
     public async Task Time_returns_the_commands_exit_code_and_publishes_one_duration_with_its_status()
     {
         var url = await moto.UrlAsync();
