@@ -8,23 +8,28 @@ using NbaSim.Observability.Configuration;
 namespace NbaSim.Observability.Internal;
 
 /// <summary>
-/// Starts and stops the sink with the host. The sink (and with it the exporter) is resolved only when the pipeline is on,
-/// so <c>Enabled=false</c> builds no exporter and starts no background work.
+/// Starts and stops the sink with the host. The sink (and with it the exporter) is created only when the pipeline is
+/// on, so <c>Enabled=false</c> builds no exporter and starts no background work. It is created with this service, before
+/// any hosted service starts, so one registered earlier can already publish from its own <c>StartAsync</c>.
 /// </summary>
-internal sealed class ObservabilityHostedService(IServiceProvider services, IOptions<NbaObservabilityOptions> options, ILogger<ObservabilityHostedService>? logger = null) : IHostedService
+internal sealed class ObservabilityHostedService : IHostedService
 {
-    private BufferedMetricSink? _sink;
+    private readonly BufferedMetricSink? _sink;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public ObservabilityHostedService(IServiceProvider services, IOptions<NbaObservabilityOptions> options, ILogger<ObservabilityHostedService>? logger = null)
     {
         if (ObservabilitySwitch.IsDisabled(options.Value))
         {
             Log.SwitchedOff(logger ?? (ILogger)NullLogger.Instance, options.Value.Enabled ? $"{NbaObservabilityOptions.DisabledEnvironmentVariable} is set" : "Enabled is false");
-            return Task.CompletedTask;
+            return;
         }
 
         _sink = services.GetRequiredService<BufferedMetricSink>();
-        _sink.Start();
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _sink?.Start();
         return Task.CompletedTask;
     }
 

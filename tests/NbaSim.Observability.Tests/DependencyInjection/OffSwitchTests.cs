@@ -66,6 +66,24 @@ public class OffSwitchTests
     }
 
     [Fact]
+    public async Task A_hosted_service_registered_earlier_can_publish_from_its_StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var exporter = new CapturingExporter();
+        builder.Services.AddSingleton<IMetricExporter>(exporter);
+        builder.Services.AddHostedService<PublishesOnStart>();
+        builder.Services.AddNbaObservability(builder.Configuration);
+
+        using (var host = builder.Build())
+        {
+            await host.StartAsync(TestContext.Current.CancellationToken);
+            await host.StopAsync(TestContext.Current.CancellationToken);
+        }
+
+        exporter.Datums.Should().Contain(d => d.MetricName == "StartedAt");
+    }
+
+    [Fact]
     public void A_switched_off_registry_keeps_no_samples()
     {
         var registry = new MetricRegistry(new NbaObservabilityOptions { Enabled = false });
@@ -144,5 +162,16 @@ public class OffSwitchTests
         using var reader = File.OpenText(emf);
         var published = EmfReader.Read(reader).Where(r => r.MetricName == "ADCETasksCompleted").Sum(r => r.Statistics!.Value.Sum);
         return (recorded, published, true, output.ToString());
+    }
+
+    private sealed class PublishesOnStart(INbaMetrics metrics) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            metrics.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "StartedAt", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
