@@ -54,30 +54,30 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         var bucket = new Option<string?>("--bucket") { Description = "Bucket to inventory (default: configuration)." };
         var s3 = new Command("s3", "Count objects and bytes of the buckets and publish S3ObjectCount, S3TotalSizeGB.") { bucket };
-        s3.SetAction((p, ct) => Run(p, ct, s => PublishS3Async(s, p.GetValue(bucket), ct), b => { if (p.GetValue(bucket) is { } x) { b["S3Inventory:Buckets:0"] = x; } }));
+        s3.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishS3Async(s, p.GetValue(bucket), ct), b => { if (p.GetValue(bucket) is { } x) { b["S3Inventory:Buckets:0"] = x; } }));
         var budget = new Option<decimal?>("--budget") { Description = "Monthly budget in USD (default 150)." };
         var cost = new Command("cost", "Publish MonthlyAWSCost and BudgetUtilization from Cost Explorer.") { budget };
-        cost.SetAction((p, ct) => Run(p, ct, s => PublishCostAsync(s, ct), b => { if (p.GetValue(budget) is { } x) { b["Cost:MonthlyBudgetUsd"] = x.ToString(CultureInfo.InvariantCulture); } }));
+        cost.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishCostAsync(s, ct), b => { if (p.GetValue(budget) is { } x) { b["Cost:MonthlyBudgetUsd"] = x.ToString(CultureInfo.InvariantCulture); } }));
         var file = new Option<FileInfo>("--file") { Description = "DIMS metrics file, e.g. inventory/metrics.yaml.", Required = true };
         var dims = new Command("dims", "Publish DIMS inventory values (all or nothing) and drift.") { file };
-        dims.SetAction((p, ct) => Run(p, ct, s => PublishDimsAsync(s, p.GetValue(file)!, ct)));
+        dims.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishDimsAsync(s, p.GetValue(file)!, ct)));
         var passed = new Option<long>("--passed") { Description = "Records that passed validation.", Required = true };
         var total = new Option<long>("--total") { Description = "Records validated.", Required = true };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset dimension (optional)." };
         var quality = new Command("quality", "Publish ValidationPassRate = passed / total × 100.") { passed, total, dataset };
-        quality.SetAction((p, ct) => Run(p, ct, s => PublishQualityAsync(s, p.GetValue(passed), p.GetValue(total), p.GetValue(dataset), ct)));
+        quality.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishQualityAsync(s, p.GetValue(passed), p.GetValue(total), p.GetValue(dataset), ct)));
         var junit = new Option<FileInfo[]>("--junit") { Description = "JUnit XML report(s), e.g. from pytest --junitxml.", AllowMultipleArgumentsPerToken = true };
         var trx = new Option<FileInfo[]>("--trx") { Description = "TRX report(s) from dotnet test --logger trx.", AllowMultipleArgumentsPerToken = true };
         var suite = new Option<string?>("--suite") { Description = "Suite dimension (default: the report's suite name)." };
         var tests = new Command("tests", "Publish test results (TestsPassed, TestsFailed, TestsSkipped, TestPassRate, TestSuiteDuration, TestDuration) to NBA-Simulator/CICD.") { junit, trx, suite };
-        tests.SetAction((p, ct) => Run(p, ct, s => PublishTestsAsync(s, p.GetValue(junit) ?? [], p.GetValue(trx) ?? [], p.GetValue(suite), ct)));
+        tests.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishTestsAsync(s, p.GetValue(junit) ?? [], p.GetValue(trx) ?? [], p.GetValue(suite), ct)));
         var pipelineName = new Option<string>("--pipeline") { Description = "Pipeline name (dimension Pipeline).", Required = true };
         var duration = new Option<double?>("--duration") { Description = "Duration in seconds." };
         var startedAt = new Option<DateTimeOffset?>("--started-at") { Description = "Start time (ISO 8601), instead of --duration: the duration is now minus this." };
         var pipelineStatus = new Option<string>("--status") { Description = "success or failure.", Required = true };
         pipelineStatus.AcceptOnlyFromAmong("success", "failure");
         var pipeline = new Command("pipeline", "Publish PipelineDuration (Pipeline, Status) to NBA-Simulator/CICD.") { pipelineName, duration, startedAt, pipelineStatus };
-        pipeline.SetAction((p, ct) => Run(p, ct, s => PublishPipelineAsync(s, p.GetValue(pipelineName)!, p.GetValue(duration), p.GetValue(startedAt), p.GetValue(pipelineStatus)!, ct)));
+        pipeline.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishPipelineAsync(s, p.GetValue(pipelineName)!, p.GetValue(duration), p.GetValue(startedAt), p.GetValue(pipelineStatus)!, ct)));
         var publish = new Command("publish", "Publish metrics now.") { s3, cost, dims, quality, tests, pipeline };
 
         var operation = new Option<string>("--operation") { Description = "Operation name: publishes <NAME>Duration to NBA-Simulator/Performance.", Required = true };
@@ -182,13 +182,6 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     /// </summary>
     private async Task<int> DeliverAsync(Session session, CancellationToken cancellationToken)
     {
-        if (session.SwitchedOff)
-        {
-            // Deliberately off: nothing was accepted, so nothing is lost; but say so, never a silent success.
-            await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): nothing was published.").ConfigureAwait(false);
-            return 0;
-        }
-
         var lost = await session.DeliverAsync(cancellationToken).ConfigureAwait(false);
         if (lost.Datums == 0)
         {
@@ -197,6 +190,18 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         await error.WriteLineAsync($"nbaobs: {lost.Datums} datum(s) were not delivered to {lost.Destination}: {lost.Reason ?? "unknown error"}. Nothing else was lost; run the command again once that is fixed.").ConfigureAwait(false);
         return 1;
+    }
+
+    /// <summary>
+    /// A publishing command with the pipeline switched off (NBAOBS_DISABLED=1 or Enabled=false): it reads, calls and
+    /// stores nothing (no Cost Explorer request, no DIMS state), and says so on both streams; exit 0, as nothing was lost.
+    /// </summary>
+    private async Task<int> SwitchedOffAsync(Session session)
+    {
+        var message = $"NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): nothing was published.";
+        await error.WriteLineAsync("nbaobs: " + message).ConfigureAwait(false);
+        await Write(session, new { published = false, switchedOff = true }, message).ConfigureAwait(false);
+        return 0;
     }
 
     private async Task<int> PublishTestsAsync(Session session, FileInfo[] junit, FileInfo[] trx, string? suite, CancellationToken cancellationToken)
@@ -293,15 +298,17 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             using var bound = new CancellationTokenSource(publishTimeout);
             var settings = new Dictionary<string, string?> { ["ShutdownTimeout"] = publishTimeout.ToString("c", CultureInfo.InvariantCulture) };
             await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), json: false, settings, new CliLoggerProvider(TextWriter.Null, verbose: false));
+            if (session.SwitchedOff)
+            {
+                await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): {operation}Duration was not published.").ConfigureAwait(false);
+                return exitCode;
+            }
+
             session.Get<INbaMetrics>()
                 .Distribution(NbaMetricNames.Performance, operation + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", exitCode == 0 ? "success" : "failure"))
                 .Record(elapsed.TotalSeconds);
             var lost = await session.DeliverAsync(bound.Token).ConfigureAwait(false);
-            if (session.SwitchedOff)
-            {
-                await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): {operation}Duration was not published.").ConfigureAwait(false);
-            }
-            else if (lost.Datums > 0)
+            if (lost.Datums > 0)
             {
                 await error.WriteLineAsync($"nbaobs: {operation}Duration was not published to {lost.Destination}: {lost.Reason ?? "unknown error"} (the command's exit code {exitCode} is kept).").ConfigureAwait(false);
             }

@@ -7,7 +7,11 @@ namespace NbaSim.Observability.Aggregation;
 /// </summary>
 internal static class RollupMerger
 {
-    /// <summary>Appends the merged rollup datums of <paramref name="datums"/> to it; returns how many were added.</summary>
+    /// <summary>
+    /// Appends the merged rollup datums of <paramref name="datums"/> to it and unmarks the originals (so no later reader,
+    /// an EMF exporter behind a wrapper or a spool replayed under another exporter, counts the rollup twice); returns how
+    /// many were added.
+    /// </summary>
     public static int AppendMerged(List<MetricDatum> datums, int maxValues = MetricLimits.MaxValuesPerDatum)
     {
         Dictionary<string, List<MetricDatum>>? groups = null;
@@ -15,10 +19,12 @@ internal static class RollupMerger
         for (var i = 0; i < count; i++)
         {
             var datum = datums[i];
-            if (datum.Rollup is not { } rollup || datum.StatisticValues is null)
+            if (datum.Rollup is not { } rollup)
             {
                 continue;
             }
+
+            datums[i] = datum.WithoutRollup();
 
             groups ??= new Dictionary<string, List<MetricDatum>>(StringComparer.Ordinal);
             var key = string.Join('\u001F', datum.Namespace, datum.MetricName, (int)datum.Unit, datum.StorageResolution, datum.Timestamp.UtcTicks,
@@ -52,7 +58,8 @@ internal static class RollupMerger
         var everyPartHasValues = true;
         foreach (var datum in group)
         {
-            var s = datum.StatisticValues!.Value;
+            // A single value (a counter's zero for an idle period) is one sample, as CloudWatch counts it.
+            var s = datum.StatisticValues ?? new StatisticSet(1, datum.Value!.Value, datum.Value.Value, datum.Value.Value);
             samples += s.SampleCount;
             sum += s.Sum;
             min = Math.Min(min, s.Minimum);

@@ -8,6 +8,13 @@ internal static class ObservabilitySwitch
         => Environment.GetEnvironmentVariable(NbaObservabilityOptions.DisabledEnvironmentVariable)?.Trim() is { } value
            && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The variable's value when it is set to something other than 1/true/0/false (it then leaves the pipeline on).</summary>
+    public static string? UnrecognizedEnvironmentValue
+        => Environment.GetEnvironmentVariable(NbaObservabilityOptions.DisabledEnvironmentVariable)?.Trim() is { Length: > 0 } value
+           && value != "1" && value != "0" && !value.Equals("true", StringComparison.OrdinalIgnoreCase) && !value.Equals("false", StringComparison.OrdinalIgnoreCase)
+            ? value
+            : null;
+
     /// <summary>True when these options, or the environment, turn the pipeline off.</summary>
     public static bool IsDisabled(NbaObservabilityOptions options) => !options.Enabled || DisabledByEnvironment;
 }

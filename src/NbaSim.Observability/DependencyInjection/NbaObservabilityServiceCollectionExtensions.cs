@@ -142,7 +142,7 @@ public static class NbaObservabilityServiceCollectionExtensions
         // Woven [ProfilePerformance] methods record into ProfilingHost.Current: make it this host's registry,
         // taking over what was recorded before any host existed.
         var registry = ProfilingHost.TryAdoptDefault(options, time, logger) ?? new MetricRegistry(options, time, logger);
-        ProfilingHost.Attach(registry);
+        ProfilingHost.AttachHost(registry);
         return registry;
     }
 

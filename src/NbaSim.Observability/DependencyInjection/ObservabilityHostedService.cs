@@ -18,9 +18,18 @@ internal sealed class ObservabilityHostedService : IHostedService
 
     public ObservabilityHostedService(IServiceProvider services, IOptions<NbaObservabilityOptions> options, ILogger<ObservabilityHostedService>? logger = null)
     {
+        if (ObservabilitySwitch.UnrecognizedEnvironmentValue is { } value)
+        {
+            Log.SwitchValueUnrecognized(logger ?? (ILogger)NullLogger.Instance, NbaObservabilityOptions.DisabledEnvironmentVariable, value);
+        }
+
         if (ObservabilitySwitch.IsDisabled(options.Value))
         {
             Log.SwitchedOff(logger ?? (ILogger)NullLogger.Instance, options.Value.Enabled ? $"{NbaObservabilityOptions.DisabledEnvironmentVariable} is set" : "Enabled is false");
+
+            // Decided here once: a registry registered by the application is switched off too, so nothing accumulates
+            // without a sink and Publish discards instead of failing.
+            services.GetService<MetricRegistry>()?.SwitchOff();
             return;
         }
 

@@ -88,4 +88,7 @@ internal static partial class Log
 
     [LoggerMessage(28, LogLevel.Information, "NbaSim.Observability is switched off ({Reason}): nothing is recorded or exported, and no exporter or background work is started.")]
     public static partial void SwitchedOff(ILogger logger, string reason);
+
+    [LoggerMessage(29, LogLevel.Warning, "{Variable} is '{Value}', which is not 1, true, 0 or false: the pipeline stays on. Set it to 1 or true to turn NbaSim.Observability off.")]
+    public static partial void SwitchValueUnrecognized(ILogger logger, string variable, string value);
 }

@@ -68,6 +68,10 @@ public sealed class MetricDatum
     /// </summary>
     internal MetricDimension[]? Rollup { get; init; }
 
+    /// <summary>This datum, no longer marked as counting toward a rollup (its merged rollup datum exists separately).</summary>
+    internal MetricDatum WithoutRollup()
+        => Rollup is null ? this : new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]);
+
     /// <summary>Creates a single-value datum, validated against CloudWatch's rules.</summary>
     /// <param name="ns">Namespace.</param>
     /// <param name="metricName">Metric name.</param>

@@ -25,6 +25,23 @@ public static class ProfilingHost
     }
 
     /// <summary>
+    /// Attaches a host's registry, unless it is switched off while an active one is attached: a test host built with
+    /// <c>Enabled=false</c> must not silence the woven methods of a running host.
+    /// </summary>
+    internal static void AttachHost(MetricRegistry registry)
+    {
+        lock (Gate)
+        {
+            if (registry.IsSwitchedOff && _current is { IsSwitchedOff: false } active && !ReferenceEquals(active, registry))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _current, registry);
+        }
+    }
+
+    /// <summary>
     /// Returns the default registry reconfigured with <paramref name="options"/> if woven code already created it and no
     /// host took it yet; otherwise <see langword="null"/>.
     /// </summary>

@@ -32,6 +32,7 @@ public sealed class MetricRegistry : INbaMetrics
     private MetricSeries[] _refusedSeries = [];
     private readonly HashSet<string> _profileRefusals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rollupMetrics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _rollupSpecs = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
@@ -81,6 +82,12 @@ public sealed class MetricRegistry : INbaMetrics
     /// <summary>Applies host settings to a registry that woven code created before the host existed.</summary>
     internal void Reconfigure(NbaObservabilityOptions options, TimeProvider timeProvider, ILogger? logger)
     {
+        if (Configuration.ObservabilitySwitch.IsDisabled(options))
+        {
+            // Woven code recorded into this registry before the host existed: that stops here too.
+            SwitchOff();
+        }
+
         lock (_collectGate)
         {
             _time = timeProvider;
@@ -94,20 +101,6 @@ public sealed class MetricRegistry : INbaMetrics
                 gauge.CallbackTimeout = _gaugeTimeout;
             }
 
-            if (Configuration.ObservabilitySwitch.IsDisabled(options))
-            {
-                // Woven code recorded into this registry before the host existed: that stops here too.
-                _off = true;
-                foreach (var series in _byKey.Values)
-                {
-                    series.SwitchOff();
-                }
-
-                foreach (var series in _refusedSeries)
-                {
-                    series.SwitchOff();
-                }
-            }
 
             _started = _time.GetUtcNow();
             _standardPeriodStart = Align(_started, _periodTicks);
@@ -121,6 +114,25 @@ public sealed class MetricRegistry : INbaMetrics
     internal Func<int>? QueueDepth { get; set; }
 
     internal TimeProvider TimeProvider => _time;
+
+    /// <summary>Switches recording off for good: every series, present and future, records nothing.</summary>
+    internal void SwitchOff()
+    {
+        lock (_gate)
+        {
+            // Under the gate that creates series, so none is created between the flag and the loop.
+            _off = true;
+            foreach (var series in _byKey.Values)
+            {
+                series.SwitchOff();
+            }
+
+            foreach (var series in _refused.Values)
+            {
+                series.SwitchOff();
+            }
+        }
+    }
 
     /// <summary>True when the pipeline is switched off: series record nothing and no sink should run.</summary>
     internal bool IsSwitchedOff => _off;
@@ -374,6 +386,7 @@ public sealed class MetricRegistry : INbaMetrics
             var dims = dimensions.ToArray();
             MetricValidator.ValidateDimensions(dims);
             var rollup = RollupOf(kind, metricName, dims, options.RollupWithout);
+            CheckSameRollup(ns, metricName, options.RollupWithout);
 
             _perNamespace.TryGetValue(ns, out var inNamespace);
             var isOverflow = false;
@@ -486,6 +499,27 @@ public sealed class MetricRegistry : INbaMetrics
 
         Volatile.Write(ref _refusedSeries, [.. _refusedSeries, refused]);
         return refused;
+    }
+
+    /// <summary>
+    /// Every series of a metric must ask for the same rollup: one series without it (or with another) would leave its
+    /// samples out of the aggregate, a rollup that looks complete and is not. The first series decides. Call under _gate.
+    /// </summary>
+    private void CheckSameRollup(string ns, string metricName, IReadOnlyList<string>? without)
+    {
+        var spec = without is { Count: > 0 } ? string.Join(", ", without.Order(StringComparer.Ordinal)) : string.Empty;
+        var key = ns + "\u001F" + metricName;
+        if (!_rollupSpecs.TryGetValue(key, out var existing))
+        {
+            _rollupSpecs[key] = spec;
+            return;
+        }
+
+        if (!string.Equals(existing, spec, StringComparison.Ordinal))
+        {
+            static string Describe(string s) => s.Length == 0 ? "no rollup" : $"RollupWithout [{s}]";
+            throw new MetricValidationException(nameof(SeriesOptions.RollupWithout), $"Metric '{metricName}' in '{ns}' already has series with {Describe(existing)}; this one asks for {Describe(spec)}. Every series of a metric must ask for the same rollup, or the rollup would miss some of its samples.");
+        }
     }
 
     /// <summary>The rollup's dimensions: <paramref name="dims"/> without the named ones; null when none is asked for.</summary>

@@ -120,11 +120,14 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
         var config = Path.Combine(_dir.FullName, "off.json");
         await File.WriteAllTextAsync(config, """{ "NbaObservability": { "Enabled": false } }""", TestContext.Current.CancellationToken);
 
-        var (code, _, stderr) = await RunAsync("publish", "pipeline", "--pipeline", name, "--duration", "12.5", "--status", "success", "--endpoint-url", url, "--config", config);
+        var (code, stdout, stderr) = await RunAsync("publish", "pipeline", "--pipeline", name, "--duration", "12.5", "--status", "success", "--endpoint-url", url, "--config", config);
+        var json = await RunAsync("publish", "pipeline", "--pipeline", name, "--duration", "12.5", "--status", "success", "--endpoint-url", url, "--config", config, "--output", "json");
         var on = await RunAsync("publish", "pipeline", "--pipeline", name + "-on", "--duration", "12.5", "--status", "success", "--endpoint-url", url);
 
         code.Should().Be(0, "turning it off is a choice, not a fault");
         stderr.Should().Contain("switched off").And.Contain("nothing was published");
+        stdout.Should().Contain("nothing was published").And.NotContain(" published\n");
+        json.Stdout.Should().Contain("\"switchedOff\": true").And.Contain("\"published\": false");
         on.Code.Should().Be(0, on.Stderr);
         using var listed = await AwsCli.RunAsync(url, "cloudwatch", "list-metrics", "--namespace", "NBA-Simulator/CICD", "--metric-name", "PipelineDuration");
         var pipelines = listed.RootElement.GetProperty("Metrics").EnumerateArray()

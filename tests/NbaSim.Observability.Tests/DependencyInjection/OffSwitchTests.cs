@@ -84,6 +84,23 @@ public class OffSwitchTests
     }
 
     [Fact]
+    public async Task A_registry_the_application_registered_is_switched_off_too_and_Publish_discards()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var own = new MetricRegistry();
+        builder.Services.AddSingleton(own);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["NbaObservability:Enabled"] = "false" });
+        builder.Services.AddNbaObservability(builder.Configuration);
+        using var host = builder.Build();
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+
+        own.IsSwitchedOff.Should().BeTrue();
+        own.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Direct", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue("discarded, not a 'no sink' failure");
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public void A_switched_off_registry_keeps_no_samples()
     {
         var registry = new MetricRegistry(new NbaObservabilityOptions { Enabled = false });
@@ -110,14 +127,17 @@ public class OffSwitchTests
         var dir = Directory.CreateTempSubdirectory("nbaobs-off-");
         try
         {
-            var off = await RunHostAsync(Path.Combine(dir.FullName, "off.emf"), disabled: true);
-            var on = await RunHostAsync(Path.Combine(dir.FullName, "on.emf"), disabled: false);
+            var off = await RunHostAsync(Path.Combine(dir.FullName, "off.emf"), "1");
+            var on = await RunHostAsync(Path.Combine(dir.FullName, "on.emf"), null);
+            var typo = await RunHostAsync(Path.Combine(dir.FullName, "typo.emf"), "yes");
 
             on.Recorded.Should().BeGreaterThan(0);
             on.Published.Should().Be(on.Recorded, "the control run, switched on, flushes every increment");
             off.Recorded.Should().BeGreaterThan(0, "the application itself runs as before");
             off.EmfWritten.Should().BeFalse("with NBAOBS_DISABLED=1 nothing is exported");
             off.Output.Should().Contain("switched off (NBAOBS_DISABLED is set)");
+            typo.EmfWritten.Should().BeTrue("a value that is not 1/true leaves the pipeline on");
+            typo.Output.Should().Contain("NBAOBS_DISABLED is 'yes', which is not 1, true, 0 or false");
         }
         finally
         {
@@ -125,13 +145,13 @@ public class OffSwitchTests
         }
     }
 
-    private static async Task<(long Recorded, double Published, bool EmfWritten, string Output)> RunHostAsync(string emf, bool disabled)
+    private static async Task<(long Recorded, double Published, bool EmfWritten, string Output)> RunHostAsync(string emf, string? disabled)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Helper.Path);
         start.ArgumentList.Add("host");
         start.ArgumentList.Add(emf);
-        start.Environment[NbaObservabilityOptions.DisabledEnvironmentVariable] = disabled ? "1" : null;
+        start.Environment[NbaObservabilityOptions.DisabledEnvironmentVariable] = disabled;
         using var host = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
         string? line;

@@ -26,7 +26,8 @@ internal sealed class CloudWatchEmfRule
     /// The metric CloudWatch extracts as <paramref name="metricName"/> in <paramref name="ns"/>. With
     /// <paramref name="dimensions"/>, only the metric with exactly those dimensions: each dimension set of a document's
     /// directive is its own metric, whose dimensions are the set's keys with the document's values for them (an empty set
-    /// is the metric without dimensions). Without, every metric of that name, across dimension sets, is added up.
+    /// is the metric without dimensions). Without, each document with the metric counts once, whatever its dimension
+    /// sets: the samples recorded under that name, across series.
     /// </summary>
     public static CloudWatchEmfRule Extract(IEnumerable<string> lines, string ns, string metricName, IReadOnlyDictionary<string, string>? dimensions = null)
     {

@@ -44,6 +44,21 @@ public sealed class ProfilePerformanceTests : IDisposable
     }
 
     [Fact]
+    public void A_host_built_switched_off_does_not_take_woven_methods_from_a_running_registry()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.NbaObservabilityServiceCollectionExtensions.AddNbaObservability(services, o => o.Enabled = false);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+        var off = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MetricRegistry>(provider);
+
+        off.IsSwitchedOff.Should().BeTrue();
+        ProfilingHost.Current.Should().BeSameAs(_registry, "the running registry keeps the woven methods");
+        _uploader.Sync(1);
+        Samples("FixtureSyncDuration", "success").Should().Be(1);
+    }
+
+    [Fact]
     public void Rollup_true_also_publishes_the_duration_without_Status_merging_every_outcome()
     {
         for (var i = 0; i < 5; i++)
@@ -55,10 +70,14 @@ public sealed class ProfilePerformanceTests : IDisposable
         fail.Should().Throw<ArgumentOutOfRangeException>();
         fail.Should().Throw<ArgumentOutOfRangeException>();
 
+        // Read the way CloudWatch reads the EMF of these datums: the metric without dimensions holds every call.
         var datums = Datums("FixtureRollupDuration");
-        datums.Should().OnlyContain(d => d.Rollup != null && d.Rollup.Length == 0, "every outcome's series rolls up into the metric without dimensions");
-        NbaSim.Observability.Aggregation.RollupMerger.AppendMerged(datums);
-        datums.Where(d => d.Dimensions.Count == 0).Sum(d => d.StatisticValues!.Value.SampleCount).Should().Be(7);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        EmfSerializer.Write(datums, buffer);
+        var lines = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var total = Oracles.CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "FixtureRollupDuration", new Dictionary<string, string>());
+        total.SampleCount.Should().Be(7);
+        Oracles.CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "FixtureRollupDuration", new Dictionary<string, string> { ["Status"] = "failure" }).SampleCount.Should().Be(2);
         _uploader.Sync(2);
         Datums("FixtureSyncDuration").Should().NotBeEmpty().And.OnlyContain(d => d.Rollup == null, "no rollup unless asked for");
     }

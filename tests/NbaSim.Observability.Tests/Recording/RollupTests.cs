@@ -113,6 +113,10 @@ public class RollupTests
             percentile.Should().BeApproximately(NearestRank(all, p), 0.01 * NearestRank(all, p), $"p{p}");
         }
 
+        // The originals no longer name the rollup: an EMF writer behind a wrapper, or a spool replayed under EMF, cannot
+        // count it a second time.
+        datums.Should().OnlyContain(d => d.Rollup == null);
+
         // The series themselves are published unchanged.
         datums.Where(d => d.MetricName == Metric && d.Dimensions.Count == 1).Sum(d => d.StatisticValues!.Value.SampleCount).Should().Be(all.Length);
     }
@@ -136,6 +140,46 @@ public class RollupTests
         var diagnostics = pipeline.Registry.GetDiagnostics();
         diagnostics.RollupMetrics.Should().Be(2);
         (diagnostics with { BatchesExported = 0 }).EstimatedMonthlyCostUsd.Should().Be((diagnostics.LiveSeries + 2) * ObservabilityDiagnostics.PricePerMetricMonth);
+    }
+
+    [Fact]
+    public void Idle_counters_published_as_zero_give_both_exporters_the_same_rollup()
+    {
+        var registry = new MetricRegistry(new NbaObservabilityOptions(), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Infrastructure.Pipeline.Start));
+        var options = new SeriesOptions(PublishZeroWhenIdle: true) { RollupWithout = ["Status"] };
+        registry.Counter("NBA-Simulator/ADCE", "Tasks", MetricUnit.Count, options, new MetricDimension("Status", "success")).Add(3);
+        registry.Counter("NBA-Simulator/ADCE", "Tasks", MetricUnit.Count, options, new MetricDimension("Status", "failure"));
+        var datums = new List<MetricDatum>();
+        registry.Collect(Infrastructure.Pipeline.Start.AddMinutes(3), includeOpenPeriods: false, datums);
+        datums.Should().Contain(d => d.Value == 0, "idle periods are published as zeros");
+
+        // EMF as CloudWatch reads it: every datum of the period, zeros included, in the metric without dimensions.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        EmfSerializer.Write(datums, buffer);
+        var lines = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var emf = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/ADCE", "Tasks", new Dictionary<string, string>());
+
+        var merged = new List<MetricDatum>(datums);
+        NbaSim.Observability.Aggregation.RollupMerger.AppendMerged(merged);
+        var rollups = merged.Where(d => d.MetricName == "Tasks" && d.Dimensions.Count == 0).ToList();
+
+        rollups.Sum(d => d.StatisticValues!.Value.SampleCount).Should().Be(emf.SampleCount);
+        rollups.Sum(d => d.StatisticValues!.Value.Sum).Should().Be(emf.Sum).And.Be(3);
+        rollups.Min(d => d.StatisticValues!.Value.Minimum).Should().Be(emf.Minimum);
+        rollups.Count.Should().Be(datums.Select(d => d.Timestamp).Distinct().Count(), "a rollup datum for every period, idle ones included");
+    }
+
+    [Fact]
+    public void Series_of_one_metric_that_ask_for_different_rollups_are_refused_naming_both()
+    {
+        var registry = new MetricRegistry();
+        registry.Distribution(Ns, Metric, MetricUnit.Seconds, Rolled, new MetricDimension("Status", "success"));
+
+        var without = () => registry.Distribution(Ns, Metric, MetricUnit.Seconds, default, new MetricDimension("Status", "failure"));
+
+        without.Should().Throw<MetricValidationException>().Which.Message.Should()
+            .Contain("already has series with RollupWithout [Status]; this one asks for no rollup");
+        registry.Distribution(Ns, Metric, MetricUnit.Seconds, Rolled, new MetricDimension("Status", "failure")).Should().NotBeNull("the same rollup is fine");
     }
 
     [Theory]
