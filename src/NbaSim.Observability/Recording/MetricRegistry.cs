@@ -101,7 +101,6 @@ public sealed class MetricRegistry : INbaMetrics
                 gauge.CallbackTimeout = _gaugeTimeout;
             }
 
-
             _started = _time.GetUtcNow();
             _standardPeriodStart = Align(_started, _periodTicks);
             _highPeriodStart = Align(_started, TimeSpan.TicksPerSecond);
