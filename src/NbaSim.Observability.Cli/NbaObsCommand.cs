@@ -198,7 +198,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     /// </summary>
     private async Task<int> SwitchedOffAsync(Session session)
     {
-        var message = $"NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): nothing was published.";
+        var message = $"NbaSim.Observability is switched off ({Observability.Configuration.ObservabilitySwitch.Description}): nothing was published.";
         await error.WriteLineAsync("nbaobs: " + message).ConfigureAwait(false);
         await Write(session, new { published = false, switchedOff = true }, message).ConfigureAwait(false);
         return 0;
@@ -300,7 +300,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), json: false, settings, new CliLoggerProvider(TextWriter.Null, verbose: false));
             if (session.SwitchedOff)
             {
-                await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({NbaObservabilityOptions.DisabledEnvironmentVariable}=1 or NbaObservability:Enabled=false): {operation}Duration was not published.").ConfigureAwait(false);
+                await error.WriteLineAsync($"nbaobs: NbaSim.Observability is switched off ({Observability.Configuration.ObservabilitySwitch.Description}): {operation}Duration was not published.").ConfigureAwait(false);
                 return exitCode;
             }
 
