@@ -26,6 +26,9 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     private readonly Option<string> _output = new("--output") { Description = "text or json.", Recursive = true, DefaultValueFactory = _ => "text" };
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
 
+    /// <summary>The clock every command reads "now" and "today" from (tests set a fixed one).</summary>
+    internal TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Parses and runs <paramref name="args"/>.</summary>
     public async Task<int> RunAsync(string[] args)
     {
@@ -225,7 +228,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         var name = suite ?? report.SuiteName ?? "tests";
         var metrics = session.Get<INbaMetrics>();
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.GetUtcNow();
         MetricDimension[] dimensions = [new("Suite", name)];
         metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsPassed, report.Passed, MetricUnit.Count, now, dimensions));
         metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsFailed, report.Failed, MetricUnit.Count, now, dimensions));
@@ -255,7 +258,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             throw new ArgumentException("pass exactly one of --duration SECONDS and --started-at ISO8601.");
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.GetUtcNow();
         var seconds = duration ?? (now - startedAt!.Value).TotalSeconds;
         if (seconds < 0 || !double.IsFinite(seconds))
         {
@@ -325,7 +328,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     {
         var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
         var inputs = await Cost.CostReportCollector.CollectAsync(
-            session.Get<Aws.CostExplorer.ICostExplorerClient>(), session.CloudWatch, session.Get<IS3ObjectLister>(), session.Options, definitions.Alarms, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            session.Get<Aws.CostExplorer.ICostExplorerClient>(), session.CloudWatch, session.Get<IS3ObjectLister>(), session.Options, definitions.Alarms, Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var report = Cost.CostAdvisor.Build(inputs);
         await Write(session, report, report.RenderText()).ConfigureAwait(false);
         return 0;
@@ -468,7 +471,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
     private async Task<int> AlarmTestAsync(Session session, string name, CancellationToken cancellationToken)
     {
-        await session.CloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = name, StateValue = "ALARM", StateReason = $"nbaobs alarms test at {DateTimeOffset.UtcNow:O}" }, cancellationToken).ConfigureAwait(false);
+        await session.CloudWatch.SetAlarmStateAsync(new SetAlarmStateRequest { AlarmName = name, StateValue = "ALARM", StateReason = $"nbaobs alarms test at {Clock.GetUtcNow():O}" }, cancellationToken).ConfigureAwait(false);
         await Write(session, new { alarm = name, state = "ALARM" }, $"{name} set to ALARM; its actions (the alert topic) fire now. It returns to its real state at the next evaluation.").ConfigureAwait(false);
         return 0;
     }

@@ -47,16 +47,22 @@ internal static class CostAdvisor
     /// <summary>Services below this last month are too small to flag.</summary>
     public const decimal GrowthFloorUsd = 1m;
 
+    /// <summary>
+    /// The pace (and so any growth verdict) needs this many complete days of the month. Cost Explorer's month to date
+    /// ends yesterday, so on the 2nd it holds one day: divided by 1/31 of a month, one day's noise (or a charge billed on
+    /// the 1st) reads as a month's growth. From the 8th on, a week of data stands behind the projection.
+    /// </summary>
+    public const int MinimumDaysForPace = 7;
+
     /// <summary>An alarm without data this long is probably watching something that no longer reports.</summary>
     public static readonly TimeSpan InsufficientDataAge = TimeSpan.FromDays(7);
 
     public static CostReport Build(CostInputs inputs)
     {
         var inv = CultureInfo.InvariantCulture;
-        var daysInMonth = DateTime.DaysInMonth(inputs.Today.Year, inputs.Today.Month);
-        var elapsed = Math.Max(1, inputs.Today.Day - 1) / (decimal)daysInMonth; // Cost Explorer's month to date ends yesterday
+        var pace = Pace(inputs.Today);
         var services = inputs.ThisMonth.Keys.Union(inputs.LastMonth.Keys)
-            .Select(s => new ServiceCost(s, inputs.ThisMonth.GetValueOrDefault(s), Math.Round(inputs.ThisMonth.GetValueOrDefault(s) / elapsed, 2), inputs.LastMonth.GetValueOrDefault(s)))
+            .Select(s => new ServiceCost(s, inputs.ThisMonth.GetValueOrDefault(s), pace is { } p ? Math.Round(inputs.ThisMonth.GetValueOrDefault(s) / p, 2) : null, inputs.LastMonth.GetValueOrDefault(s)))
             .OrderByDescending(s => s.MonthToDateUsd).ThenBy(s => s.Service, StringComparer.Ordinal)
             .ToList();
         var monthToDate = inputs.ThisMonth.Values.Sum();
@@ -76,9 +82,10 @@ internal static class CostAdvisor
 
         foreach (var s in services.Where(s => s.LastMonthUsd >= GrowthFloorUsd && s.MonthOverMonth > GrowthThreshold))
         {
+            var projected = s.ProjectedUsd!.Value; // a month-over-month figure implies a pace
             recommendations.Add(new("service-growth",
-                string.Create(inv, $"{s.Service} is on pace for ${s.ProjectedUsd:N2} this month against ${s.LastMonthUsd:N2} last month (+{s.MonthOverMonth * 100:0} %)"),
-                s.ProjectedUsd - s.LastMonthUsd));
+                string.Create(inv, $"{s.Service} is on pace for ${projected:N2} this month against ${s.LastMonthUsd:N2} last month (+{s.MonthOverMonth * 100:0} %)"),
+                projected - s.LastMonthUsd));
         }
 
         if (inputs.DataLake is { OldBytes: > 0 } lake)
@@ -113,6 +120,23 @@ internal static class CostAdvisor
                 saving));
         }
 
-        return new CostReport(inputs.Today, monthToDate, inputs.ForecastUsd, inputs.ForecastUnavailableReason, inputs.BudgetUsd, services.Take(5).ToList(), product, recommendations, inputs.CostExplorerRequests, inputs.Notes);
+        var notes = inputs.Notes;
+        if (pace is null)
+        {
+            var complete = inputs.Today.Day - 1;
+            notes = [.. notes, string.Create(inv, $"the pace of each service is withheld until {inputs.Today.AddDays(MinimumDaysForPace - complete):MMMM d}: the month to date holds {complete} complete day(s), and a projection needs {MinimumDaysForPace}")];
+        }
+
+        return new CostReport(inputs.Today, monthToDate, inputs.ForecastUsd, inputs.ForecastUnavailableReason, inputs.BudgetUsd, services.Take(5).ToList(), product, recommendations, inputs.CostExplorerRequests, notes);
+    }
+
+    /// <summary>
+    /// The share of the month that Cost Explorer's month to date covers (it ends yesterday), or null before
+    /// <see cref="MinimumDaysForPace"/> complete days, when no projection is sound.
+    /// </summary>
+    internal static decimal? Pace(DateOnly today)
+    {
+        var complete = today.Day - 1;
+        return complete < MinimumDaysForPace ? null : complete / (decimal)DateTime.DaysInMonth(today.Year, today.Month);
     }
 }

@@ -2,11 +2,14 @@ using System.Globalization;
 
 namespace NbaSim.Observability.Cli.Cost;
 
-/// <summary>A service's cost this month (to date, and on its current pace) against last month.</summary>
-internal sealed record ServiceCost(string Service, decimal MonthToDateUsd, decimal ProjectedUsd, decimal LastMonthUsd)
+/// <summary>
+/// A service's cost this month (to date, and on its current pace) against last month. The pace is null in the first
+/// days of a month (see <see cref="CostAdvisor.MinimumDaysForPace"/>).
+/// </summary>
+internal sealed record ServiceCost(string Service, decimal MonthToDateUsd, decimal? ProjectedUsd, decimal LastMonthUsd)
 {
-    /// <summary>Projected against last month, as a fraction (0.5 is +50 %); null without a last month.</summary>
-    public double? MonthOverMonth => LastMonthUsd > 0 ? (double)((ProjectedUsd / LastMonthUsd) - 1) : null;
+    /// <summary>Projected against last month, as a fraction (0.5 is +50 %); null without a last month or a pace.</summary>
+    public double? MonthOverMonth => LastMonthUsd > 0 && ProjectedUsd is { } projected ? (double)((projected / LastMonthUsd) - 1) : null;
 }
 
 /// <summary>What this product itself costs in CloudWatch, per month.</summary>
@@ -58,7 +61,7 @@ internal sealed record CostReport(
             "Top services (month to date, on pace, last month)",
         };
         lines.AddRange(TopServices.Select(s => string.Create(inv,
-            $"  {s.Service,-40} ${s.MonthToDateUsd,9:N2}  ${s.ProjectedUsd,9:N2}  ${s.LastMonthUsd,9:N2}  {(s.MonthOverMonth is { } m ? $"{m * 100:+0;-0} %" : "new")}")));
+            $"  {s.Service,-40} ${s.MonthToDateUsd,9:N2}  {(s.ProjectedUsd is { } p ? $"${p,9:N2}" : "  (too early)"),10}  ${s.LastMonthUsd,9:N2}  {(s.MonthOverMonth is { } m ? $"{m * 100:+0;-0} %" : s.ProjectedUsd is null ? string.Empty : "new")}")));
         lines.Add(string.Empty);
         lines.Add("This product in CloudWatch (per month)");
         lines.Add(string.Create(inv, $"  custom metrics           {Product.CustomMetrics,6}  ${Product.MetricsUsd,8:N2}"));

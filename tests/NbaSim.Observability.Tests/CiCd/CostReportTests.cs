@@ -5,6 +5,7 @@ using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Cli.Cost;
 using NbaSim.Observability.Tests.Aws;
+using Microsoft.Extensions.Time.Testing;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.CiCd;
@@ -15,16 +16,22 @@ public sealed class CostReportTests(MotoServer moto)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    [Fact]
-    public async Task On_seeded_data_the_report_lists_the_recommendations_the_data_calls_for()
+    [Theory]
+    [InlineData("2026-11-16", true)]
+    [InlineData("2026-12-02", false)]
+    [InlineData("2026-10-31", true)]
+    public async Task On_seeded_data_the_report_lists_the_recommendations_the_data_calls_for(string date, bool paceKnown)
     {
         var ct = TestContext.Current.CancellationToken;
 
         // A moto of its own: the report reads every metric of the account, and the shared server holds thousands.
         await using var own = MotoServer.Private();
         var url = await own.UrlAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.Parse(date, Inv);
+        var clock = new FakeTimeProvider(new DateTimeOffset(today, new TimeOnly(0, 30), TimeSpan.Zero));
         var first = new DateOnly(today.Year, today.Month, 1);
+
+        // S3 grows (30 against 10 last month); EC2 does not (2 against 40). On the 2nd, both are one day of data.
         var seed = """
             {"results":[{"ResultsByTime":[
               {"TimePeriod":{"Start":"@LAST@","End":"@FIRST@"},"Total":{},"Estimated":false,"Groups":[
@@ -32,12 +39,11 @@ public sealed class CostReportTests(MotoServer moto)
                 {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"40.00","Unit":"USD"}}}]},
               {"TimePeriod":{"Start":"@FIRST@","End":"@END@"},"Total":{},"Estimated":true,"Groups":[
                 {"Keys":["Amazon Simple Storage Service"],"Metrics":{"UnblendedCost":{"Amount":"30.00","Unit":"USD"}}},
-                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"@EC2@.00","Unit":"USD"}}}]}
+                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"2.00","Unit":"USD"}}}]}
             ]}]}
             """.Replace("@LAST@", first.AddMonths(-1).ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
             .Replace("@FIRST@", first.ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
-            .Replace("@END@", today.AddDays(1).ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
-            .Replace("@EC2@", (today.Day > 1 ? 2 : 20).ToString(Inv), StringComparison.Ordinal);
+            .Replace("@END@", today.ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal);
         using (var http = new HttpClient())
         {
             using var seeded = await http.PostAsync(url + "/moto-api/static/ce/cost-and-usage-results", new StringContent(seed, Encoding.UTF8, "application/json"), ct);
@@ -48,32 +54,41 @@ public sealed class CostReportTests(MotoServer moto)
         var ns = $"NBA-Simulator/CostReport-{Guid.NewGuid():N}"[..40];
         using (var cw = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" }))
         {
-            var minute = DateTimeOffset.UtcNow.AddMinutes(-2);
+            var minute = clock.GetUtcNow().AddMinutes(-2);
             minute = new DateTimeOffset(minute.Year, minute.Month, minute.Day, minute.Hour, minute.Minute, 0, TimeSpan.Zero);
             await cw.PutMetricDataAsync(new PutMetricDataRequest(ns,
             [
-                MetricDatum.CreateValue(ns, "ScrapeDuration", 1, MetricUnit.Seconds, minute.AddSeconds(1), storageResolution: 1),
-                MetricDatum.CreateValue(ns, "ScrapeDuration", 2, MetricUnit.Seconds, minute.AddSeconds(2), storageResolution: 1),
+                MetricDatum.CreateValue(ns, "ScrapeDuration", 1, MetricUnit.Seconds, minute.AddSeconds(1), storageResolution: 1, now: clock.GetUtcNow()),
+                MetricDatum.CreateValue(ns, "ScrapeDuration", 2, MetricUnit.Seconds, minute.AddSeconds(2), storageResolution: 1, now: clock.GetUtcNow()),
             ]), ct);
         }
 
-        var (code, stdout, stderr) = await MonitoringAsCode.CliTests.RunAsync("cost", "report", "--endpoint-url", url, "--output", "json");
+        var (code, stdout, stderr) = await RunAsync(clock, "cost", "report", "--endpoint-url", url, "--output", "json");
 
         code.Should().Be(0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be(today.Day > 1 ? 32 : 50);
+        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be(32);
         root.GetProperty("ForecastUsd").ValueKind.Should().Be(JsonValueKind.Null, "moto does not implement GetCostForecast");
         root.GetProperty("ForecastUnavailableReason").GetString().Should().NotBeNullOrEmpty();
         root.GetProperty("CostExplorerRequests").GetInt32().Should().BeLessThanOrEqualTo(2, "one request per Cost Explorer operation");
         var recommendations = root.GetProperty("Recommendations").EnumerateArray().ToList();
         var ids = recommendations.Select(r => r.GetProperty("Id").GetString()).ToList();
-        ids.Should().Contain("service-growth").And.Contain("high-resolution-series").And.NotContain("forecast-over-budget");
-        recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString().Should().StartWith("Amazon Simple Storage Service is on pace for");
+        ids.Should().Contain("high-resolution-series").And.NotContain("forecast-over-budget");
         recommendations.Should().Contain(r => r.GetProperty("Id").GetString() == "high-resolution-series" && r.GetProperty("Reason").GetString()!.Contains(ns, StringComparison.Ordinal));
+        if (paceKnown)
+        {
+            recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString().Should().StartWith("Amazon Simple Storage Service is on pace for");
+        }
+        else
+        {
+            ids.Should().NotContain("service-growth", "one day of data is no pace");
+            root.GetProperty("Notes").EnumerateArray().Select(n => n.GetString()).Should().Contain(n => n!.StartsWith("the pace of each service is withheld until December 8", StringComparison.Ordinal));
+        }
+
         recommendations.Should().OnlyContain(r => r.GetProperty("EstimatedMonthlySavingUsd").GetDecimal() > 0);
 
-        var (textCode, text, _) = await MonitoringAsCode.CliTests.RunAsync("cost", "report", "--endpoint-url", url);
+        var (textCode, text, _) = await RunAsync(clock, "cost", "report", "--endpoint-url", url);
         textCode.Should().Be(0);
         text.Should().Contain("forecast unavailable").And.Contain("Cost Explorer requests made:");
     }
@@ -140,6 +155,75 @@ public sealed class CostReportTests(MotoServer moto)
         alarms.Reason.Should().Contain("ADCE-HighFailureRate").And.Contain("ADCE-QueueDepthAnomaly").And.NotContain("S3-UploadFailures");
         report.Product.DashboardsUsd.Should().Be(3.00m, "the fourth dashboard costs $3");
         report.Product.MetricsUsd.Should().Be(2.40m);
+    }
+
+    [Theory]
+    [InlineData(2027, 2)] // 28 days
+    [InlineData(2028, 2)] // 29 days
+    [InlineData(2027, 4)] // 30 days
+    [InlineData(2027, 3)] // 31 days, after a 28-day month
+    [InlineData(2026, 12)] // 31 days, after a 30-day month
+    public void The_growth_verdict_is_sound_on_every_day_of_the_month(int year, int month)
+    {
+        var days = DateTime.DaysInMonth(year, month);
+        var lastMonth = new DateOnly(year, month, 1).AddMonths(-1);
+        var lastMonthDays = DateTime.DaysInMonth(lastMonth.Year, lastMonth.Month);
+        for (var day = 1; day <= days; day++)
+        {
+            var today = new DateOnly(year, month, day);
+            var complete = day - 1; // Cost Explorer's month to date ends yesterday
+
+            // Steady: each complete day costs what last month's days cost on average ($2 a day). Never growth.
+            var steady = CostAdvisor.Build(Inputs(today, thisMonth: 2m * complete, lastMonth: 2m * lastMonthDays));
+            steady.Recommendations.Should().NotContain(r => r.Id == "service-growth", "{0} spends at last month's daily rate", today);
+
+            // Doubled: $4 a day against last month's $2. Growth, once a week of data stands behind the pace.
+            var doubled = CostAdvisor.Build(Inputs(today, thisMonth: 4m * complete, lastMonth: 2m * lastMonthDays));
+            var growth = doubled.Recommendations.Where(r => r.Id == "service-growth").ToList();
+            if (complete >= CostAdvisor.MinimumDaysForPace)
+            {
+                growth.Should().ContainSingle("{0} holds {1} complete days at twice last month's rate", today, complete);
+                doubled.TopServices.Single().ProjectedUsd.Should().Be(4m * days, "{0}: $4 a day over {1} days", today, days);
+                doubled.Notes.Should().BeEmpty();
+            }
+            else
+            {
+                growth.Should().BeEmpty("{0} holds only {1} complete day(s)", today, complete);
+                doubled.TopServices.Single().ProjectedUsd.Should().BeNull();
+                doubled.Notes.Should().ContainSingle().Which.Should().Contain($"holds {complete} complete day(s)");
+                doubled.RenderText().Should().Contain("(too early)");
+            }
+        }
+    }
+
+    [Fact]
+    public void One_day_of_data_on_the_2nd_is_not_growth()
+    {
+        // The case CI met on December 2nd: EC2's $2 for December 1st against $40 for November.
+        var report = CostAdvisor.Build(Inputs(new DateOnly(2026, 12, 2), thisMonth: 2m, lastMonth: 40m));
+
+        report.Recommendations.Should().BeEmpty();
+        report.TopServices.Single().MonthOverMonth.Should().BeNull();
+    }
+
+    private static CostInputs Inputs(DateOnly today, decimal thisMonth, decimal lastMonth) => new()
+    {
+        Today = today,
+        BudgetUsd = 1_000,
+        ThisMonth = new Dictionary<string, decimal> { ["Amazon Elastic Compute Cloud - Compute"] = thisMonth },
+        LastMonth = new Dictionary<string, decimal> { ["Amazon Elastic Compute Cloud - Compute"] = lastMonth },
+        MetricsPerNamespace = new Dictionary<string, int>(),
+        Alarms = [],
+        Dashboards = 0,
+        HighResolutionPerNamespace = new Dictionary<string, int>(),
+    };
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(TimeProvider clock, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await new NbaSim.Observability.Cli.NbaObsCommand(stdout, stderr) { Clock = clock }.RunAsync(args);
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private sealed class EmptyLister : IS3ObjectLister
