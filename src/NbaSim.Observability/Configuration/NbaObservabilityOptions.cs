@@ -146,6 +146,14 @@ public sealed class EmfExporterOptions
     /// When set, lines go to the agent instead of <see cref="Path"/>.
     /// </summary>
     public string? AgentEndpoint { get; set; }
+
+    /// <summary>
+    /// How metric values are written: <see cref="EmfFormat.Exact"/> (objects with exact statistics, as AWS's
+    /// <c>awsemfexporter</c> writes them) or <see cref="EmfFormat.Strict"/> (only the published specification's numbers and
+    /// arrays; see what each loses on <see cref="EmfFormat"/>).
+    /// </summary>
+    /// <value>The default value is <see cref="EmfFormat.Exact"/>.</value>
+    public EmfFormat Format { get; set; } = EmfFormat.Exact;
 }
 
 /// <summary>Settings of the CloudWatch (PutMetricData) exporter.</summary>

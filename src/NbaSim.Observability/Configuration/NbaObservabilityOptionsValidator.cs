@@ -53,6 +53,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add(agentProblem);
         }
 
+        if (options.Emf is { } emf && !Enum.IsDefined(emf.Format))
+        {
+            failures.Add($"{Prefix}Emf:Format is '{emf.Format}'; use Exact or Strict.");
+        }
+
         Url(failures, "CloudWatch:ServiceUrl", options.CloudWatch?.ServiceUrl);
 
         if (options.CloudWatch?.Region is { Length: > 0 } region && !IsRegionName(region))

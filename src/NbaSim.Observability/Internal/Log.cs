@@ -91,4 +91,7 @@ internal static partial class Log
 
     [LoggerMessage(29, LogLevel.Warning, "{Variable} is '{Value}', which is not 1, true, 0 or false: the pipeline stays on. Set it to 1 or true to turn NbaSim.Observability off.")]
     public static partial void SwitchValueUnrecognized(ILogger logger, string variable, string value);
+
+    [LoggerMessage(30, LogLevel.Error, "EMF cannot carry datum {Datum}: {Reason}. It is dropped and counted.")]
+    public static partial void EmfDatumRefused(ILogger logger, string datum, string reason);
 }

@@ -180,6 +180,7 @@ public sealed class MetricDatum
         MetricValidator.ValidateMetricName(metricName);
         MetricValidator.ValidateUnit(unit);
         MetricValidator.ValidateDimensions(dimensions);
+        MetricValidator.ValidateDistinctNames(metricName, dimensions);
         MetricValidator.ValidateStorageResolution(storageResolution);
         MetricValidator.ValidateTimestamp(timestamp, now ?? DateTimeOffset.UtcNow);
         return dimensions is null || dimensions.Count == 0 ? NoDimensions : [.. dimensions];

@@ -11,6 +11,12 @@ public static class MetricLimits
     public const int MaxDimensions = 30;
     /// <summary>Longest dimension name.</summary>
     public const int MaxDimensionNameLength = 255;
+    /// <summary>Longest dimension name in an Embedded Metric Format document (the EMF schema's limit; PutMetricData allows <see cref="MaxDimensionNameLength"/>).</summary>
+    public const int MaxEmfDimensionNameLength = 250;
+    /// <summary>Largest Embedded Metric Format document, in bytes of UTF-8 (the specification's 1 MB, taken as 1,000,000 to be below either reading).</summary>
+    public const int MaxEmfDocumentBytes = 1_000_000;
+    /// <summary>The member EMF reserves for its metadata; no metric or dimension may take this name.</summary>
+    public const string ReservedEmfName = "_aws";
     /// <summary>Longest dimension value.</summary>
     public const int MaxDimensionValueLength = 1024;
     /// <summary>Most values (and counts) in one datum.</summary>

@@ -36,17 +36,69 @@ public static class MetricValidator
         RequireNonBlank(field, ns);
     }
 
-    /// <summary>Validates a metric name: 1–255 printable characters, not blank.</summary>
+    /// <summary>Validates a metric name: 1–255 printable characters, not blank, not <c>_aws</c> (EMF's metadata member).</summary>
     public static void ValidateMetricName(string? name)
     {
         const string field = "MetricName";
         RequireLength(field, name, MetricLimits.MaxMetricNameLength);
         RequireNoControl(field, name!);
         RequireNonBlank(field, name!);
+        RequireNotReserved(field, name!);
     }
 
-    /// <summary>Validates a set of dimensions: at most 30, names 1–255 ASCII, values 1–1024, no control characters, no duplicate names.</summary>
+    /// <summary>
+    /// Validates a set of dimensions: at most 30, names 1–255 ASCII (not <c>_aws</c>), values 1–1024, no control
+    /// characters, no duplicate names.
+    /// </summary>
     public static void ValidateDimensions(IReadOnlyList<MetricDimension>? dimensions)
+        => ValidateDimensions(dimensions, MetricLimits.MaxDimensionNameLength);
+
+    /// <summary>
+    /// Validates that no dimension has the metric's own name. EMF writes both as members of one JSON object, so the
+    /// document would hold the key twice (once a string, once a number) and CloudWatch would extract nothing.
+    /// </summary>
+    /// <param name="metricName">The metric name.</param>
+    /// <param name="dimensions">The metric's dimensions.</param>
+    public static void ValidateDistinctNames(string metricName, IReadOnlyList<MetricDimension>? dimensions)
+    {
+        if (dimensions is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < dimensions.Count; i++)
+        {
+            if (string.Equals(dimensions[i].Name, metricName, StringComparison.Ordinal))
+            {
+                throw new MetricValidationException(
+                    "Dimensions",
+                    $"Dimension #{i + 1} '{Truncate(Sanitize(metricName))}' has the name of the metric '{Truncate(Sanitize(metricName))}'; EMF writes dimensions and metrics as members of one JSON object, so one would overwrite the other. Rename the dimension or the metric.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Validates what an Embedded Metric Format document needs beyond PutMetricData's rules: dimension names of at most
+    /// 250 characters (the EMF schema's limit; PutMetricData allows 255).
+    /// </summary>
+    /// <param name="dimensions">The dimensions.</param>
+    public static void ValidateForEmf(IReadOnlyList<MetricDimension>? dimensions)
+    {
+        if (dimensions is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < dimensions.Count; i++)
+        {
+            if (dimensions[i].Name is { Length: > MetricLimits.MaxEmfDimensionNameLength } name)
+            {
+                throw EmfNameTooLong(i, name);
+            }
+        }
+    }
+
+    internal static void ValidateDimensions(IReadOnlyList<MetricDimension>? dimensions, int maxNameLength)
     {
         if (dimensions is null || dimensions.Count == 0)
         {
@@ -64,6 +116,11 @@ public static class MetricValidator
         {
             var d = dimensions[i];
             var nameField = $"Dimension #{i + 1} name";
+            if (maxNameLength < MetricLimits.MaxDimensionNameLength && d.Name is { Length: > MetricLimits.MaxEmfDimensionNameLength } && d.Name.Length <= MetricLimits.MaxDimensionNameLength)
+            {
+                throw EmfNameTooLong(i, d.Name);
+            }
+
             RequireLength(nameField, d.Name, MetricLimits.MaxDimensionNameLength);
             foreach (var c in d.Name)
             {
@@ -79,6 +136,7 @@ public static class MetricValidator
             }
 
             RequireNonBlank(nameField, d.Name);
+            RequireNotReserved(nameField, d.Name);
 
             var valueField = $"Dimension '{Truncate(d.Name)}' value";
             RequireLength(valueField, d.Value, MetricLimits.MaxDimensionValueLength);
@@ -184,6 +242,17 @@ public static class MetricValidator
             }
         }
     }
+
+    private static void RequireNotReserved(string field, string value)
+    {
+        if (string.Equals(value, MetricLimits.ReservedEmfName, StringComparison.Ordinal))
+        {
+            throw Fail(field, value, "is the member EMF reserves for its metadata; a metric or dimension of that name would replace it and CloudWatch would extract nothing");
+        }
+    }
+
+    private static MetricValidationException EmfNameTooLong(int index, string name)
+        => Fail($"Dimension #{index + 1} name", name, $"is {name.Length} characters; the EMF specification allows {MetricLimits.MaxEmfDimensionNameLength} (PutMetricData's limit of {MetricLimits.MaxDimensionNameLength} applies only to the CloudWatch exporter)");
 
     private static void RequireNonBlank(string field, string value)
     {

@@ -40,6 +40,7 @@ public sealed class MetricRegistry : INbaMetrics
     private ILogger _logger;
     private long _periodTicks;
     private int _maxSeriesPerNamespace;
+    private int _maxDimensionNameLength;
     private bool _highResolutionByDefault;
     private TimeSpan _gaugeTimeout;
     private DateTimeOffset _started;
@@ -68,6 +69,7 @@ public sealed class MetricRegistry : INbaMetrics
         _logger = logger ?? NullLogger.Instance;
         _periodTicks = options.AggregationPeriod.Ticks;
         _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+        _maxDimensionNameLength = MaxDimensionNameLengthFor(options);
         _highResolutionByDefault = options.HighResolutionByDefault;
         _gaugeTimeout = options.ObservableGaugeTimeout;
         _off = Configuration.ObservabilitySwitch.IsDisabled(options);
@@ -78,6 +80,10 @@ public sealed class MetricRegistry : INbaMetrics
     }
 
     internal PipelineStatistics Statistics { get; }
+
+    /// <summary>EMF's schema allows dimension names of 250 characters, PutMetricData 255: refuse at creation what the configured exporter would.</summary>
+    private static int MaxDimensionNameLengthFor(NbaObservabilityOptions options)
+        => options.Exporter == MetricExporterKind.Emf ? MetricLimits.MaxEmfDimensionNameLength : MetricLimits.MaxDimensionNameLength;
 
     /// <summary>Applies host settings to a registry that woven code created before the host existed.</summary>
     internal void Reconfigure(NbaObservabilityOptions options, TimeProvider timeProvider, ILogger? logger)
@@ -94,6 +100,7 @@ public sealed class MetricRegistry : INbaMetrics
             _logger = logger ?? NullLogger.Instance;
             _periodTicks = options.AggregationPeriod.Ticks;
             _maxSeriesPerNamespace = options.MaxSeriesPerNamespace;
+            _maxDimensionNameLength = MaxDimensionNameLengthFor(options);
             _highResolutionByDefault = options.HighResolutionByDefault;
             _gaugeTimeout = options.ObservableGaugeTimeout;
             foreach (var gauge in _byKey.Values.OfType<GaugeSeries>())
@@ -383,7 +390,8 @@ public sealed class MetricRegistry : INbaMetrics
             MetricValidator.ValidateMetricName(metricName);
             MetricValidator.ValidateUnit(unit);
             var dims = dimensions.ToArray();
-            MetricValidator.ValidateDimensions(dims);
+            MetricValidator.ValidateDimensions(dims, _maxDimensionNameLength);
+            MetricValidator.ValidateDistinctNames(metricName, dims);
             var rollup = RollupOf(kind, metricName, dims, options.RollupWithout);
             CheckSameRollup(ns, metricName, options.RollupWithout);
 
@@ -405,8 +413,9 @@ public sealed class MetricRegistry : INbaMetrics
                 // A metric name the namespace already has keeps its totals in one overflow series per name (these count
                 // toward the limit too). A new name, or a gauge (whose "last value" across many series would mean
                 // nothing), is refused: its samples are only counted, in the namespace's CardinalityOverflow counter.
+                // A metric named like the overflow dimension cannot carry it (EMF would hold the key twice): refused too.
                 var known = _namesPerNamespace.TryGetValue(ns, out var names) && names.Contains(metricName);
-                if (kind == MetricKind.Gauge || !known)
+                if (kind == MetricKind.Gauge || !known || metricName == OverflowDimensionName)
                 {
                     return Refused(ns, kind);
                 }

@@ -103,6 +103,11 @@ public class DemoAgainstMotoTests
         run.ExitCode.Should().Be(0, run.Output);
         var lines = await File.ReadAllLinesAsync(emf, ct);
 
+        // Every document the demo writes is valid against AWS's published EMF schema and the limits the page states.
+        lines.Should().NotBeEmpty();
+        lines.Select((line, i) => (i, Problems: EmfSpecification.Problems(line))).Where(x => x.Problems.Count > 0)
+            .Select(x => $"line {x.i + 1}: {string.Join("; ", x.Problems)}").Should().BeEmpty();
+
         // No HTTP leaves the process but the scraper's: the System.Net.Http meter and the woven method count the same calls.
         var success = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "DataExtractionDuration", new Dictionary<string, string> { ["Status"] = "success" }).SampleCount;
         var failure = CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Performance", "DataExtractionDuration", new Dictionary<string, string> { ["Status"] = "failure" }).SampleCount;

@@ -14,6 +14,7 @@ namespace NbaSim.Observability;
 public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDimensionSetExporter
 {
     private readonly EmfDestination _destination;
+    private readonly EmfFormat _format;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -33,6 +34,7 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
         }
 
         _destination = EmfDestination.Create(options);
+        _format = options.Format;
         _logger = logger ?? NullLogger<EmfExporter>.Instance;
     }
 
@@ -51,10 +53,24 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
             return default;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(batch.Count * 256);
+        // What EMF cannot carry although PutMetricData can (a dimension name of 251-255 characters) is refused here,
+        // logged and counted as dropped: written, CloudWatch would store the line and extract nothing.
+        var refused = new List<(MetricDatum Datum, string Reason)>();
+        var writable = Writable(batch, refused);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, writable.Count * 256));
         var lineStarts = new List<int>();
         var lineDatums = new List<MetricDatum[]>();
-        EmfSerializer.Write(batch, buffer, lineStarts, lineDatums, _destination.MaxDocumentBytes);
+        EmfSerializer.Write(writable, buffer, lineStarts, lineDatums, _destination.MaxDocumentBytes, _format, refused);
+        foreach (var (datum, reason) in refused)
+        {
+            Internal.Log.EmfDatumRefused(_logger, datum.ToString(), reason);
+        }
+
+        if (lineStarts.Count == 0)
+        {
+            return new ExportResult(0, 0, refused.Count);
+        }
+
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         IReadOnlyList<int> poisoned;
         try
@@ -64,7 +80,7 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
         catch (EmfWriteException partial)
         {
             Internal.Log.EmfWriteFailed(_logger, partial.InnerException!.GetType().Name, partial.InnerException.Message);
-            var rejected = Rejected(partial.Poisoned, lineDatums);
+            var rejected = Rejected(partial.Poisoned, lineDatums) + refused.Count;
             if (partial.Delivered == 0 && rejected == 0)
             {
                 throw;
@@ -85,7 +101,28 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
         }
 
         // One batch is what one PutMetricData call would carry, whatever the number of EMF documents.
-        return new ExportResult(1, buffer.WrittenCount, Rejected(poisoned, lineDatums));
+        return new ExportResult(1, buffer.WrittenCount, Rejected(poisoned, lineDatums) + refused.Count);
+    }
+
+    private static IReadOnlyList<MetricDatum> Writable(IReadOnlyList<MetricDatum> batch, List<(MetricDatum Datum, string Reason)> refused)
+    {
+        List<MetricDatum>? writable = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                MetricValidator.ValidateForEmf(batch[i].Dimensions);
+                MetricValidator.ValidateDistinctNames(batch[i].MetricName, batch[i].Dimensions);
+                writable?.Add(batch[i]);
+            }
+            catch (MetricValidationException ex)
+            {
+                writable ??= [.. batch.Take(i)];
+                refused.Add((batch[i], ex.Message));
+            }
+        }
+
+        return writable ?? batch;
     }
 
     /// <summary>Datums of documents that can never be sent (logged, then counted as dropped by the sink).</summary>

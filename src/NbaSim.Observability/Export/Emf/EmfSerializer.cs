@@ -5,20 +5,24 @@ namespace NbaSim.Observability;
 
 /// <summary>
 /// Writes datums as CloudWatch Embedded Metric Format documents, one JSON object per line.
-/// Datums sharing namespace, timestamp and dimensions share a document (at most 100 metrics, 100 values each).
+/// Datums sharing namespace, timestamp and dimensions share a document (at most 100 metrics, 100 values each, and below
+/// <see cref="MetricLimits.MaxEmfDocumentBytes"/> bytes).
 /// </summary>
 /// <remarks>
-/// <para>Each metric is written in the form CloudWatch extracts exactly (the form of the OpenTelemetry collector's
-/// <c>awsemf</c> exporter):</para>
+/// <para>The published specification ("Specification: Embedded metric format" in the CloudWatch user guide) says a
+/// metric value MUST be a number or an array of numbers. In the default <see cref="EmfFormat.Exact"/> form, a metric is
+/// written as AWS's own EMF exporter (OpenTelemetry collector contrib, <c>awsemfexporter</c>) writes it, which CloudWatch
+/// extracts for that exporter's users with exact statistics:</para>
 /// <list type="bullet">
 /// <item>a single value as a number;</item>
 /// <item>a statistic set (a counter) as <c>{"Max":…,"Min":…,"Count":…,"Sum":…}</c>: SampleCount is <c>Count</c>;</item>
 /// <item>a distribution as <c>{"Values":[…],"Counts":[…],"Max":…,"Min":…,"Count":…,"Sum":…}</c>: SampleCount is the sum
 /// of <c>Counts</c>, which equals <c>Count</c>.</item>
 /// </list>
-/// <para>A distribution wider than 100 values is split into parts that partition its value range, each with its own exact
-/// count, bounds and share of the sum, in separate documents with the same timestamp; CloudWatch merges them back into
-/// the exact statistics.</para>
+/// <para><see cref="EmfFormat.Strict"/> writes only the documented forms, at the cost stated on it.</para>
+/// <para>Distribution values are sorted and entries with a count of 0 left out. A distribution wider than 100 values is
+/// split into parts that partition its value range, each with its own count, bounds and share of the sum, in separate
+/// documents with the same timestamp; CloudWatch merges them back into the exact statistics.</para>
 /// </remarks>
 public static class EmfSerializer
 {
@@ -28,26 +32,48 @@ public static class EmfSerializer
     /// <summary>Most values in one metric's array.</summary>
     public const int MaxValuesPerMetric = 100;
 
+    /// <summary>In <see cref="EmfFormat.Strict"/>, most samples one distribution datum is written as.</summary>
+    public const int MaxStrictSamplesPerDatum = 10_000;
+
     /// <summary>Serializes <paramref name="datums"/> into <paramref name="output"/> and records where each line starts.</summary>
     /// <returns>The number of documents (lines) written.</returns>
+    /// <exception cref="MetricValidationException">A datum breaks a rule of EMF that PutMetricData does not have (a dimension name over 250 characters).</exception>
     public static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts = null)
-        => Write(datums, output, lineStarts, null, int.MaxValue);
+        => Write(datums, output, EmfFormat.Exact, lineStarts);
+
+    /// <summary>Serializes <paramref name="datums"/> in <paramref name="format"/> and records where each line starts.</summary>
+    /// <returns>The number of documents (lines) written.</returns>
+    /// <exception cref="MetricValidationException">A datum breaks a rule of EMF that PutMetricData does not have (a dimension name over 250 characters).</exception>
+    public static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, EmfFormat format, List<int>? lineStarts = null)
+    {
+        ArgumentNullException.ThrowIfNull(datums);
+        foreach (var datum in datums)
+        {
+            ArgumentNullException.ThrowIfNull(datum, nameof(datums));
+            MetricValidator.ValidateForEmf(datum.Dimensions);
+            MetricValidator.ValidateDistinctNames(datum.MetricName, datum.Dimensions);
+        }
+
+        return Write(datums, output, lineStarts, null, MetricLimits.MaxEmfDocumentBytes, format, null);
+    }
 
     /// <summary>
     /// Serializes <paramref name="datums"/>; each document's datums go to <paramref name="lineDatums"/>, and a document
-    /// larger than <paramref name="maxDocumentBytes"/> (a UDP datagram) is split into documents with fewer metrics.
+    /// larger than <paramref name="maxDocumentBytes"/> (1 MB, or a UDP datagram) is split into documents with fewer
+    /// metrics. A datum that cannot be written at all (a single metric over the limit) goes to <paramref name="refused"/>.
     /// </summary>
-    internal static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts, List<MetricDatum[]>? lineDatums, int maxDocumentBytes)
+    internal static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts, List<MetricDatum[]>? lineDatums, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)>? refused)
     {
         ArgumentNullException.ThrowIfNull(datums);
         ArgumentNullException.ThrowIfNull(output);
+        maxDocumentBytes = Math.Min(maxDocumentBytes, MetricLimits.MaxEmfDocumentBytes);
         var documents = 0;
         var written = 0;
         var scratch = new ArrayBufferWriter<byte>(4096);
         var pending = new Stack<List<Entry>>();
         foreach (var group in Group(datums))
         {
-            foreach (var packed in Pack(group))
+            foreach (var packed in Pack(group, format))
             {
                 pending.Push(packed);
                 while (pending.Count > 0)
@@ -59,12 +85,20 @@ public static class EmfSerializer
                         WriteDocument(writer, group[0], document);
                     }
 
-                    if (scratch.WrittenCount + 1 > maxDocumentBytes && document.Count > 1)
+                    if (scratch.WrittenCount + 1 > maxDocumentBytes)
                     {
-                        // Too large for one datagram: the same metrics in two smaller documents (second half popped last).
-                        var half = document.Count / 2;
-                        pending.Push(document.GetRange(half, document.Count - half));
-                        pending.Push(document.GetRange(0, half));
+                        if (document.Count > 1)
+                        {
+                            // Too large for one document: the same metrics in two smaller documents (second half popped last).
+                            var half = document.Count / 2;
+                            pending.Push(document.GetRange(half, document.Count - half));
+                            pending.Push(document.GetRange(0, half));
+                        }
+                        else
+                        {
+                            refused?.Add((document[0].Datum, $"its document is {scratch.WrittenCount + 1:N0} bytes; the destination carries {maxDocumentBytes:N0}"));
+                        }
+
                         continue;
                     }
 
@@ -104,11 +138,15 @@ public static class EmfSerializer
         return order;
     }
 
-    /// <summary>One metric of one document: a datum, or one part of a distribution split for EMF's 100-value limit.</summary>
-    private readonly record struct Entry(MetricDatum Datum, StatisticSet? Statistics, double[]? Values, double[]? Counts);
+    /// <summary>
+    /// One metric of one document: a datum, or one part of it. Written as <see cref="Number"/> when set, else as an
+    /// object when <see cref="Statistics"/> is set (with <see cref="Values"/>/<see cref="Counts"/> when those are), else as
+    /// the bare array <see cref="Values"/>.
+    /// </summary>
+    private readonly record struct Entry(MetricDatum Datum, double? Number, StatisticSet? Statistics, double[]? Values, double[]? Counts);
 
     /// <summary>Packs a group into documents: each metric name once per document, at most 100 metrics and 100 values each.</summary>
-    private static List<List<Entry>> Pack(List<MetricDatum> group)
+    private static List<List<Entry>> Pack(List<MetricDatum> group, EmfFormat format)
     {
         var documents = new List<List<Entry>>();
         var names = new List<HashSet<string>>();
@@ -116,7 +154,15 @@ public static class EmfSerializer
         foreach (var datum in group)
         {
             parts.Clear();
-            Expand(datum, parts);
+            if (format == EmfFormat.Strict)
+            {
+                ExpandStrict(datum, parts);
+            }
+            else
+            {
+                Expand(datum, parts);
+            }
+
             foreach (var part in parts)
             {
                 var target = -1;
@@ -146,27 +192,101 @@ public static class EmfSerializer
 
     private static void Expand(MetricDatum datum, List<Entry> parts)
     {
-        if (datum.Values is not { } values)
+        if (datum.Values is null)
         {
-            parts.Add(new Entry(datum, datum.StatisticValues, null, null));
+            parts.Add(datum.StatisticValues is { } set ? new Entry(datum, null, set, null, null) : new Entry(datum, datum.Value ?? 0, null, null, null));
             return;
         }
 
-        var counts = datum.Counts ?? Enumerable.Repeat(1d, values.Count).ToArray();
+        var (values, counts) = Normalized(datum);
+        if (values.Length == 0)
+        {
+            // No sample in Values/Counts: the statistic set alone, or nothing at all ("Count":0 is no metric).
+            if (datum.StatisticValues is { } only)
+            {
+                parts.Add(new Entry(datum, null, only, null, null));
+            }
+
+            return;
+        }
+
         var stats = datum.StatisticValues ?? StatisticsOf(values, counts);
-        if (values.Count <= MaxValuesPerMetric)
+        if (values.Length <= MaxValuesPerMetric)
         {
-            parts.Add(new Entry(datum, stats, [.. values], [.. counts]));
+            parts.Add(new Entry(datum, null, stats, values, counts));
             return;
         }
 
-        Aggregation.DistributionSplitter.Resplit(values, counts, stats, (s, v, c) => parts.Add(new Entry(datum, s, v, c)), MaxValuesPerMetric);
+        Aggregation.DistributionSplitter.Resplit(values, counts, stats, (s, v, c) => parts.Add(new Entry(datum, null, s, v, c)), MaxValuesPerMetric);
     }
 
-    private static StatisticSet StatisticsOf(IReadOnlyList<double> values, IReadOnlyList<double> counts)
+    private static void ExpandStrict(MetricDatum datum, List<Entry> parts)
+    {
+        if (datum.Values is null)
+        {
+            parts.Add(new Entry(datum, datum.StatisticValues is { } set ? set.Sum : datum.Value ?? 0, null, null, null));
+            return;
+        }
+
+        var (values, counts) = Normalized(datum);
+        if (values.Length == 0)
+        {
+            if (datum.StatisticValues is { } only)
+            {
+                parts.Add(new Entry(datum, only.Sum, null, null, null));
+            }
+
+            return;
+        }
+
+        // Whole samples, at least one per value present; scaled down when the datum would need too many documents.
+        var total = 0d;
+        foreach (var c in counts)
+        {
+            total += Math.Max(1, Math.Round(c, MidpointRounding.AwayFromZero));
+        }
+
+        var scale = total > MaxStrictSamplesPerDatum ? MaxStrictSamplesPerDatum / total : 1d;
+        var samples = new List<double>((int)Math.Min(total, MaxStrictSamplesPerDatum + values.Length));
+        for (var i = 0; i < values.Length; i++)
+        {
+            var repeat = (int)Math.Max(1, Math.Round(Math.Max(1, Math.Round(counts[i], MidpointRounding.AwayFromZero)) * scale, MidpointRounding.AwayFromZero));
+            for (var r = 0; r < repeat; r++)
+            {
+                samples.Add(values[i]);
+            }
+        }
+
+        foreach (var chunk in samples.Chunk(MaxValuesPerMetric))
+        {
+            parts.Add(new Entry(datum, null, null, chunk, null));
+        }
+    }
+
+    /// <summary>A datum's values in ascending order with their counts, entries with a count of 0 left out.</summary>
+    private static (double[] Values, double[] Counts) Normalized(MetricDatum datum)
+    {
+        var values = datum.Values!;
+        var counts = datum.Counts;
+        var pairs = new List<(double Value, double Count)>(values.Count);
+        for (var i = 0; i < values.Count; i++)
+        {
+            var count = counts is null ? 1 : counts[i];
+            if (count > 0)
+            {
+                pairs.Add((values[i], count));
+            }
+        }
+
+        // The splitter's parts partition the value range: that holds only for ascending values (the public API allows any order).
+        pairs.Sort(static (a, b) => a.Value.CompareTo(b.Value));
+        return ([.. pairs.Select(p => p.Value)], [.. pairs.Select(p => p.Count)]);
+    }
+
+    private static StatisticSet StatisticsOf(double[] values, double[] counts)
     {
         double count = 0, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             count += counts[i];
             sum += values[i] * counts[i];
@@ -232,9 +352,21 @@ public static class EmfSerializer
 
         foreach (var entry in metrics)
         {
+            if (entry.Number is { } number)
+            {
+                writer.WriteNumber(entry.Datum.MetricName, number);
+                continue;
+            }
+
             if (entry.Statistics is not { } stats)
             {
-                writer.WriteNumber(entry.Datum.MetricName, entry.Datum.Value ?? 0);
+                writer.WriteStartArray(entry.Datum.MetricName);
+                foreach (var v in entry.Values!)
+                {
+                    writer.WriteNumberValue(v);
+                }
+
+                writer.WriteEndArray();
                 continue;
             }
 
