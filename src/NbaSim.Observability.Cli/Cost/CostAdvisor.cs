@@ -15,6 +15,12 @@ internal sealed record CostInputs
     /// <summary>Per service: last month.</summary>
     public required IReadOnlyDictionary<string, decimal> LastMonth { get; init; }
 
+    /// <summary>
+    /// Per service: last month's first days, as many as this month's month to date holds (all of last month when it is
+    /// shorter). Growth is judged against these, so a fee billed on the 1st of both months is no growth.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal> LastMonthSameDays { get; init; } = new Dictionary<string, decimal>();
+
     public decimal? ForecastUsd { get; init; }
 
     public string? ForecastUnavailableReason { get; init; }
@@ -41,7 +47,7 @@ internal sealed record CostInputs
 /// <summary>Turns <see cref="CostInputs"/> into the report and its recommendations (see COST_OPTIMIZATION.md for each).</summary>
 internal static class CostAdvisor
 {
-    /// <summary>A service is flagged when on pace for more than this over last month.</summary>
+    /// <summary>A service is flagged when its month to date is more than this above the same days of last month.</summary>
     public const double GrowthThreshold = 0.5;
 
     /// <summary>Services below this last month are too small to flag.</summary>
@@ -49,8 +55,8 @@ internal static class CostAdvisor
 
     /// <summary>
     /// The pace (and so any growth verdict) needs this many complete days of the month. Cost Explorer's month to date
-    /// ends yesterday, so on the 2nd it holds one day: divided by 1/31 of a month, one day's noise (or a charge billed on
-    /// the 1st) reads as a month's growth. From the 8th on, a week of data stands behind the projection.
+    /// ends yesterday, so on the 2nd it holds one day: divided by 1/31 of a month, one day's noise reads as a month's
+    /// growth. From the 8th on, a week of data stands behind the projection.
     /// </summary>
     public const int MinimumDaysForPace = 7;
 
@@ -62,7 +68,10 @@ internal static class CostAdvisor
         var inv = CultureInfo.InvariantCulture;
         var pace = Pace(inputs.Today);
         var services = inputs.ThisMonth.Keys.Union(inputs.LastMonth.Keys)
-            .Select(s => new ServiceCost(s, inputs.ThisMonth.GetValueOrDefault(s), pace is { } p ? Math.Round(inputs.ThisMonth.GetValueOrDefault(s) / p, 2) : null, inputs.LastMonth.GetValueOrDefault(s)))
+            .Select(s => new ServiceCost(s, inputs.ThisMonth.GetValueOrDefault(s), pace is { } p ? Math.Round(inputs.ThisMonth.GetValueOrDefault(s) / p, 2) : null, inputs.LastMonth.GetValueOrDefault(s))
+            {
+                LastMonthSameDaysUsd = pace is null ? null : inputs.LastMonthSameDays.GetValueOrDefault(s),
+            })
             .OrderByDescending(s => s.MonthToDateUsd).ThenBy(s => s.Service, StringComparer.Ordinal)
             .ToList();
         var monthToDate = inputs.ThisMonth.Values.Sum();
@@ -80,12 +89,15 @@ internal static class CostAdvisor
                 forecast - inputs.BudgetUsd));
         }
 
+        // Growth is this month's complete days against the same days of last month: a projection from a share of the
+        // month would read a fee billed on the 1st (support, a Savings Plan, hosted zones) as growth until late in the month.
+        var days = inputs.Today.Day - 1;
         foreach (var s in services.Where(s => s.LastMonthUsd >= GrowthFloorUsd && s.MonthOverMonth > GrowthThreshold))
         {
             var projected = s.ProjectedUsd!.Value; // a month-over-month figure implies a pace
             recommendations.Add(new("service-growth",
-                string.Create(inv, $"{s.Service} is on pace for ${projected:N2} this month against ${s.LastMonthUsd:N2} last month (+{s.MonthOverMonth * 100:0} %)"),
-                projected - s.LastMonthUsd));
+                string.Create(inv, $"{s.Service} cost ${s.MonthToDateUsd:N2} in the first {days} days of {inputs.Today:MMMM} against ${s.LastMonthSameDaysUsd:N2} in the same days of last month (+{s.MonthOverMonth * 100:0} %); on pace for ${projected:N2} against ${s.LastMonthUsd:N2} last month"),
+                Math.Max(0, projected - s.LastMonthUsd)));
         }
 
         if (inputs.DataLake is { OldBytes: > 0 } lake)

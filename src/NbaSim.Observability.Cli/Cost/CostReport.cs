@@ -8,8 +8,14 @@ namespace NbaSim.Observability.Cli.Cost;
 /// </summary>
 internal sealed record ServiceCost(string Service, decimal MonthToDateUsd, decimal? ProjectedUsd, decimal LastMonthUsd)
 {
-    /// <summary>Projected against last month, as a fraction (0.5 is +50 %); null without a last month or a pace.</summary>
-    public double? MonthOverMonth => LastMonthUsd > 0 && ProjectedUsd is { } projected ? (double)((projected / LastMonthUsd) - 1) : null;
+    /// <summary>Last month's cost over as many first days as the month to date holds; null while the pace is withheld.</summary>
+    public decimal? LastMonthSameDaysUsd { get; init; }
+
+    /// <summary>
+    /// The month to date against the same days of last month, as a fraction (0.5 is +50 %); null without those days'
+    /// cost or while the pace is withheld.
+    /// </summary>
+    public double? MonthOverMonth => LastMonthSameDaysUsd is > 0 and { } same && ProjectedUsd is not null ? (double)((MonthToDateUsd / same) - 1) : null;
 }
 
 /// <summary>What this product itself costs in CloudWatch, per month.</summary>

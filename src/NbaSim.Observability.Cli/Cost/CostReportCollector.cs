@@ -29,11 +29,12 @@ internal static class CostReportCollector
         var firstOfMonth = new DateOnly(today.Year, today.Month, 1);
         var firstOfLastMonth = firstOfMonth.AddMonths(-1);
 
-        // Cost Explorer, once per operation: both months in one MONTHLY query grouped by service.
+        // Cost Explorer, once per operation: both months in one DAILY query grouped by service (daily, so that growth is
+        // judged against the same days of last month).
         var usage = await costExplorer.GetCostAndUsageAsync(new GetCostAndUsageRequest
         {
             TimePeriod = new DateInterval(firstOfLastMonth, today),
-            Granularity = "MONTHLY",
+            Granularity = "DAILY",
             GroupBy = [new GroupDefinition("DIMENSION", "SERVICE")],
         }, cancellationToken).ConfigureAwait(false);
         if (usage.NextPageToken is not null)
@@ -43,6 +44,7 @@ internal static class CostReportCollector
 
         var thisMonth = Services(usage.ResultsByTime.Where(r => r.TimePeriod.Start >= firstOfMonth));
         var lastMonth = Services(usage.ResultsByTime.Where(r => r.TimePeriod.Start < firstOfMonth));
+        var lastMonthSameDays = Services(usage.ResultsByTime.Where(r => r.TimePeriod.Start < firstOfMonth && r.TimePeriod.Start.Day < today.Day));
 
         // The rest of the month, today included (month to date above ends yesterday): never an empty period.
         decimal? forecast = null;
@@ -96,6 +98,7 @@ internal static class CostReportCollector
             BudgetUsd = options.Cost.MonthlyBudgetUsd,
             ThisMonth = thisMonth,
             LastMonth = lastMonth,
+            LastMonthSameDays = lastMonthSameDays,
             ForecastUsd = forecast,
             ForecastUnavailableReason = forecastProblem,
             MetricsPerNamespace = perNamespace,

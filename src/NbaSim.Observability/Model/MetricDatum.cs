@@ -137,6 +137,11 @@ public sealed class MetricDatum
         }
 
         var (v, c) = ValidateDistribution(values, counts);
+        if (v is not null)
+        {
+            ValidateAgreement(statistics, v, c);
+        }
+
         return new MetricDatum(ns, metricName, dims, unit, timestamp, storageResolution, null, statistics, v, c);
     }
 
@@ -184,6 +189,29 @@ public sealed class MetricDatum
         MetricValidator.ValidateStorageResolution(storageResolution);
         MetricValidator.ValidateTimestamp(timestamp, now ?? DateTimeOffset.UtcNow);
         return dimensions is null || dimensions.Count == 0 ? NoDimensions : [.. dimensions];
+    }
+
+    /// <summary>
+    /// Values/Counts given with a statistic set must describe the same samples: EMF takes SampleCount from the counts and
+    /// needs every value within [Minimum, Maximum], or the document's statistics contradict its values.
+    /// </summary>
+    private static void ValidateAgreement(StatisticSet statistics, double[] values, double[]? counts)
+    {
+        var total = 0d;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var count = counts?[i] ?? 1;
+            total += count;
+            if (count > 0 && (values[i] < statistics.Minimum || values[i] > statistics.Maximum))
+            {
+                throw new MetricValidationException($"Values[{i}]", $"Values[{i}] is {values[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, outside StatisticValues [Minimum {statistics.Minimum.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, Maximum {statistics.Maximum.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}]; the values and the statistic set must describe the same samples, which only values within the bounds do.");
+            }
+        }
+
+        if (Math.Abs(total - statistics.SampleCount) > 1e-9 * Math.Max(1, statistics.SampleCount))
+        {
+            throw new MetricValidationException("Counts", $"Counts add up to {total.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} but StatisticValues.SampleCount is {statistics.SampleCount.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; EMF takes the sample count from Counts, so it requires the two to agree.");
+        }
     }
 
     private static (double[]? Values, double[]? Counts) ValidateDistribution(IReadOnlyList<double>? values, IReadOnlyList<double>? counts)

@@ -71,8 +71,8 @@ public static class MetricValidator
             if (string.Equals(dimensions[i].Name, metricName, StringComparison.Ordinal))
             {
                 throw new MetricValidationException(
-                    "Dimensions",
-                    $"Dimension #{i + 1} '{Truncate(Sanitize(metricName))}' has the name of the metric '{Truncate(Sanitize(metricName))}'; EMF writes dimensions and metrics as members of one JSON object, so one would overwrite the other. Rename the dimension or the metric.");
+                    $"Dimension #{i + 1} name",
+                    $"Dimension #{i + 1} name '{Truncate(Sanitize(metricName))}' is also the name of the metric; EMF does not allow that (it writes dimensions and metrics as members of one JSON object, so one would overwrite the other): rename the dimension or the metric.");
             }
         }
     }
@@ -234,11 +234,22 @@ public static class MetricValidator
 
     private static void RequireNoControl(string field, string value)
     {
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             if (char.IsControl(c))
             {
                 throw Fail(field, value, $"contains the control character '{Describe(c)}'; CloudWatch does not allow control characters");
+            }
+
+            // A lone surrogate is no character: UTF-8 writers replace it with U+FFFD, so two names would become one.
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw Fail(field, value, $"contains the unpaired surrogate '\\u{(int)c:X4}'; CloudWatch requires valid Unicode text");
             }
         }
     }

@@ -31,19 +31,21 @@ public sealed class CostReportTests(MotoServer moto)
         var clock = new FakeTimeProvider(new DateTimeOffset(today, new TimeOnly(0, 30), TimeSpan.Zero));
         var first = new DateOnly(today.Year, today.Month, 1);
 
-        // S3 grows (30 against 10 last month); EC2 does not (2 against 40). On the 2nd, both are one day of data.
-        var seed = """
-            {"results":[{"ResultsByTime":[
-              {"TimePeriod":{"Start":"@LAST@","End":"@FIRST@"},"Total":{},"Estimated":false,"Groups":[
-                {"Keys":["Amazon Simple Storage Service"],"Metrics":{"UnblendedCost":{"Amount":"10.00","Unit":"USD"}}},
-                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"40.00","Unit":"USD"}}}]},
-              {"TimePeriod":{"Start":"@FIRST@","End":"@END@"},"Total":{},"Estimated":true,"Groups":[
-                {"Keys":["Amazon Simple Storage Service"],"Metrics":{"UnblendedCost":{"Amount":"30.00","Unit":"USD"}}},
-                {"Keys":["Amazon Elastic Compute Cloud - Compute"],"Metrics":{"UnblendedCost":{"Amount":"2.00","Unit":"USD"}}}]}
-            ]}]}
-            """.Replace("@LAST@", first.AddMonths(-1).ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
-            .Replace("@FIRST@", first.ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal)
-            .Replace("@END@", today.ToString("yyyy-MM-dd", Inv), StringComparison.Ordinal);
+        // Daily, as the report asks for it. S3: $1 a day last month, $3 a day this month (growth). EC2: a flat $40 billed on
+        // the 1st of both months (no growth, although 40 over half a month would project to 80).
+        var complete = today.Day - 1;
+        var days = new List<string>();
+        for (var day = first.AddMonths(-1); day < first.AddDays(complete); day = day.AddDays(1))
+        {
+            var s3 = day < first ? 1 : 3;
+            var ec2 = day.Day == 1 ? 40 : 0;
+            var (at, next) = (day.ToString("yyyy-MM-dd", Inv), day.AddDays(1).ToString("yyyy-MM-dd", Inv));
+            days.Add("{\"TimePeriod\":{\"Start\":\"" + at + "\",\"End\":\"" + next + "\"},\"Total\":{},\"Estimated\":" + (day >= first ? "true" : "false") + ",\"Groups\":["
+                + "{\"Keys\":[\"Amazon Simple Storage Service\"],\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"" + s3.ToString(Inv) + ".00\",\"Unit\":\"USD\"}}},"
+                + "{\"Keys\":[\"Amazon Elastic Compute Cloud - Compute\"],\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"" + ec2.ToString(Inv) + ".00\",\"Unit\":\"USD\"}}}]}");
+        }
+
+        var seed = "{\"results\":[{\"ResultsByTime\":[" + string.Join(",", days) + "]}]}";
         using (var http = new HttpClient())
         {
             using var seeded = await http.PostAsync(url + "/moto-api/static/ce/cost-and-usage-results", new StringContent(seed, Encoding.UTF8, "application/json"), ct);
@@ -68,7 +70,7 @@ public sealed class CostReportTests(MotoServer moto)
         code.Should().Be(0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be(32);
+        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be((3 * complete) + (complete > 0 ? 40 : 0));
         root.GetProperty("ForecastUsd").ValueKind.Should().Be(JsonValueKind.Null, "moto does not implement GetCostForecast");
         root.GetProperty("ForecastUnavailableReason").GetString().Should().NotBeNullOrEmpty();
         root.GetProperty("CostExplorerRequests").GetInt32().Should().BeLessThanOrEqualTo(2, "one request per Cost Explorer operation");
@@ -78,7 +80,8 @@ public sealed class CostReportTests(MotoServer moto)
         recommendations.Should().Contain(r => r.GetProperty("Id").GetString() == "high-resolution-series" && r.GetProperty("Reason").GetString()!.Contains(ns, StringComparison.Ordinal));
         if (paceKnown)
         {
-            recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString().Should().StartWith("Amazon Simple Storage Service is on pace for");
+            recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString()
+                .Should().StartWith(string.Create(Inv, $"Amazon Simple Storage Service cost ${3 * complete:N2} in the first {complete} days of {today:MMMM} against ${complete:N2} in the same days of last month (+200 %)"));
         }
         else
         {
@@ -173,16 +176,23 @@ public sealed class CostReportTests(MotoServer moto)
             var today = new DateOnly(year, month, day);
             var complete = day - 1; // Cost Explorer's month to date ends yesterday
 
-            // Steady: each complete day costs what last month's days cost on average ($2 a day). Never growth.
-            var steady = CostAdvisor.Build(Inputs(today, thisMonth: 2m * complete, lastMonth: 2m * lastMonthDays));
+            var sameDays = Math.Min(complete, lastMonthDays);
+
+            // Steady: each complete day costs what last month's days cost ($2 a day). Never growth.
+            var steady = CostAdvisor.Build(Inputs(today, thisMonth: 2m * complete, lastMonth: 2m * lastMonthDays, sameDays: 2m * sameDays));
             steady.Recommendations.Should().NotContain(r => r.Id == "service-growth", "{0} spends at last month's daily rate", today);
 
-            // Doubled: $4 a day against last month's $2. Growth, once a week of data stands behind the pace.
-            var doubled = CostAdvisor.Build(Inputs(today, thisMonth: 4m * complete, lastMonth: 2m * lastMonthDays));
+            // A flat fee billed on the 1st of both months (support, a Savings Plan): never growth, however early.
+            var flat = CostAdvisor.Build(Inputs(today, thisMonth: complete > 0 ? 100 : 0, lastMonth: 100, sameDays: complete > 0 ? 100 : 0));
+            flat.Recommendations.Should().NotContain(r => r.Id == "service-growth", "{0}: the same $100 fee as last month", today);
+
+            // Doubled: $4 a day against last month's $2. Growth, once a week of data stands behind it.
+            var doubled = CostAdvisor.Build(Inputs(today, thisMonth: 4m * complete, lastMonth: 2m * lastMonthDays, sameDays: 2m * sameDays));
             var growth = doubled.Recommendations.Where(r => r.Id == "service-growth").ToList();
             if (complete >= CostAdvisor.MinimumDaysForPace)
             {
-                growth.Should().ContainSingle("{0} holds {1} complete days at twice last month's rate", today, complete);
+                growth.Should().ContainSingle("{0} holds {1} complete days at twice last month's rate", today, complete)
+                    .Which.Reason.Should().Contain($"in the first {complete} days of");
                 doubled.TopServices.Single().ProjectedUsd.Should().Be(4m * days, "{0}: $4 a day over {1} days", today, days);
                 doubled.Notes.Should().BeEmpty();
             }
@@ -200,18 +210,19 @@ public sealed class CostReportTests(MotoServer moto)
     public void One_day_of_data_on_the_2nd_is_not_growth()
     {
         // The case CI met on December 2nd: EC2's $2 for December 1st against $40 for November.
-        var report = CostAdvisor.Build(Inputs(new DateOnly(2026, 12, 2), thisMonth: 2m, lastMonth: 40m));
+        var report = CostAdvisor.Build(Inputs(new DateOnly(2026, 12, 2), thisMonth: 2m, lastMonth: 40m, sameDays: 1m));
 
         report.Recommendations.Should().BeEmpty();
         report.TopServices.Single().MonthOverMonth.Should().BeNull();
     }
 
-    private static CostInputs Inputs(DateOnly today, decimal thisMonth, decimal lastMonth) => new()
+    private static CostInputs Inputs(DateOnly today, decimal thisMonth, decimal lastMonth, decimal sameDays) => new()
     {
         Today = today,
         BudgetUsd = 1_000,
         ThisMonth = new Dictionary<string, decimal> { ["Amazon Elastic Compute Cloud - Compute"] = thisMonth },
         LastMonth = new Dictionary<string, decimal> { ["Amazon Elastic Compute Cloud - Compute"] = lastMonth },
+        LastMonthSameDays = new Dictionary<string, decimal> { ["Amazon Elastic Compute Cloud - Compute"] = sameDays },
         MetricsPerNamespace = new Dictionary<string, int>(),
         Alarms = [],
         Dashboards = 0,

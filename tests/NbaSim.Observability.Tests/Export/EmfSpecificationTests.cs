@@ -19,13 +19,13 @@ public class EmfSpecificationTests
     public void A_dimension_named_like_its_metric_is_refused_at_datum_and_series_creation()
     {
         var datum = () => MetricDatum.CreateValue("Probe", "Team", 5, MetricUnit.Count, Now, [new("Team", "LAL")], now: Now);
-        datum.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Dimension #1 'Team' has the name of the metric 'Team'");
+        datum.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Dimension #1 name 'Team' is also the name of the metric; EMF does not allow that");
 
         var registry = new MetricRegistry();
         var series = () => registry.Counter(Ns, "Team", MetricUnit.Count, default, new MetricDimension("Team", "LAL"));
-        series.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("has the name of the metric 'Team'");
+        series.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("'Team' is also the name of the metric");
         var distribution = () => registry.Distribution(Ns, "Team", MetricUnit.Count, default, new MetricDimension("Season", "2025"), new MetricDimension("Team", "LAL"));
-        distribution.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Dimension #2 'Team'");
+        distribution.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Dimension #2 name 'Team'");
     }
 
     [Theory]
@@ -197,42 +197,159 @@ public class EmfSpecificationTests
         latency.Documents.Should().Be(2, "155 samples are two arrays of at most 100");
         var capped = CloudWatchEmfRule.Extract(lines, Ns, "Huge");
         capped.SampleCount.Should().Be(EmfSerializer.MaxStrictSamplesPerDatum, "2e9 samples are scaled down to the cap");
-        capped.Sum.Should().Be(5_000 + 10_000, "the scaled samples keep their proportions");
+        capped.Sum.Should().Be(500 + 1_000, "the scaled samples keep their proportions (500 of each)");
     }
 
     [Fact]
-    public void Ten_thousand_random_batches_through_the_exporter_give_only_valid_documents()
+    public async Task Ten_thousand_random_batches_through_the_exporter_give_only_valid_documents()
     {
         // Random series at and near every limit, names with characters JSON escapes and non-ASCII, values over the whole
-        // accepted double range, unordered distributions with zero counts; both formats. The seed of a failure is printed.
+        // accepted double range, unordered distributions with zero counts; both formats, through the exporter to a file
+        // read back after each batch. The seed of a failure is printed.
+        var ct = TestContext.Current.CancellationToken;
+        var dir = Directory.CreateTempSubdirectory("emf-property-");
+        var exact = Path.Combine(dir.FullName, "exact.emf");
+        var strict = Path.Combine(dir.FullName, "strict.emf");
         var failures = new List<string>();
-        for (var batch = 0; batch < 10_000 && failures.Count < 5; batch++)
+        await using (var exactExporter = new EmfExporter(new EmfExporterOptions { Path = exact }))
+        await using (var strictExporter = new EmfExporter(new EmfExporterOptions { Path = strict, Format = EmfFormat.Strict }))
         {
-            var random = new Random(batch);
-            var format = batch % 10 == 9 ? EmfFormat.Strict : EmfFormat.Exact;
-            var datums = RandomBatch(random);
-            var lines = Serialize(datums, format);
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var line in lines)
+            var read = new Dictionary<string, long> { [exact] = 0, [strict] = 0 };
+            for (var batch = 0; batch < 10_000 && failures.Count < 5; batch++)
             {
-                if (EmfSpecification.Problems(line, allowObjectForm: format == EmfFormat.Exact) is { Count: > 0 } problems)
+                var random = new Random(batch);
+                var format = batch % 10 == 9 ? EmfFormat.Strict : EmfFormat.Exact;
+                var path = format == EmfFormat.Strict ? strict : exact;
+                var datums = RandomBatch(random);
+                var result = await (format == EmfFormat.Strict ? strictExporter : exactExporter).ExportAsync(datums, ct);
+                if (result.RejectedDatums != 0)
                 {
-                    failures.Add($"seed {batch} ({format}): {string.Join("; ", problems.Take(3))}");
-                    break;
+                    failures.Add($"seed {batch} ({format}): {result.RejectedDatums} datum(s) rejected");
                 }
 
-                using var doc = JsonDocument.Parse(line);
-                written.UnionWith(doc.RootElement.EnumerateObject().Select(p => p.Name));
-            }
+                var lines = NewLines(path, read);
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var line in lines)
+                {
+                    if (EmfSpecification.Problems(line, allowObjectForm: format == EmfFormat.Exact) is { Count: > 0 } problems)
+                    {
+                        failures.Add($"seed {batch} ({format}): {string.Join("; ", problems.Take(3))}");
+                        break;
+                    }
 
-            // Nothing with samples is lost: every metric of the batch with a nonzero count is a member of some document.
-            if (datums.Where(d => d.SampleCount > 0).Select(d => d.MetricName).FirstOrDefault(n => !written.Contains(n)) is { } missing)
-            {
-                failures.Add($"seed {batch} ({format}): metric {missing} was not written");
+                    using var doc = JsonDocument.Parse(line);
+                    written.UnionWith(doc.RootElement.EnumerateObject().Select(p => p.Name));
+                }
+
+                // Nothing with samples is lost: every metric of the batch with a nonzero count is a member of some document.
+                if (datums.Where(d => d.SampleCount > 0).Select(d => d.MetricName).FirstOrDefault(n => !written.Contains(n)) is { } missing)
+                {
+                    failures.Add($"seed {batch} ({format}): metric {missing} was not written");
+                }
             }
         }
 
         failures.Should().BeEmpty();
+        dir.Delete(recursive: true);
+    }
+
+    /// <summary>The lines appended to <paramref name="path"/> since the last call.</summary>
+    private static List<string> NewLines(string path, Dictionary<string, long> read)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Position = read[path];
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var text = reader.ReadToEnd();
+        read[path] = stream.Length;
+        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    // Found by the attacker of this change (red-team round 4): each failed before its fix.
+    [Fact]
+    public void Statistics_that_contradict_their_values_are_refused_at_creation()
+    {
+        var counts = () => MetricDatum.CreateStatistics(Ns, "Latency", new StatisticSet(1, 1, 1, 1), MetricUnit.Milliseconds, Now, values: [1, 1], counts: [3, 4], now: Now);
+        counts.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Counts add up to 7 but StatisticValues.SampleCount is 1");
+        var bounds = () => MetricDatum.CreateStatistics(Ns, "Latency", new StatisticSet(150, 750, 5, 5), MetricUnit.Milliseconds, Now, values: [.. Enumerable.Range(1, 150).Select(i => (double)i)], now: Now);
+        bounds.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("Values[0] is 1, outside StatisticValues [Minimum 5, Maximum 5]");
+    }
+
+    [Fact]
+    public void Names_that_differ_only_in_an_unpaired_surrogate_are_refused()
+    {
+        // Written as UTF-8, both would become "m\uFFFD": one JSON member twice in one document.
+        var metric = () => MetricDatum.CreateValue(Ns, "m\uD800", 1, MetricUnit.Count, Now, now: Now);
+        metric.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("unpaired surrogate '\\uD800'");
+        var value = () => MetricDatum.CreateValue(Ns, "m", 1, MetricUnit.Count, Now, [new("Team", "L\uDC00")], now: Now);
+        value.Should().Throw<MetricValidationException>().Which.Message.Should().Contain("unpaired surrogate");
+        MetricDatum.CreateValue(Ns, "m\uD83D\uDE00", 1, MetricUnit.Count, Now, now: Now).MetricName.Should().Be("m😀", "a surrogate pair is one character");
+    }
+
+    [Fact]
+    public void The_sum_of_values_near_the_limit_keeps_the_small_ones()
+    {
+        var max = MetricLimits.MaxMagnitude;
+        var line = Serialize([MetricDatum.CreateDistribution(Ns, "Spread", [-max, 1, 2, 3, max], null, MetricUnit.None, Now, now: Now)]).Single();
+
+        using var doc = JsonDocument.Parse(line);
+        doc.RootElement.GetProperty("Spread").GetProperty("Sum").GetDouble().Should().Be(6);
+    }
+
+    [Fact]
+    public void Strict_keeps_fractional_counts_and_its_size_bounded()
+    {
+        var values = Enumerable.Range(1, 100).Select(i => (double)i).ToArray();
+        var fractional = MetricDatum.CreateDistribution(Ns, "Frac", values, Enumerable.Repeat(0.01, 100).ToArray(), MetricUnit.None, Now, now: Now);
+        using (var doc = JsonDocument.Parse(Serialize([fractional], EmfFormat.Strict).Single()))
+        {
+            doc.RootElement.GetProperty("Frac").GetArrayLength().Should().Be(1, "100 × 0.01 is one sample");
+        }
+
+        var wide = Enumerable.Range(0, 150).Select(i => 1.2345678901234567e100 + (i * 1e85)).ToArray();
+        var datums = Enumerable.Range(0, 200).Select(i => MetricDatum.CreateDistribution(Ns, $"M{i}", wide, Enumerable.Repeat(1e100, 150).ToArray(), MetricUnit.None, Now, [new("Team", "T" + (i % 10))], now: Now)).ToList();
+        var strict = new ArrayBufferWriter<byte>();
+        var exact = new ArrayBufferWriter<byte>();
+        EmfSerializer.Write(datums, strict, EmfFormat.Strict);
+        EmfSerializer.Write(datums, exact, EmfFormat.Exact);
+        strict.WrittenCount.Should().BeLessThan(10 * exact.WrittenCount, "at most 1,000 samples per datum, as documented");
+    }
+
+    [Fact]
+    public async Task Over_UDP_a_datum_is_sent_whole_or_refused_once()
+    {
+        // 30 dimension values of 340-370 'é' (6 bytes each escaped): one 150-value datum's two parts straddle the 65,507-byte
+        // datagram, so one part may fit and the other not. Sending the part that fits would give CloudWatch half a
+        // distribution; counting the datum twice would break delivered + dropped = recorded.
+        var values = Enumerable.Range(0, 100).Select(i => -1.2345678901234567e100 * (i + 1)).Concat(Enumerable.Range(0, 50).Select(i => (double)i)).ToArray();
+        var huge = Enumerable.Range(0, 150).Select(i => -1.2345678901234567e100 * (i + 1)).ToArray();
+        foreach (var (length, vs) in Enumerable.Range(340, 31).Select(l => (l, values)).Append((1024, huge)))
+        {
+            var datum = MetricDatum.CreateDistribution(Ns, "Latency", vs, null, MetricUnit.Milliseconds, Now, [.. Enumerable.Range(0, 30).Select(i => new MetricDimension($"D{i:00}", new string('é', length)))], now: Now);
+            using var listener = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            listener.Client.ReceiveBufferSize = 4 << 20;
+            var port = ((System.Net.IPEndPoint)listener.Client.LocalEndPoint!).Port;
+            ExportResult result;
+            await using (var exporter = new EmfExporter(new EmfExporterOptions { AgentEndpoint = $"udp://127.0.0.1:{port}" }))
+            {
+                result = await exporter.ExportAsync([datum], TestContext.Current.CancellationToken);
+            }
+
+            var received = new List<string>();
+            while (listener.Available > 0)
+            {
+                received.Add(Encoding.UTF8.GetString((await listener.ReceiveAsync(TestContext.Current.CancellationToken)).Buffer));
+            }
+
+            if (result.RejectedDatums > 0)
+            {
+                result.RejectedDatums.Should().Be(1, "one datum at {0} characters", length);
+                received.Should().BeEmpty("a refused datum sends no part ({0} characters)", length);
+            }
+            else
+            {
+                CloudWatchEmfRule.Extract(received, Ns, "Latency").SampleCount.Should().Be(150, "{0} characters", length);
+            }
+        }
     }
 
     private static List<MetricDatum> RandomBatch(Random random)

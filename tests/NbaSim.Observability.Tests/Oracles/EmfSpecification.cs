@@ -40,7 +40,9 @@ internal static class EmfSpecification
 
         if (DuplicateKey(line) is { } duplicate)
         {
+            // JsonNode refuses such a document, and CloudWatch cannot know which value was meant.
             problems.Add($"the member '{Shorten(duplicate)}' appears twice in one object");
+            return problems;
         }
 
         JsonNode? node;

@@ -15,10 +15,12 @@ public enum EmfFormat
     /// <summary>
     /// Only the forms the published EMF specification documents: single values and counters as numbers, distributions as
     /// arrays of at most 100 numbers. A counter is written as its Sum (SampleCount, Minimum and Maximum are lost: the
-    /// metric shows one sample per period). A distribution is written as its values, each repeated by its count (counts
-    /// rounded to whole samples), over as many documents as needed; above 10,000 samples per datum the counts are scaled
-    /// down to 10,000, so SampleCount and Sum become approximate. Sums are those of the representative values, not the
-    /// exact ones.
+    /// metric shows one sample per period). A distribution is written as its values, each repeated in proportion to its
+    /// count: the total count rounded to whole samples (at least 1, at most
+    /// <see cref="EmfSerializer.MaxStrictSamplesPerDatum"/>, 1,000), shared out by largest remainder. Above 1,000 samples
+    /// SampleCount and Sum are scaled down; Sums are those of the representative values, not the exact ones. Expect up to
+    /// 10 documents per distribution per period, so about ten times the log bytes (CloudWatch Logs ingestion is billed per
+    /// GB) of <see cref="Exact"/>.
     /// </summary>
     Strict = 1,
 }

@@ -32,8 +32,8 @@ public static class EmfSerializer
     /// <summary>Most values in one metric's array.</summary>
     public const int MaxValuesPerMetric = 100;
 
-    /// <summary>In <see cref="EmfFormat.Strict"/>, most samples one distribution datum is written as.</summary>
-    public const int MaxStrictSamplesPerDatum = 10_000;
+    /// <summary>In <see cref="EmfFormat.Strict"/>, most samples one distribution datum is written as (10 arrays of 100).</summary>
+    public const int MaxStrictSamplesPerDatum = 1_000;
 
     /// <summary>Serializes <paramref name="datums"/> into <paramref name="output"/> and records where each line starts.</summary>
     /// <returns>The number of documents (lines) written.</returns>
@@ -66,6 +66,41 @@ public static class EmfSerializer
     {
         ArgumentNullException.ThrowIfNull(datums);
         ArgumentNullException.ThrowIfNull(output);
+
+        // A datum is written whole or not at all: when one part of it cannot fit a document, none of its parts is written
+        // (a part alone would give CloudWatch statistics that lie) and it is refused once. That needs another pass, only then.
+        var excluded = new HashSet<MetricDatum>(ReferenceEqualityComparer.Instance);
+        var pass = datums;
+        while (true)
+        {
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            var starts = new List<int>();
+            var perLine = new List<MetricDatum[]>();
+            var tooLarge = new List<(MetricDatum Datum, string Reason)>();
+            var documents = WriteOnce(pass, buffer, starts, perLine, maxDocumentBytes, format, tooLarge);
+            if (tooLarge.Count == 0)
+            {
+                buffer.WrittenSpan.CopyTo(output.GetSpan(buffer.WrittenCount));
+                output.Advance(buffer.WrittenCount);
+                lineStarts?.AddRange(starts);
+                lineDatums?.AddRange(perLine);
+                return documents;
+            }
+
+            foreach (var (datum, reason) in tooLarge)
+            {
+                if (excluded.Add(datum))
+                {
+                    refused?.Add((datum, reason));
+                }
+            }
+
+            pass = [.. datums.Where(d => !excluded.Contains(d))];
+        }
+    }
+
+    private static int WriteOnce(IReadOnlyList<MetricDatum> datums, ArrayBufferWriter<byte> output, List<int> lineStarts, List<MetricDatum[]> lineDatums, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)> refused)
+    {
         maxDocumentBytes = Math.Min(maxDocumentBytes, MetricLimits.MaxEmfDocumentBytes);
         var documents = 0;
         var written = 0;
@@ -96,14 +131,14 @@ public static class EmfSerializer
                         }
                         else
                         {
-                            refused?.Add((document[0].Datum, $"its document is {scratch.WrittenCount + 1:N0} bytes; the destination carries {maxDocumentBytes:N0}"));
+                            refused.Add((document[0].Datum, $"its document is {scratch.WrittenCount + 1:N0} bytes; the destination carries {maxDocumentBytes:N0}"));
                         }
 
                         continue;
                     }
 
-                    lineStarts?.Add(written);
-                    lineDatums?.Add([.. document.Select(e => e.Datum).Distinct()]);
+                    lineStarts.Add(written);
+                    lineDatums.Add([.. document.Select(e => e.Datum).Distinct()]);
                     var span = output.GetSpan(scratch.WrittenCount + 1);
                     scratch.WrittenSpan.CopyTo(span);
                     span[scratch.WrittenCount] = (byte)'\n';
@@ -239,19 +274,36 @@ public static class EmfSerializer
             return;
         }
 
-        // Whole samples, at least one per value present; scaled down when the datum would need too many documents.
+        // Whole samples: the total count rounded (at least one, at most the cap), shared out in proportion to the counts by
+        // largest remainder, so fractional counts are not inflated and the cap keeps the distribution's shape.
         var total = 0d;
         foreach (var c in counts)
         {
-            total += Math.Max(1, Math.Round(c, MidpointRounding.AwayFromZero));
+            total += c;
         }
 
-        var scale = total > MaxStrictSamplesPerDatum ? MaxStrictSamplesPerDatum / total : 1d;
-        var samples = new List<double>((int)Math.Min(total, MaxStrictSamplesPerDatum + values.Length));
+        var target = (int)Math.Clamp(Math.Round(total, MidpointRounding.AwayFromZero), 1, MaxStrictSamplesPerDatum);
+        var shares = new int[values.Length];
+        var remainders = new (double Remainder, int Index)[values.Length];
+        var given = 0;
         for (var i = 0; i < values.Length; i++)
         {
-            var repeat = (int)Math.Max(1, Math.Round(Math.Max(1, Math.Round(counts[i], MidpointRounding.AwayFromZero)) * scale, MidpointRounding.AwayFromZero));
-            for (var r = 0; r < repeat; r++)
+            var exact = counts[i] / total * target;
+            shares[i] = (int)Math.Floor(exact);
+            given += shares[i];
+            remainders[i] = (exact - shares[i], i);
+        }
+
+        Array.Sort(remainders, static (a, b) => b.Remainder.CompareTo(a.Remainder));
+        for (var r = 0; given < target; r++, given++)
+        {
+            shares[remainders[r % remainders.Length].Index]++;
+        }
+
+        var samples = new List<double>(target);
+        for (var i = 0; i < values.Length; i++)
+        {
+            for (var r = 0; r < shares[i]; r++)
             {
                 samples.Add(values[i]);
             }
@@ -285,16 +337,20 @@ public static class EmfSerializer
 
     private static StatisticSet StatisticsOf(double[] values, double[] counts)
     {
-        double count = 0, sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        // Neumaier's compensated sum: values of opposite sign near ±2^360 would otherwise swallow the small ones.
+        double count = 0, sum = 0, compensation = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (var i = 0; i < values.Length; i++)
         {
             count += counts[i];
-            sum += values[i] * counts[i];
+            var term = values[i] * counts[i];
+            var next = sum + term;
+            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - next) + term : (term - next) + sum;
+            sum = next;
             min = Math.Min(min, values[i]);
             max = Math.Max(max, values[i]);
         }
 
-        return new StatisticSet(count, sum, min, max);
+        return new StatisticSet(count, sum + compensation, min, max);
     }
 
     private static void WriteDocument(Utf8JsonWriter writer, MetricDatum first, List<Entry> metrics)
