@@ -92,7 +92,7 @@ public class EmfSpecificationTests
             Ns,
             $"M{m:D3}{new string('<', 251)}",
             [.. Enumerable.Range(1, 100).Select(v => -(1 + (v * 1.1e-15)) * 1e-300 * (m + 1))],
-            [.. Enumerable.Range(1, 100).Select(v => 1 + (v * 2.2e-16))],
+            [.. Enumerable.Range(1, 100).Select(v => format == EmfFormat.Exact ? 1.2345678901234567e15 + v : 1 + (v * 2.2e-16))],
             MetricUnit.Seconds,
             Now,
             dims,
