@@ -15,6 +15,7 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
     [Fact]
     public async Task A_real_pytest_JUnit_report_publishes_exactly_its_counts()
     {
+        Infrastructure.RequiredTool.RequirePythonModule("pytest", "Debian's python3-pytest (apt-get install python3-pytest)");
         var ct = TestContext.Current.CancellationToken;
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "test_sample.py"), """
             import pytest

@@ -10,7 +10,7 @@ using NbaSim.Observability.Tests.Oracles;
 namespace NbaSim.Observability.Tests.Meters;
 
 /// <summary>.NET Meters into CloudWatch series: which instrument becomes what, with which dimensions and unit.</summary>
-public class MeterBridgeTests
+public class MeterBridgeTests(MotoServer moto)
 {
     private const string Ns = "NBA-Simulator/Runtime";
 
@@ -121,8 +121,8 @@ public class MeterBridgeTests
     [Fact]
     public async Task A_consumer_that_only_configures_its_meter_gets_its_counter_and_histogram_into_moto()
     {
+        // The run's shared moto: the meter and namespace are this test's own, so other tests' data cannot interfere.
         var ct = TestContext.Current.CancellationToken;
-        await using var moto = new MotoServer();
         var url = await moto.UrlAsync();
         var meterName = $"Consumer.Orders.{Guid.NewGuid():N}";
         var ns = $"Consumer/Orders-{Guid.NewGuid():N}"[..30];

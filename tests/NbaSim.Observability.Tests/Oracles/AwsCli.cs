@@ -10,6 +10,7 @@ internal static class AwsCli
 {
     public static async Task<JsonDocument> RunAsync(string endpoint, params string[] arguments)
     {
+        Infrastructure.RequiredTool.Require("aws", "aws-cli (apt-get install awscli)");
         var start = new ProcessStartInfo("aws")
         {
             RedirectStandardOutput = true,

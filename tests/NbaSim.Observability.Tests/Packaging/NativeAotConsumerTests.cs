@@ -18,6 +18,8 @@ public partial class NativeAotConsumerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_Native_AOT_consumer_publishes_with_no_warnings_and_its_EMF_has_every_call()
     {
+        Infrastructure.RequiredTool.Require("clang", "Debian's clang (apt-get install clang zlib1g-dev): Native AOT links with it");
+        Infrastructure.RequiredTool.RequireFile("/usr/include/zlib.h", "Debian's zlib1g-dev (apt-get install zlib1g-dev): Native AOT links with it");
         var ct = TestContext.Current.CancellationToken;
         var (work, feed, version) = await PackageConsumerTests.PackOnceAsync(ct);
         var root = PackageConsumerTests.RepositoryRoot();

@@ -100,6 +100,7 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> ChromiumAsync(string arguments)
     {
+        Infrastructure.RequiredTool.Require("chromium", "Debian's chromium (apt-get install chromium)");
         var start = new ProcessStartInfo("chromium", $"--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir={Path.Combine(_dir.FullName, "profile")} {arguments}")
         {
             RedirectStandardOutput = true,

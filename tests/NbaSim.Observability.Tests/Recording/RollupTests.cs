@@ -205,6 +205,9 @@ public class RollupTests
     {
         var (success, failure) = Samples();
         var all = success.Concat(failure).ToArray();
+
+        // A moto of its own: the query without dimensions reads every datum of NBA-Simulator/Performance's name, which
+        // other tests (and the other case of this theory) write too.
         await using var moto = MotoServer.Private();
         var url = await moto.UrlAsync();
         var options = new NbaObservabilityOptions();

@@ -13,6 +13,7 @@ public sealed class DiskFaultTests : IDisposable
     [Fact]
     public async Task A_spool_filesystem_that_fills_up_during_an_outage_loses_nothing_silently()
     {
+        RequiredTool.Require("unshare", "Debian's util-linux (apt-get install util-linux)");
         var ct = TestContext.Current.CancellationToken;
         var down = true;
         await using var server = new LoopbackAwsServer((r, _) => Volatile.Read(ref down)
@@ -47,6 +48,7 @@ public sealed class DiskFaultTests : IDisposable
     [Fact]
     public async Task Every_rename_and_delete_in_the_spool_is_followed_by_an_fsync_of_the_directory()
     {
+        RequiredTool.Require("strace", "Debian's strace (apt-get install strace)");
         var ct = TestContext.Current.CancellationToken;
         var down = true;
         await using var server = new LoopbackAwsServer((r, _) => Volatile.Read(ref down)

@@ -19,6 +19,9 @@ public class DemoAgainstMotoTests
     public async Task The_demo_sends_json_PutMetricData_and_moto_returns_the_recorded_count_and_sum()
     {
         var ct = TestContext.Current.CancellationToken;
+
+        // A moto of its own: the demo writes the original design's fixed namespaces and names, which other tests write too,
+        // and what moto returns is compared with what the demo sent.
         await using var moto = MotoServer.Private();
         var motoUrl = (await moto.UrlAsync()).TrimEnd('/');
         await using var proxy = new RecordingProxy(motoUrl);
