@@ -11,7 +11,7 @@ using NbaSim.Observability.Export.CloudWatch;
 if (args[0] == "fleet")
 {
     // fleet URL NAMESPACE SAMPLES SEED: one scraper of a fleet; prints "<samples> <sum>" of what it recorded.
-    var fleetOptions = new NbaObservabilityOptions();
+    var fleetOptions = new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromSeconds(60) }; // three cold processes at once against moto
     fleetOptions.CloudWatch.ServiceUrl = args[1];
     var fleetRegistry = new MetricRegistry(fleetOptions);
     using var fleetClient = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("testing", "testing-secret-key"), new CloudWatchClientConfig { ServiceURL = args[1], AuthenticationRegion = "us-east-1", DisableRequestCompression = true });

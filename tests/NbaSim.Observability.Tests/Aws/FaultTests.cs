@@ -81,9 +81,9 @@ public sealed class FaultTests
     public async Task A_response_slower_than_the_timeout_is_abandoned_and_retried()
     {
         await using var server = new LoopbackAwsServer(async (r, n) => n == 1
-            ? (await LoopbackAwsServer.Ok(r.Action)) with { Delay = TimeSpan.FromSeconds(5) }
+            ? (await LoopbackAwsServer.Ok(r.Action)) with { Delay = TimeSpan.FromSeconds(60) }
             : await LoopbackAwsServer.Ok(r.Action));
-        using var client = Client(server, timeout: TimeSpan.FromSeconds(1));
+        using var client = Client(server, timeout: TimeSpan.FromSeconds(5)); // the retries get 5 s each, on a busy machine too
 
         await client.PutMetricDataAsync(Request(1), TestContext.Current.CancellationToken);
 
@@ -269,7 +269,7 @@ public sealed class FaultTests
         {
             ServiceURL = server.Url,
             AuthenticationRegion = "us-east-1",
-            Timeout = timeout ?? TimeSpan.FromSeconds(10),
+            Timeout = timeout ?? TimeSpan.FromSeconds(60), // only bounds a failure: a timeout under load would add an attempt
             MaxErrorRetry = retries,
         });
 

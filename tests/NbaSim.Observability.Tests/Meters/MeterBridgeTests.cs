@@ -134,6 +134,7 @@ public class MeterBridgeTests(MotoServer moto)
             ["NbaObservability:CloudWatch:ServiceUrl"] = url,
             ["NbaObservability:CloudWatch:Region"] = "us-east-1",
             ["NbaObservability:CloudWatch:DisableCompression"] = "true",
+            ["NbaObservability:ShutdownTimeout"] = "00:00:25", // a busy machine; within the host's own 30 s
             ["NbaObservability:Meters:0:Name"] = meterName,
             ["NbaObservability:Meters:0:Namespace"] = ns,
             ["NbaObservability:Meters:0:Instruments:0"] = "orders",

@@ -62,7 +62,7 @@ public class CliTests
 
         var (exit, stdout, stderr) = await RunAsync("publish", "quality", "--passed", "9", "--total", "10", "--config", config, "--endpoint-url", endpoint);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3 + 5), "bounded by ShutdownTimeout plus a few seconds");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3 + 15), "bounded by ShutdownTimeout plus start-up on a busy machine, not the SDK's 100-s attempt or endless retries");
         exit.Should().Be(1, stderr);
         stdout.Should().NotContain("published");
         var lines = stderr.Trim().Split('\n');
@@ -85,7 +85,7 @@ public class CliTests
 
         var (code, _, stderr) = await RunAsync("publish", "dims", "--file", file, "--config", config, "--endpoint-url", "http://127.0.0.1:9");
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2 + 5));
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2 + 15), "bounded by ShutdownTimeout plus start-up on a busy machine");
         code.Should().Be(1, "the cron job must see that nothing was delivered");
         stderr.Should().Contain("4 datum(s) were not delivered to http://127.0.0.1:9").And.NotContain("   at ");
         dir.Delete(recursive: true);

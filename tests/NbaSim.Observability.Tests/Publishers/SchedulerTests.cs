@@ -9,7 +9,8 @@ public class SchedulerTests
     [Fact]
     public async Task Each_enabled_publisher_runs_on_its_interval_and_a_failure_does_not_stop_the_next_run()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        var time = new TimerCountingTimeProvider(fake);
         var runs = new Dictionary<string, int> { ["s3"] = 0, ["dims"] = 0, ["cost"] = 0 };
         var logger = new FakeLogger();
         var schedule = new ScheduleOptions { Jitter = 0 };
@@ -29,13 +30,17 @@ public class SchedulerTests
             logger);
         await scheduler.StartAsync(TestContext.Current.CancellationToken);
 
-        for (var minute = 0; minute < 13 * 60; minute += 5)
+        // Each loop waits on one timer at a time: before moving the fake clock, wait (on a busy machine, as long as it takes)
+        // until every loop has run what is due and armed its next timer, so no run is skipped or late.
+        for (var minute = 5; minute <= 13 * 60; minute += 5)
         {
-            time.Advance(TimeSpan.FromMinutes(5));
-            await Task.Delay(5, TestContext.Current.CancellationToken);
+            await WaitUntil(() => time.TimersCreated >= 2 + Read("s3") + Read("dims"));
+            fake.Advance(TimeSpan.FromMinutes(5));
+            var (dueS3, dueDims) = (Due(minute, 6, 60), Due(minute, 36, 360));
+            await WaitUntil(() => Read("s3") >= dueS3 && Read("dims") >= dueDims);
         }
 
-        await WaitUntil(() => Read("s3") >= 12 && Read("dims") >= 2);
+        await WaitUntil(() => time.TimersCreated >= 2 + Read("s3") + Read("dims"));
         await scheduler.StopAsync(TestContext.Current.CancellationToken);
 
         // First run after a tenth of the interval, then one per interval.
@@ -46,6 +51,8 @@ public class SchedulerTests
         dims.Failures.Should().Be(3);
         dims.LastError.Should().Contain("metrics.yaml is locked");
         logger.Collector.GetSnapshot().Count(r => r.Message.Contains("Publisher dims failed", StringComparison.Ordinal)).Should().Be(3);
+
+        static int Due(int minute, int first, int interval) => minute < first ? 0 : 1 + ((minute - first) / interval);
 
         int Read(string name)
         {
@@ -101,11 +108,37 @@ public class SchedulerTests
         await FluentActions.Invoking(() => scheduler.PublishNowAsync("nope", TestContext.Current.CancellationToken)).Should().ThrowAsync<ArgumentException>().WithMessage("Unknown publisher 'nope'*");
     }
 
+    /// <summary>Polls <paramref name="condition"/>; the 60-s deadline only bounds a failure.</summary>
     private static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
         {
-            await Task.Delay(10);
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 60 s");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>A fake clock that counts the timers created on it (each publisher wait creates one).</summary>
+    private sealed class TimerCountingTimeProvider(FakeTimeProvider inner) : TimeProvider
+    {
+        private int _created;
+
+        public int TimersCreated => Volatile.Read(ref _created);
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            Interlocked.Increment(ref _created);
+            return timer;
         }
     }
 }

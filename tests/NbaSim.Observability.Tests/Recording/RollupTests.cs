@@ -210,7 +210,7 @@ public class RollupTests
         // other tests (and the other case of this theory) write too.
         await using var moto = MotoServer.Private();
         var url = await moto.UrlAsync();
-        var options = new NbaObservabilityOptions();
+        var options = new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromSeconds(60) }; // a cold moto on a busy machine
         var registry = new MetricRegistry(options);
         var client = new NbaSim.Observability.Aws.CloudWatch.CloudWatchClient(MotoServer.Credentials, new NbaSim.Observability.Aws.CloudWatch.CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1", DisableRequestCompression = true });
         await using (var sink = new BufferedMetricSink(registry, new CloudWatchExporter(client, ownsClient: true), options))

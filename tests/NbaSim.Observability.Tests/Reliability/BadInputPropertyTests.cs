@@ -127,7 +127,7 @@ public class BadInputPropertyTests
         var bodies = Gen.Byte.Array[0, 300].Array[40].Single();
         var index = 0;
         await using var server = new LoopbackAwsServer((_, _) => Task.FromResult(new LoopbackResponse(400, Encoding.Latin1.GetString(bodies[Interlocked.Increment(ref index) % bodies.Length]))));
-        using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(5) });
+        using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(60) });
         for (var i = 0; i < bodies.Length; i++)
         {
             var act = () => client.ListMetricsAsync(new ListMetricsRequest(), TestContext.Current.CancellationToken);

@@ -56,15 +56,18 @@ public sealed class PeriodLabelTests
         output.Should().ContainSingle(d => d.MetricName == "ADCETasksCompleted");
         output.Should().NotContain(d => d.MetricName == "ADCEQueueDepth");
 
-        // Still blocked: not called a second time, and the next period goes on.
+        // Still blocked: not called a second time, and the next period goes on. (On a busy machine the first call may
+        // start late: wait for it, so that "once" is judged after it began.)
+        SpinWait.SpinUntil(() => Volatile.Read(ref calls) >= 1, TimeSpan.FromSeconds(60)).Should().BeTrue();
         time.Advance(TimeSpan.FromMinutes(1));
         registry.Collect(time.GetUtcNow(), false, output);
         calls.Should().Be(1);
 
-        // Once it returns, the next periods call it again and publish its value.
+        // Once it returns, the next periods call it again and publish its value (the deadline only bounds a failure).
         release.Set();
         double? value = null;
-        for (var attempt = 0; attempt < 100 && value is null; attempt++)
+        var deadline = Stopwatch.StartNew();
+        while (value is null && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             Thread.Sleep(20);
             time.Advance(TimeSpan.FromMinutes(1));

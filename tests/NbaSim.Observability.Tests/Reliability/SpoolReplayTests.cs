@@ -60,7 +60,7 @@ public sealed class SpoolReplayTests : IDisposable
     public async Task A_clean_run_against_a_reachable_endpoint_ends_with_the_spool_empty()
     {
         await using var server = new LoopbackAwsServer((r, _) => LoopbackAwsServer.Ok(r.Action));
-        var options = new NbaObservabilityOptions { HighResolutionByDefault = true, FlushInterval = TimeSpan.FromMilliseconds(200), ShutdownTimeout = TimeSpan.FromSeconds(5) };
+        var options = new NbaObservabilityOptions { HighResolutionByDefault = true, FlushInterval = TimeSpan.FromMilliseconds(200), ShutdownTimeout = TimeSpan.FromSeconds(60) };
         options.Spool.Directory = Path.Combine(_dir.FullName, "clean");
         var registry = new MetricRegistry(options);
         using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1" });

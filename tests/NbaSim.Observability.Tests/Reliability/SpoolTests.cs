@@ -129,7 +129,9 @@ public sealed class SpoolTests : IDisposable
         {
             // Time starts when the process records, not when it was launched (start-up is slow on a loaded machine).
             (await recorder.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken)).Should().Be("recording");
-            await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+            // 14 s, judged 8 s before the kill: a closed period must have had time to reach the server or the spool
+            // (a timer wake, a spool write with fsyncs, an HTTP call) even on a busy 2-core machine.
+            await Task.Delay(TimeSpan.FromSeconds(14), TestContext.Current.CancellationToken);
             recorder.Kill(); // SIGKILL: no shutdown flush
             await recorder.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
@@ -149,7 +151,7 @@ public sealed class SpoolTests : IDisposable
         // seconds all carry timestamps up to the last closed second.
         var ledgerLines = (await File.ReadAllLinesAsync(ledger, TestContext.Current.CancellationToken)).Select(l => l.Split(' '))
             .Select(p => (Ticks: long.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), Samples: double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        var closed = ledgerLines.Where(l => l.Ticks + (4 * TimeSpan.TicksPerSecond) <= killedAt).ToList();
+        var closed = ledgerLines.Where(l => l.Ticks + (8 * TimeSpan.TicksPerSecond) <= killedAt).ToList();
         closed.Should().NotBeEmpty();
         var lastClosed = closed.Max(c => c.Ticks);
         for (var s = 0; s < 5; s++)

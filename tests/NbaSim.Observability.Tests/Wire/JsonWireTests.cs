@@ -23,7 +23,7 @@ public class JsonWireTests
         using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("a", "b"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1", Protocol = protocol });
         var registry = new MetricRegistry();
         var exporter = new CloudWatchExporter(client);
-        var sink = new BufferedMetricSink(registry, exporter, new NbaObservabilityOptions());
+        var sink = new BufferedMetricSink(registry, exporter, new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromSeconds(60) });
         var random = new Random(42);
         for (var s = 0; s < 100; s++)
         {
