@@ -21,6 +21,7 @@ public class OffSwitchTests
         {
             ["NbaObservability:Enabled"] = enabled ? "true" : "false",
             ["NbaObservability:FlushInterval"] = "00:00:00.200",
+            ["NbaObservability:ObservableGaugeTimeout"] = "00:00:30", // the gauge's read must not be skipped on a busy machine
             ["NbaObservability:Meters:0:Name"] = meterName,
         });
 

@@ -32,7 +32,7 @@ public sealed class EmfAgentTests
         var lines = new List<string>();
         while (agent.Available > 0 || lines.Count == 0)
         {
-            var datagram = await agent.ReceiveAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct);
+            var datagram = await agent.ReceiveAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct);
             datagram.Buffer.Length.Should().BeLessThanOrEqualTo(65_507);
             lines.Add(Encoding.UTF8.GetString(datagram.Buffer).TrimEnd('\n'));
         }
@@ -90,7 +90,7 @@ public sealed class EmfAgentTests
             await exporter.ExportAsync(undelivered, ct);
         }
 
-        await server.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await server.WaitAsync(TimeSpan.FromSeconds(120), ct);
         var pages = received.Select(l => l[(l.IndexOf("\"Page\":\"", StringComparison.Ordinal) + 8)..][..5]).ToList();
         pages.Should().OnlyHaveUniqueItems("a document the exporter wrote is never written again");
         pages.Should().Contain(undelivered.Select(d => d.Dimensions[0].Value[..5]), "every document not yet written is sent on the new connection");

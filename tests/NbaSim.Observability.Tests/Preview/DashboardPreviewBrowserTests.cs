@@ -43,7 +43,7 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
 
     private static async Task RecordEveryDashboardMetricAsync(string emf)
     {
-        var options = new NbaObservabilityOptions { HighResolutionByDefault = true };
+        var options = new NbaObservabilityOptions { HighResolutionByDefault = true, ObservableGaugeTimeout = TimeSpan.FromSeconds(30) };
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var registry = new MetricRegistry(options, time);
         await using var exporter = new EmfExporter(new EmfExporterOptions { Path = emf });
