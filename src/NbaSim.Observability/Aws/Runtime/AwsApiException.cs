@@ -33,8 +33,16 @@ internal sealed class AwsApiException : AmazonServiceException
         => AwsErrorClassification.Classify(errorCode, statusCode);
 
     /// <summary>Builds the exception from a parsed error body.</summary>
-    internal static AwsApiException Create(string? code, string? message, string? type, string? requestId, HttpStatusCode statusCode, Exception? inner)
+    internal static AwsApiException Create(string? code, string? message, string? type, string? requestId, HttpStatusCode statusCode, Exception? inner, string? location = null)
     {
+        if ((int)statusCode is >= 300 and < 400)
+        {
+            // Only the host is named: a Location's path or query could carry anything.
+            var to = Uri.TryCreate(location, UriKind.Absolute, out var uri) ? $" to {uri.Scheme}://{uri.Host}{(uri.IsDefaultPort ? string.Empty : ":" + uri.Port)}" : string.Empty;
+            message = $"The endpoint answered HTTP {(int)statusCode}, a redirect{to}. AWS endpoints do not redirect these calls, so it was not followed: following it would send the request and its credentials to another host. Check the endpoint URL.";
+            code = "Redirect";
+        }
+
         code = string.IsNullOrEmpty(code) ? statusCode.ToString() : code;
         var errorType = type switch
         {

@@ -62,7 +62,7 @@ internal sealed class AwsQueryProtocol(string serviceName, string apiVersion) : 
     {
         public override AmazonWebServiceResponse Unmarshall(XmlUnmarshallerContext context)
         {
-            var root = Parse(context.Stream);
+            var root = Parse(ResponseLimits.ReadResponseBody(context.Stream));
             var response = new TResponse();
             var result = root?.Elements().FirstOrDefault(e => e.Name.LocalName == operation + "Result");
             if (result is not null)
@@ -84,7 +84,7 @@ internal sealed class AwsQueryProtocol(string serviceName, string apiVersion) : 
             string? code = null, message = null, type = null, requestId = null;
             try
             {
-                var root = Parse(context.Stream);
+                var root = Parse(ResponseLimits.ReadErrorBody(context.Stream));
                 var error = root?.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
                 code = Child(error, "Code");
                 message = Child(error, "Message");
@@ -97,24 +97,22 @@ internal sealed class AwsQueryProtocol(string serviceName, string apiVersion) : 
             }
 
             requestId ??= context.ResponseData?.GetHeaderValue("x-amzn-RequestId");
-            return AwsApiException.Create(code, message, type, requestId, statusCode, innerException);
+            return AwsApiException.Create(code, message, type, requestId, statusCode, innerException, context.ResponseData?.GetHeaderValue("Location"));
         }
 
         private static string? Child(XElement? element, string name)
             => element?.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 
-        private static XElement? Parse(Stream stream)
+        private static XElement? Parse(byte[] body)
         {
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            if (copy.Length == 0)
+            if (body.Length == 0)
             {
                 return null;
             }
 
-            copy.Position = 0;
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 64 * 1024 * 1024 };
-            using var reader = XmlReader.Create(copy, settings);
+            // Depth first, in one pass: a tree of 200,000 nested elements costs time that grows with its square.
+            ResponseLimits.CheckXmlDepth(body);
+            using var reader = XmlReader.Create(new MemoryStream(body, writable: false), ResponseLimits.XmlSettings);
             return XDocument.Load(reader).Root;
         }
     }
@@ -206,9 +204,8 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
     {
         public override AmazonWebServiceResponse Unmarshall(JsonUnmarshallerContext context)
         {
-            using var copy = new MemoryStream();
-            context.Stream.CopyTo(copy);
-            using var document = JsonDocument.Parse(copy.Length == 0 ? "{}"u8.ToArray() : copy.ToArray());
+            var body = ResponseLimits.ReadResponseBody(context.Stream);
+            using var document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body, new JsonDocumentOptions { MaxDepth = ResponseLimits.MaxDepth });
             var response = new TResponse();
             response.Read(ShapeNode.Of(document.RootElement));
             var requestId = context.ResponseData?.GetHeaderValue("x-amzn-RequestId");
@@ -222,13 +219,11 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
 
         public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
         {
-            using var copy = new MemoryStream();
-            context.Stream.CopyTo(copy);
             var error = JsonError.Parse(
-                copy.ToArray(),
+                ResponseLimits.ReadErrorBody(context.Stream),
                 context.ResponseData?.GetHeaderValue("X-Amzn-ErrorType"),
                 queryCompatible ? context.ResponseData?.GetHeaderValue("x-amzn-query-error") : null);
-            return AwsApiException.Create(error.Code, error.Message, error.Type, context.ResponseData?.GetHeaderValue("x-amzn-RequestId"), statusCode, innerException);
+            return AwsApiException.Create(error.Code, error.Message, error.Type, context.ResponseData?.GetHeaderValue("x-amzn-RequestId"), statusCode, innerException, context.ResponseData?.GetHeaderValue("Location"));
         }
     }
 }

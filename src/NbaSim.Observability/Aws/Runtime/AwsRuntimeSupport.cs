@@ -42,6 +42,11 @@ internal static class WireCounters
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(30),
                 AutomaticDecompression = System.Net.DecompressionMethods.None,
+
+                // AWS endpoints do not redirect these calls: following one would re-send the body and the session token
+                // (x-amz-security-token) to another host. A 3xx is returned as the error it is.
+                AllowAutoRedirect = false,
+                MaxResponseHeadersLength = 64, // KB
             };
             return new HttpClient(new CountingHandler(statistics) { InnerHandler = handler })
             {
