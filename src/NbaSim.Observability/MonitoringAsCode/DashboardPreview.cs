@@ -100,33 +100,13 @@ public static class DashboardPreview
         var annotations = widget.Annotations.Select(a => a.Value).ToList();
         var min = widget.LeftAxis?.Min ?? Math.Min(0, leftSeries.Concat(annotations).DefaultIfEmpty(0).Min());
         var max = widget.LeftAxis?.Max ?? leftSeries.Concat(annotations).DefaultIfEmpty(1).Max() * 1.1;
-        if (max <= min)
-        {
-            max = min + 1;
-        }
-
-        // Round tick values (1, 2 or 5 × 10ⁿ), and an axis that starts and ends on one of them.
-        var step = NiceStep((max - min) / 4);
-        if (widget.LeftAxis?.Min is null)
-        {
-            min = Math.Floor(min / step) * step;
-        }
-
-        if (widget.LeftAxis?.Max is null)
-        {
-            max = Math.Ceiling(max / step) * step;
-        }
-
-        var ticks = new List<double>();
-        for (var v = Math.Ceiling(min / step) * step; v <= max + (step * 1e-9); v += step)
-        {
-            ticks.Add(Math.Round(v / step) * step);
-        }
+        var ticks = Ticks(ref min, ref max, fixedMin: widget.LeftAxis?.Min is not null, fixedMax: widget.LeftAxis?.Max is not null);
 
         var plotW = width - Left - Right;
         var plotH = ChartHeight - Top - Bottom;
         double X(DateTimeOffset t) => Left + (plotW * (t - t0).TotalSeconds / (t1 - t0).TotalSeconds);
-        double Y(double v, double lo, double hi) => Top + plotH - (plotH * (Math.Clamp(v, lo, hi) - lo) / (hi - lo));
+        // Halves, so that an axis spanning ±1.7e308 does not overflow to infinity.
+        double Y(double v, double lo, double hi) => Top + plotH - (plotH * (((Math.Clamp(v, lo, hi) / 2) - (lo / 2)) / ((hi / 2) - (lo / 2))));
 
         var svg = new StringBuilder();
         svg.Append("<svg width=\"").Append(width).Append("\" height=\"").Append(ChartHeight).Append("\" role=\"img\">");
@@ -255,6 +235,56 @@ public static class DashboardPreview
         return string.Join(" / ", units);
     }
 
+    /// <summary>Most ticks an axis gets: the loop ends whatever the values.</summary>
+    private const int MaxTicks = 50;
+
+    /// <summary>
+    /// Round tick values (1, 2 or 5 × 10ⁿ) and an axis that starts and ends on one of them, for any finite values:
+    /// beyond ±2^53 one unit is below a double's resolution, and ±1.7e308 overflows a span, so both are handled
+    /// explicitly and the number of ticks is bounded.
+    /// </summary>
+    internal static List<double> Ticks(ref double min, ref double max, bool fixedMin, bool fixedMax)
+    {
+        min = double.IsFinite(min) ? min : min > 0 ? double.MaxValue : -double.MaxValue;
+        max = double.IsFinite(max) ? max : max > 0 ? double.MaxValue : -double.MaxValue;
+        if (!(max > min))
+        {
+            // A flat series: an axis a little wider than it, at any magnitude (min + 1 == min beyond 2^53).
+            var pad = Math.Max(1, Math.Abs(min) * 0.1);
+            max = min + pad <= double.MaxValue ? min + pad : double.MaxValue;
+            if (!(max > min))
+            {
+                min -= pad;
+            }
+        }
+
+        var step = NiceStep(((max / 2) - (min / 2)) / 2); // a quarter of the span, computed without overflow
+        if (!fixedMin && double.IsFinite(Math.Floor(min / step) * step))
+        {
+            min = Math.Floor(min / step) * step;
+        }
+
+        if (!fixedMax && double.IsFinite(Math.Ceiling(max / step) * step))
+        {
+            max = Math.Ceiling(max / step) * step;
+        }
+
+        var ticks = new List<double>();
+        var first = Math.Ceiling(min / step);
+        for (var i = 0; i < MaxTicks; i++)
+        {
+            var v = (first + i) * step;
+            if (!double.IsFinite(v) || v > max + (step * 1e-9))
+            {
+                break;
+            }
+
+            ticks.Add(v);
+        }
+
+        return ticks.Count > 0 ? ticks : [min, max];
+    }
+
     /// <summary>The smallest of 1, 2, 5 × 10ⁿ at least <paramref name="rough"/>.</summary>
     internal static double NiceStep(double rough)
     {
@@ -268,7 +298,7 @@ public static class DashboardPreview
         return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
     }
 
-    private static string Format(double v) => Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1 ? v.ToString("0.##", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string Format(double v) => Math.Abs(v) >= 1e15 ? v.ToString("0.##E+0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1 ? v.ToString("0.##", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -39,6 +39,38 @@ public sealed partial class DashboardPreviewAxisTests
         times.Should().HaveCount(5).And.OnlyHaveUniqueItems();
     }
 
+    [Theory]
+    [InlineData(-1e17)]
+    [InlineData(1e17)]
+    [InlineData(9007199254740993)] // 2^53 + 1
+    [InlineData(1.7e308)]
+    [InlineData(-1.7e308)]
+    [InlineData(double.MaxValue)]
+    [InlineData(5e-324)]
+    public async Task The_preview_renders_any_finite_value_with_bounded_ticks(double value)
+    {
+        // Found by an attacker: beyond ±2^53 the tick loop stopped advancing (12 GB after 21 s). The 60-s deadline only
+        // turns such a hang into a failure.
+        var html = await Task.Run(() => Render(Record("NBA-Simulator/ADCE", "ADCEQueueDepth", MetricUnit.Count, value, 1)), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var widget = Widget(html, "ADCE Queue Depth");
+
+        TickLabels().Count(widget).Should().BeInRange(2, 50);
+        widget.Should().NotContain("NaN").And.NotContain("Infinity").And.NotContain("∞");
+    }
+
+    [Fact]
+    public void Ticks_terminate_and_are_ordered_for_extreme_axes()
+    {
+        foreach (var (lo, hi) in new[] { (-1.7e308, 1.7e308), (-double.MaxValue, double.MaxValue), (1e17, 1e17), (-1e17, -1e17), (0, 5e-324), (double.MaxValue, double.MaxValue) })
+        {
+            var (min, max) = (lo, hi);
+            var ticks = DashboardPreview.Ticks(ref min, ref max, fixedMin: false, fixedMax: false);
+            ticks.Should().NotBeEmpty().And.HaveCountLessThanOrEqualTo(50).And.BeInAscendingOrder().And.OnlyContain(t => double.IsFinite(t));
+            (max > min).Should().BeTrue("[{0}, {1}] gives an axis of some width", lo, hi);
+        }
+    }
+
     [Fact]
     public void NiceStep_is_the_smallest_1_2_5_step_at_least_the_rough_one()
     {
@@ -67,7 +99,7 @@ public sealed partial class DashboardPreviewAxisTests
     [GeneratedRegex("class=\"axis-unit\"[^>]*>([^<]*)<")]
     private static partial Regex AxisUnitText();
 
-    [GeneratedRegex("text-anchor=\"end\">([0-9.,-]+)</text>")]
+    [GeneratedRegex("text-anchor=\"end\">([0-9.,E+-]+)</text>")]
     private static partial Regex TickLabels();
 
     [GeneratedRegex(">([0-9]{2}:[0-9]{2}:[0-9]{2})</text>")]
