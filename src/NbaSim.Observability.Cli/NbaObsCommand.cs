@@ -633,9 +633,9 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
             var diagnostics = metrics.GetDiagnostics();
             var destination = _options.Exporter == MetricExporterKind.CloudWatch
-                ? _options.CloudWatch.ServiceUrl ?? $"CloudWatch ({_options.CloudWatch.Region ?? "default region"})"
-                : _options.Emf.AgentEndpoint ?? _options.Emf.Path ?? "stdout";
-            return (diagnostics.DatumsDropped, destination, diagnostics.LastExportError);
+                ? (_options.CloudWatch.ServiceUrl is { } url ? Observability.Internal.Redact.Url(url) : $"CloudWatch ({_options.CloudWatch.Region ?? "default region"})")
+                : _options.Emf.AgentEndpoint is { } agent ? Observability.Internal.Redact.Url(agent) : _options.Emf.Path ?? "stdout";
+            return (diagnostics.DatumsDropped, destination, Observability.Internal.Redact.ServerText(diagnostics.LastExportError));
         }
 
         public MonitoringContext OfflineContext()

@@ -119,7 +119,7 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     /// <summary>The rule for <c>Emf:AgentEndpoint</c>, shared with the EMF exporter's constructor.</summary>
     internal static string? CheckAgentEndpoint(string? agent)
         => agent is { Length: > 0 } && !Export.Emf.EmfDestination.TryParseAgentEndpoint(agent, out _, out _, out _)
-            ? $"{Prefix}Emf:AgentEndpoint is '{agent}'; use tcp://host:port or udp://host:port (the CloudWatch agent listens on 25888)."
+            ? $"{Prefix}Emf:AgentEndpoint is '{Internal.Redact.Url(agent)}'; use tcp://host:port or udp://host:port (the CloudWatch agent listens on 25888)."
             : null;
 
     private static void ValidatePublishers(List<string> failures, NbaObservabilityOptions options)
@@ -191,7 +191,7 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     {
         if (url is { Length: > 0 } && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            failures.Add($"{Prefix}{setting} is '{url}'; it must be an absolute http or https URL.");
+            failures.Add($"{Prefix}{setting} is '{Internal.Redact.Url(url)}'; it must be an absolute http or https URL.");
         }
     }
 

@@ -43,7 +43,8 @@ internal sealed class AwsApiException : AmazonServiceException
             code = "Redirect";
         }
 
-        code = string.IsNullOrEmpty(code) ? statusCode.ToString() : code;
+        code = string.IsNullOrEmpty(code) ? statusCode.ToString() : Internal.Redact.ServerText(code)!;
+        message = Internal.Redact.ServerText(message); // a server's text reaches terminals and log lines
         var errorType = type switch
         {
             "Sender" => ErrorType.Sender,

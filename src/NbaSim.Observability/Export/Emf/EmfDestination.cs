@@ -46,7 +46,7 @@ internal abstract class EmfDestination : IAsyncDisposable
         {
             if (!TryParseAgentEndpoint(agent, out var udp, out var host, out var port))
             {
-                throw new ArgumentException($"Emf:AgentEndpoint '{agent}' is not tcp://host:port or udp://host:port.", nameof(options));
+                throw new ArgumentException($"Emf:AgentEndpoint '{Internal.Redact.Url(agent)}' is not tcp://host:port or udp://host:port.", nameof(options));
             }
 
             return udp ? new UdpDestination(host, port) : new TcpDestination(host, port);
