@@ -14,6 +14,12 @@ internal static class Redact
     /// <summary><paramref name="url"/> with any <c>user:password@</c> replaced by <c>***@</c>; other text unchanged.</summary>
     public static string Url(string url)
     {
+        // As .NET reads it first: it also takes user info from forms like "http:\\\\user:pw@host".
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+        {
+            return new UriBuilder(uri) { UserName = "***", Password = string.Empty }.Uri.ToString();
+        }
+
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0)
         {

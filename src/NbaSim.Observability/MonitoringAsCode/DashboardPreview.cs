@@ -176,11 +176,24 @@ public static class DashboardPreview
             .ToList();
     }
 
+    /// <summary>A sum that stays finite: beyond ±double.MaxValue it is shown as that bound (a preview, not an account).</summary>
+    private static double FiniteSum(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var mean = values.Sum(v => v / values.Count);
+        return Math.Clamp(mean * values.Count, -double.MaxValue, double.MaxValue);
+    }
+
     private static double? Statistic(List<EmfRecord> group, string stat)
     {
         var buckets = group.SelectMany(r => r.Values.Zip(r.Counts)).OrderBy(b => b.First).ToList();
         var count = group.Sum(r => r.Statistics?.SampleCount ?? r.Counts.Sum());
-        var sum = group.Sum(r => r.Statistics?.Sum ?? r.Values.Zip(r.Counts).Sum(p => p.First * p.Second));
+        var sums = group.Select(r => r.Statistics?.Sum ?? r.Values.Zip(r.Counts).Sum(p => p.First * p.Second)).ToList();
+        var sum = FiniteSum(sums);
         switch (stat)
         {
             case "Sum":
@@ -188,7 +201,8 @@ public static class DashboardPreview
             case "SampleCount":
                 return count;
             case "Average":
-                return count == 0 ? null : sum / count;
+                // Each part divided first: the average of finite values is finite even when their sum is not.
+                return count == 0 ? null : Math.Clamp(sums.Sum(s => s / count), -double.MaxValue, double.MaxValue);
             case "Minimum":
                 return group.Min(r => r.Statistics?.Minimum ?? r.Values.Min());
             case "Maximum":

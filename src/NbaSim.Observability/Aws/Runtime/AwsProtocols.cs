@@ -255,9 +255,9 @@ internal readonly record struct JsonError(string? Code, string? Message, string?
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: keep the status and the headers' code.
+            // Not JSON, or a string in invalid UTF-8: keep the status and the code read so far (or the headers').
         }
 
         // awsQueryCompatible: "InvalidParameterValue;Sender" names the awsQuery code and fault.

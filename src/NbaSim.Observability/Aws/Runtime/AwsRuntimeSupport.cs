@@ -48,7 +48,7 @@ internal static class WireCounters
                 AllowAutoRedirect = false,
                 MaxResponseHeadersLength = 64, // KB
             };
-            return new HttpClient(new CountingHandler(statistics) { InnerHandler = handler })
+            return new HttpClient(new CountingHandler(statistics, clientConfig.Timeout ?? TimeSpan.FromSeconds(100)) { InnerHandler = handler })
             {
                 Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100),
             };
@@ -63,12 +63,153 @@ internal static class WireCounters
             => $"nbasim-counting-{RuntimeHelpers.GetHashCode(statistics)}-{clientConfig.Timeout?.Ticks}";
     }
 
-    private sealed class CountingHandler(WireStatistics statistics) : DelegatingHandler
+    private sealed class CountingHandler(WireStatistics statistics, TimeSpan timeout) : DelegatingHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             statistics.Sent(request.Content?.Headers.ContentLength ?? 0);
-            return base.SendAsync(request, cancellationToken);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+
+            // HttpClient's timeout ends at the headers: the body gets what is left of it, so a server that drips one
+            // byte a second cannot hold a call for the hours a 64-KB error body (or days a 64-MB one) would take.
+            var left = timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            response.Content = new DeadlineContent(response.Content, left > TimeSpan.Zero ? left : TimeSpan.Zero, timeout);
+            return response;
         }
+    }
+
+    /// <summary>A response body that must arrive before a deadline; past it, reading fails with a <see cref="TimeoutException"/>.</summary>
+    private sealed class DeadlineContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly TimeSpan _left;
+        private readonly TimeSpan _timeout;
+        private readonly long? _length;
+
+        public DeadlineContent(HttpContent inner, TimeSpan left, TimeSpan timeout)
+        {
+            _inner = inner;
+            _length = inner.Headers.ContentLength; // read once: our own header's getter would ask TryComputeLength again
+            _left = left;
+            _timeout = timeout;
+            foreach (var header in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        protected override async Task<Stream> CreateContentReadStreamAsync()
+            => new DeadlineStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), _left, _timeout);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await using var body = await CreateContentReadStreamAsync().ConfigureAwait(false);
+            await body.CopyToAsync(stream).ConfigureAwait(false);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _length ?? 0;
+            return _length is not null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class DeadlineStream : Stream
+    {
+        private readonly Stream _inner;
+        private readonly TimeSpan _timeout;
+        private readonly CancellationTokenSource _expiry;
+        private readonly CancellationTokenRegistration _close;
+
+        public DeadlineStream(Stream inner, TimeSpan left, TimeSpan timeout)
+        {
+            _inner = inner;
+            _timeout = timeout;
+            _expiry = new CancellationTokenSource(left);
+            _close = _expiry.Token.Register(static s => ((Stream)s!).Dispose(), inner); // ends a read that waits for bytes
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                Check();
+                return _inner.Read(buffer, offset, count);
+            }
+            catch (Exception ex) when (_expiry.IsCancellationRequested && ex is not TimeoutException)
+            {
+                throw Expired();
+            }
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                Check();
+                return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_expiry.IsCancellationRequested && ex is not TimeoutException)
+            {
+                throw Expired();
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _close.Dispose();
+                _expiry.Dispose();
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void Check()
+        {
+            if (_expiry.IsCancellationRequested)
+            {
+                throw Expired();
+            }
+        }
+
+        private TimeoutException Expired()
+            => new($"The response body did not arrive within the request timeout ({_timeout.TotalSeconds:0.#} s); it was not read further.");
     }
 }

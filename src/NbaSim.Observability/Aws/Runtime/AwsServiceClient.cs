@@ -92,7 +92,22 @@ internal abstract class AwsServiceClient : AmazonServiceClient, IAwsClient
             RequestMarshaller = _protocol.Marshaller,
             ResponseUnmarshaller = _protocol.Unmarshaller<TResponse>(request.Operation),
         };
-        return InvokeAsync<TResponse>(request, options, cancellationToken);
+        return SendCoreAsync<TResponse>(request, options, cancellationToken);
+    }
+
+    private async Task<TResponse> SendCoreAsync<TResponse>(AwsRequest<TResponse> request, InvokeOptions options, CancellationToken cancellationToken)
+        where TResponse : AwsResponse, new()
+    {
+        try
+        {
+            return await InvokeAsync<TResponse>(request, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonUnmarshallingException ex)
+        {
+            // The SDK's message quotes the raw response body (escapes, forged log lines, any length): say what failed
+            // in our words, and keep the body out of every message and log.
+            throw new InvalidDataException($"The response to {request.Operation} (HTTP {(int)ex.StatusCode}) could not be read: {Internal.Redact.ServerText(ex.InnerException?.Message ?? "it is not what the operation returns")}");
+        }
     }
 }
 
