@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Attacks;
 
@@ -20,7 +19,7 @@ public sealed class HostileEndpointTests
     [InlineData(CloudWatchProtocol.Json, 200)]
     public async Task An_endless_body_is_not_read_past_its_limit(CloudWatchProtocol protocol, int status)
     {
-        await using var server = new HostileServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} X\r\nContent-Type: {(protocol == CloudWatchProtocol.Json ? "application/x-amz-json-1.0" : "text/xml")}\r\nTransfer-Encoding: chunked\r\n\r\n"), ct);
             var chunk = Encoding.ASCII.GetBytes($"10000\r\n{new string('x', 0x10000)}\r\n");
@@ -46,7 +45,7 @@ public sealed class HostileEndpointTests
     public async Task A_200000_deep_xml_body_is_refused_before_a_tree_is_built()
     {
         var deep = "<PutMetricDataResponse>" + string.Concat(Enumerable.Repeat("<a>", 200_000)) + string.Concat(Enumerable.Repeat("</a>", 200_000)) + "</PutMetricDataResponse>";
-        await using var server = new HostileServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
         {
             var body = Encoding.ASCII.GetBytes(deep);
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {body.Length}\r\n\r\n"), ct);
@@ -67,7 +66,7 @@ public sealed class HostileEndpointTests
     public async Task A_redirect_is_not_followed_and_the_session_token_stays_home(int status)
     {
         var elsewhere = new List<string>();
-        await using var other = new HostileServer(async (stream, ct) =>
+        await using var other = new RawHttpServer(async (stream, ct) =>
         {
             var buffer = new byte[64 * 1024];
             var read = await stream.ReadAsync(buffer, ct);
@@ -78,7 +77,7 @@ public sealed class HostileEndpointTests
 
             await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), ct);
         });
-        await using var server = new HostileServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status} Moved\r\nLocation: {other.Url}/steal?x=1\r\nContent-Length: 0\r\n\r\n"), ct);
         });
@@ -107,115 +106,4 @@ public sealed class HostileEndpointTests
 
     private static PutMetricDataRequest Request()
         => new("NBA-Simulator/Attack", [MetricDatum.CreateValue("NBA-Simulator/Attack", "Probe", 1, MetricUnit.Count, Now)]);
-
-    /// <summary>A raw TCP server: reads a request's head, then lets <c>respond</c> write whatever it likes.</summary>
-    private sealed class HostileServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private long _written;
-
-        public HostileServer(Func<Stream, CancellationToken, Task> respond)
-        {
-            _listener.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-            _loop = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    TcpClient socket;
-                    try
-                    {
-                        socket = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    }
-                    catch (Exception) when (_stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-
-                    _ = Task.Run(async () =>
-                    {
-                        using (socket)
-                        {
-                            try
-                            {
-                                var stream = new CountingStream(socket.GetStream(), n => Interlocked.Add(ref _written, n));
-                                await ReadHeadAsync(socket.GetStream(), _stop.Token);
-                                await respond(stream, _stop.Token);
-                            }
-                            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-                            {
-                                // The client hung up: what these tests wait for.
-                            }
-                        }
-                    });
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public long BytesWritten => Interlocked.Read(ref _written);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _loop;
-            _stop.Dispose();
-        }
-
-        private static async Task ReadHeadAsync(Stream stream, CancellationToken ct)
-        {
-            // Up to the blank line; the body (a small PutMetricData) follows in the same reads and is ignored.
-            var seen = new StringBuilder();
-            var buffer = new byte[8192];
-            while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, ct);
-                if (read == 0)
-                {
-                    return;
-                }
-
-                seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-        }
-    }
-
-    private sealed class CountingStream(Stream inner, Action<int> onWritten) : Stream
-    {
-        public override bool CanRead => inner.CanRead;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            onWritten(count);
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await inner.WriteAsync(buffer, cancellationToken);
-            onWritten(buffer.Length);
-        }
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NbaSim.Observability.Aws;
@@ -51,7 +49,7 @@ public sealed class HostileResponseTests
     [InlineData(CloudWatchProtocol.Json, 400)]
     public async Task A_slow_drip_body_is_bounded_by_the_request_timeout(CloudWatchProtocol protocol, int status)
     {
-        await using var server = new RawServer(Drip(status, protocol == CloudWatchProtocol.Json ? "application/x-amz-json-1.0" : "text/xml"));
+        await using var server = new RawHttpServer(Drip(status, protocol == CloudWatchProtocol.Json ? "application/x-amz-json-1.0" : "text/xml"));
         using var client = Client(server.Url, protocol, TimeSpan.FromSeconds(3));
 
         var watch = Stopwatch.StartNew();
@@ -64,7 +62,7 @@ public sealed class HostileResponseTests
     [Fact]
     public async Task A_slow_drip_body_ends_when_the_caller_cancels()
     {
-        await using var server = new RawServer(Drip(200, "text/xml"));
+        await using var server = new RawHttpServer(Drip(200, "text/xml"));
         using var client = Client(server.Url, CloudWatchProtocol.Query, TimeSpan.FromSeconds(600));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cts.CancelAfter(TimeSpan.FromSeconds(2));
@@ -82,7 +80,7 @@ public sealed class HostileResponseTests
         var at = Array.IndexOf(body, (byte)'@');
         body[at] = 0xFF;
         body[at + 1] = 0xFE;
-        await using var server = new RawServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 400 Bad\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {body.Length}\r\n\r\n"), ct);
             await stream.WriteAsync(body, ct);
@@ -100,7 +98,7 @@ public sealed class HostileResponseTests
     public async Task S3_inventory_does_not_follow_a_redirect_with_the_session_token()
     {
         var elsewhere = new List<string>();
-        await using var other = new RawServer(async (stream, ct) =>
+        await using var other = new RawHttpServer(async (stream, ct) =>
         {
             lock (elsewhere)
             {
@@ -109,7 +107,7 @@ public sealed class HostileResponseTests
 
             await stream.WriteAsync("HTTP/1.1 500 X\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), ct);
         }, onHead: head => { lock (elsewhere) { elsewhere.Add(head); } });
-        await using var server = new RawServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 307 Moved\r\nLocation: {other.Url}/steal\r\nContent-Length: 0\r\n\r\n"), ct));
 
         var services = new ServiceCollection().AddNbaObservability(o => { o.S3Inventory.ServiceUrl = server.Url; });
@@ -197,7 +195,7 @@ public sealed class HostileResponseTests
         body.Add(0xFF);
         body.AddRange(Encoding.ASCII.GetBytes("\"}\u001b[31m\r\nFAKE LOG LINE: all good\u0007" + new string('A', 30_000)));
         var bytes = body.ToArray();
-        await using var server = new RawServer(async (stream, ct) =>
+        await using var server = new RawHttpServer(async (stream, ct) =>
         {
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 400 Bad\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {bytes.Length}\r\n\r\n"), ct);
             await stream.WriteAsync(bytes, ct);
@@ -216,79 +214,6 @@ public sealed class HostileResponseTests
         {
             (stdout + stderr).Should().NotContain("\u001b", "exit {0}; stderr has {1} chars", code, stderr.Length);
             message.Should().NotContain("\u001b").And.NotContain("FAKE LOG LINE", "the exception's message is a log line: {0} chars", message.Length);
-        }
-    }
-
-    /// <summary>A raw TCP server: reads a request's head, then lets <c>respond</c> write whatever it likes.</summary>
-    private sealed class RawServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public RawServer(Func<Stream, CancellationToken, Task> respond, Action<string>? onHead = null)
-        {
-            _listener.Start();
-            Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-            _loop = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    TcpClient socket;
-                    try
-                    {
-                        socket = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    }
-                    catch (Exception) when (_stop.IsCancellationRequested)
-                    {
-                        return;
-                    }
-
-                    _ = Task.Run(async () =>
-                    {
-                        using (socket)
-                        {
-                            try
-                            {
-                                var head = await ReadHeadAsync(socket.GetStream(), _stop.Token);
-                                onHead?.Invoke(head);
-                                await respond(socket.GetStream(), _stop.Token);
-                            }
-                            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-                            {
-                            }
-                        }
-                    });
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _loop;
-            _stop.Dispose();
-        }
-
-        private static async Task<string> ReadHeadAsync(Stream stream, CancellationToken ct)
-        {
-            var seen = new StringBuilder();
-            var buffer = new byte[8192];
-            while (!seen.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-            {
-                var read = await stream.ReadAsync(buffer, ct);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-
-            return seen.ToString();
         }
     }
 }
