@@ -15,14 +15,18 @@ using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli;
 
-/// <summary>The <c>nbaobs</c> command line. Exit codes: 0 success, 1 failure, 2 usage error.</summary>
+/// <summary>
+/// The <c>nbaobs</c> command line. Exit codes (<see cref="ExitCodes"/>): 0 delivered, 1 the run failed, 2 the input is
+/// wrong and nothing was published, 3 kept in the spool and not delivered; <c>time</c> exits with its command's code.
+/// </summary>
 public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    /// <summary>Every <c>--output json</c>: camelCase keys, enums as their names (README, "JSON output").</summary>
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "Send every AWS call to this endpoint (moto, LocalStack).", Recursive = true };
     private readonly Option<string?> _region = new("--region") { Description = "AWS region (default: configuration, then us-east-1).", Recursive = true };
-    private readonly Option<FileInfo?> _config = new("--config") { Description = "JSON configuration file with an NbaObservability section.", Recursive = true };
+    private readonly Option<string?> _config = new("--config") { Description = "JSON configuration file with an NbaObservability section.", Recursive = true };
     private readonly Option<string> _output = new("--output") { Description = "text or json.", Recursive = true, DefaultValueFactory = _ => "text" };
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
 
@@ -46,11 +50,11 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var apply = new Command("apply", "Create or update the dashboards, alarms and alert topic that differ.") { pruneApply };
         apply.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(pruneApply), apply: true, ct)));
 
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
         var export = new Command("export", "Write the rendered dashboard bodies.") { outDir };
         export.SetAction((p, ct) => Run(p, ct, s => ExportAsync(s, p.GetValue(outDir)!)));
-        var emf = new Option<FileInfo>("--emf") { Description = "EMF file recorded by the exporter (one JSON document per line).", Required = true };
-        var html = new Option<FileInfo>("--out") { Description = "HTML file to write.", Required = true };
+        var emf = new Option<string>("--emf") { Description = "EMF file recorded by the exporter (one JSON document per line).", Required = true };
+        var html = new Option<string>("--out") { Description = "HTML file to write.", Required = true };
         var preview = new Command("preview", "Render the dashboards against recorded EMF data into one self-contained HTML file.") { emf, html };
         preview.SetAction((p, ct) => Run(p, ct, s => PreviewAsync(s, p.GetValue(emf)!, p.GetValue(html)!)));
         var dashboards = new Command("dashboards", "Dashboard files.") { export, preview };
@@ -61,7 +65,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var budget = new Option<decimal?>("--budget") { Description = "Monthly budget in USD (default 150)." };
         var cost = new Command("cost", "Publish MonthlyAWSCost and BudgetUtilization from Cost Explorer.") { budget };
         cost.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishCostAsync(s, ct), b => { if (p.GetValue(budget) is { } x) { b["Cost:MonthlyBudgetUsd"] = x.ToString(CultureInfo.InvariantCulture); } }));
-        var file = new Option<FileInfo>("--file") { Description = "DIMS metrics file, e.g. inventory/metrics.yaml.", Required = true };
+        var file = new Option<string>("--file") { Description = "DIMS metrics file, e.g. inventory/metrics.yaml.", Required = true };
         var dims = new Command("dims", "Publish DIMS inventory values (all or nothing) and drift.") { file };
         dims.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishDimsAsync(s, p.GetValue(file)!, ct)));
         var passed = new Option<long>("--passed") { Description = "Records that passed validation.", Required = true };
@@ -69,8 +73,8 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var dataset = new Option<string?>("--dataset") { Description = "Dataset dimension (optional)." };
         var quality = new Command("quality", "Publish ValidationPassRate = passed / total × 100.") { passed, total, dataset };
         quality.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishQualityAsync(s, p.GetValue(passed), p.GetValue(total), p.GetValue(dataset), ct)));
-        var junit = new Option<FileInfo[]>("--junit") { Description = "JUnit XML report(s), e.g. from pytest --junitxml.", AllowMultipleArgumentsPerToken = true };
-        var trx = new Option<FileInfo[]>("--trx") { Description = "TRX report(s) from dotnet test --logger trx.", AllowMultipleArgumentsPerToken = true };
+        var junit = new Option<string[]>("--junit") { Description = "JUnit XML report(s), e.g. from pytest --junitxml.", AllowMultipleArgumentsPerToken = true };
+        var trx = new Option<string[]>("--trx") { Description = "TRX report(s) from dotnet test --logger trx.", AllowMultipleArgumentsPerToken = true };
         var suite = new Option<string?>("--suite") { Description = "Suite dimension (default: the report's suite name)." };
         var tests = new Command("tests", "Publish test results (TestsPassed, TestsFailed, TestsSkipped, TestPassRate, TestSuiteDuration, TestDuration) to NBA-Simulator/CICD.") { junit, trx, suite };
         tests.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishTestsAsync(s, p.GetValue(junit) ?? [], p.GetValue(trx) ?? [], p.GetValue(suite), ct)));
@@ -115,7 +119,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             }
 
             await error.WriteLineAsync("Run 'nbaobs --help' for usage.").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.BadInput;
         }
 
         // 'time' forwards SIGINT/SIGTERM to its command and exits with the command's code: no termination handling of ours.
@@ -146,12 +150,12 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
                 await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
             }
 
-            return 2;
+            return ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("nbaobs: cancelled").ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (Exception ex)
         {
@@ -162,37 +166,59 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
                 await error.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
             }
 
-            return 1;
+            return ExitCodes.Failed;
         }
     }
 
     /// <summary>The message for an error caused by the command's input (exit 2), or null for a failure of the run (exit 1).</summary>
     private static string? UsageProblem(Exception ex) => ex switch
     {
-        OptionsValidationException options => string.Join(" ", options.Failures) + " Fix it in the --config file or the environment variable NbaObservability__… (':' becomes '__').",
+        OptionsValidationException options => string.Join(" ", options.Failures) + ConfigurationHint,
+        Input.CliInputException input => input.Message,
         FileNotFoundException file => file.Message,
         DirectoryNotFoundException directory => directory.Message,
         ArgumentException argument => argument.Message,
         EmfFormatException emf => emf.Message + " Pass a file written by the EMF exporter.",
         TestReportFormatException report => report.Message + "; nothing was published.",
-        InvalidDataException data => data.Message,
+        DimsFormatException dims => dims.Message + " Nothing was published.",
         _ => null,
     };
 
+    private const string ConfigurationHint = " Fix it in the --config file or the environment variable NbaObservability__… (':' becomes '__').";
+
     /// <summary>
     /// Delivers what the command published, within ShutdownTimeout: retried while time is left; then every datum is
-    /// either delivered or reported here (one line naming how many and why) with exit code 1.
+    /// delivered (0), kept in the spool (3), or reported as not delivered (1), each on one line with its reason.
     /// </summary>
     private async Task<int> DeliverAsync(Session session, CancellationToken cancellationToken)
     {
-        var lost = await session.DeliverAsync(cancellationToken).ConfigureAwait(false);
-        if (lost.Datums == 0)
+        var outcome = await session.DeliverAsync(cancellationToken).ConfigureAwait(false);
+        await ReportAsync(outcome).ConfigureAwait(false);
+        return outcome.ExitCode;
+    }
+
+    /// <summary>Says what became of the datums: dropped, kept in the spool, and (separately) spool files quarantined.</summary>
+    /// <param name="outcome">The delivery's outcome.</param>
+    /// <param name="time">For <c>nbaobs time</c>: the metric and the command's exit code, which stays the exit code.</param>
+    private async Task ReportAsync(DeliveryOutcome outcome, (string Metric, int ExitCode)? time = null)
+    {
+        if (outcome.Quarantined > 0)
         {
-            return 0;
+            await error.WriteLineAsync($"nbaobs: note: {outcome.Quarantined} unreadable file(s) of earlier runs were moved from the spool to {outcome.QuarantineDirectory}; this command's datums are not among them.").ConfigureAwait(false);
         }
 
-        await error.WriteLineAsync($"nbaobs: {lost.Datums} datum(s) were not delivered to {lost.Destination}: {lost.Reason ?? "unknown error"}. Nothing else was lost; run the command again once that is fixed.").ConfigureAwait(false);
-        return 1;
+        if (outcome.Dropped > 0)
+        {
+            await error.WriteLineAsync(time is { } t
+                ? $"nbaobs: {t.Metric} was not published to {outcome.Destination}: {outcome.Reason} (the command's exit code {t.ExitCode} is kept)."
+                : $"nbaobs: {outcome.Dropped} datum(s) were not delivered to {outcome.Destination}: {outcome.Reason}. Nothing else was lost; run the command again once that is fixed.").ConfigureAwait(false);
+        }
+        else if (outcome.Kept > 0)
+        {
+            await error.WriteLineAsync(time is { } t
+                ? $"nbaobs: {t.Metric} was kept in the spool ({outcome.SpoolDirectory}), not published to {outcome.Destination}: {outcome.Reason}; the next run sends it (the command's exit code {t.ExitCode} is kept)."
+                : $"nbaobs: {outcome.Kept} datum(s) were kept in the spool ({outcome.SpoolDirectory}), not delivered to {outcome.Destination}: {outcome.Reason}. The next run sends them; do not publish the same data again.").ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -207,7 +233,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         return 0;
     }
 
-    private async Task<int> PublishTestsAsync(Session session, FileInfo[] junit, FileInfo[] trx, string? suite, CancellationToken cancellationToken)
+    private async Task<int> PublishTestsAsync(Session session, string[] junit, string[] trx, string? suite, CancellationToken cancellationToken)
     {
         if (junit.Length + trx.Length == 0)
         {
@@ -218,12 +244,17 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         var report = new TestReport();
         foreach (var file in junit)
         {
-            report.Add(TestReportReader.ReadJUnit(file.FullName));
+            report.Add(TestReportReader.ReadJUnit(file));
         }
 
         foreach (var file in trx)
         {
-            report.Add(TestReportReader.ReadTrx(file.FullName));
+            report.Add(TestReportReader.ReadTrx(file));
+        }
+
+        if (!MetricValidator.IsValidValue(report.DurationSeconds))
+        {
+            throw new Input.CliInputException($"the reports' durations add up to {report.DurationSeconds.ToString(CultureInfo.InvariantCulture)} s, beyond CloudWatch's range of ±2^360; nothing was published.");
         }
 
         var name = suite ?? report.SuiteName ?? "tests";
@@ -246,8 +277,8 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         }
 
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
-        await Write(session, new { suite = name, report.Passed, report.Failed, report.Skipped, passRate = report.PassRatePercent, durationSeconds = report.DurationSeconds, tests = report.TestSeconds.Count, delivered = delivered == 0 },
-            string.Create(CultureInfo.InvariantCulture, $"{name}: {report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped in {report.DurationSeconds:0.###} s{(report.PassRatePercent is { } r ? $" ({r:0.##} % pass rate)" : string.Empty)}{(delivered == 0 ? "; published" : string.Empty)}")).ConfigureAwait(false);
+        await Write(session, new { suite = name, report.Passed, report.Failed, report.Skipped, passRate = report.PassRatePercent, durationSeconds = report.DurationSeconds, tests = report.TestSeconds.Count, delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled },
+            string.Create(CultureInfo.InvariantCulture, $"{name}: {report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped in {report.DurationSeconds:0.###} s{(report.PassRatePercent is { } r ? $" ({r:0.##} % pass rate)" : string.Empty)}{Verdict(delivered, "; ")}")).ConfigureAwait(false);
         return delivered;
     }
 
@@ -269,8 +300,8 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         session.Get<INbaMetrics>().Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.PipelineDuration, seconds, MetricUnit.Seconds, now, [new("Pipeline", pipeline), new("Status", status)]));
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
-        await Write(session, new { pipeline, status, durationSeconds = seconds, delivered = delivered == 0 },
-            string.Create(CultureInfo.InvariantCulture, $"PipelineDuration {pipeline} ({status}) = {seconds:0.###} s{(delivered == 0 ? " published" : string.Empty)}")).ConfigureAwait(false);
+        await Write(session, new { pipeline, status, durationSeconds = seconds, delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled },
+            string.Create(CultureInfo.InvariantCulture, $"PipelineDuration {pipeline} ({status}) = {seconds:0.###} s{Verdict(delivered, " ")}")).ConfigureAwait(false);
         return delivered;
     }
 
@@ -298,7 +329,6 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         try
         {
-            using var bound = new CancellationTokenSource(publishTimeout);
             var settings = new Dictionary<string, string?> { ["ShutdownTimeout"] = publishTimeout.ToString("c", CultureInfo.InvariantCulture) };
             await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), json: false, settings, new CliLoggerProvider(TextWriter.Null, verbose: false));
             if (session.SwitchedOff)
@@ -310,11 +340,9 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             session.Get<INbaMetrics>()
                 .Distribution(NbaMetricNames.Performance, operation + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", exitCode == 0 ? "success" : "failure"))
                 .Record(elapsed.TotalSeconds);
-            var lost = await session.DeliverAsync(bound.Token).ConfigureAwait(false);
-            if (lost.Datums > 0)
-            {
-                await error.WriteLineAsync($"nbaobs: {operation}Duration was not published to {lost.Destination}: {lost.Reason ?? "unknown error"} (the command's exit code {exitCode} is kept).").ConfigureAwait(false);
-            }
+            // One deadline for flush and stop together: --publish-timeout is the whole wait.
+            var outcome = await session.DeliverAsync(CancellationToken.None, "--publish-timeout").ConfigureAwait(false);
+            await ReportAsync(outcome, ($"{operation}Duration", exitCode)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -357,39 +385,50 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         return 0;
     }
 
-    private async Task<int> ExportAsync(Session session, DirectoryInfo directory)
+    private async Task<int> ExportAsync(Session session, string outPath)
     {
-        directory.Create();
+        var full = Path.GetFullPath(string.IsNullOrWhiteSpace(outPath) ? throw new Input.CliInputException("--out is empty; pass a directory to write the dashboards to.") : outPath);
+        if (File.Exists(full))
+        {
+            throw new Input.CliInputException($"--out {full} is a file; pass a directory to write the dashboards to.");
+        }
+
+        var directory = Directory.CreateDirectory(full);
         var context = session.OfflineContext();
         var written = new List<string>();
         foreach (var dashboard in NbaMonitoring.Dashboards(context))
         {
-            var path = Path.Combine(directory.FullName, FileName(dashboard.Name));
-            await File.WriteAllTextAsync(path, dashboard.RenderBody() + "\n").ConfigureAwait(false);
-            written.Add(path);
+            var target = Path.Combine(directory.FullName, FileName(dashboard.Name));
+            await File.WriteAllTextAsync(target, dashboard.RenderBody() + "\n").ConfigureAwait(false);
+            written.Add(target);
         }
 
         await Write(session, written, string.Join(Environment.NewLine, written.Select(w => $"wrote {w}"))).ConfigureAwait(false);
         return 0;
     }
 
-    private async Task<int> PreviewAsync(Session session, FileInfo emf, FileInfo html)
+    private async Task<int> PreviewAsync(Session session, string emf, string html)
     {
-        if (!emf.Exists)
-        {
-            throw new FileNotFoundException($"--emf {emf.FullName} does not exist.");
-        }
-
+        var output = Input.InputFile.RequireWritable("--out", html, "pass the HTML file to write, e.g. preview.html.");
         List<EmfRecord> records;
-        using (var reader = emf.OpenText())
+        using (var reader = new StreamReader(Input.InputFile.OpenBounded("--emf", emf, Input.InputFile.MaxEmfBytes, "pass a file written by the EMF exporter.")))
         {
-            records = EmfReader.Read(reader).ToList();
+            records = [];
+            long number = 0;
+            foreach (var line in Input.BoundedLines.Read(reader, MetricLimits.MaxEmfDocumentBytes, $"--emf {Path.GetFullPath(emf)}"))
+            {
+                number++;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    records.AddRange(EmfReader.ParseLine(line, number));
+                }
+            }
         }
 
-        var page = DashboardPreview.Render(NbaMonitoring.Dashboards(session.OfflineContext()), records, $"{records.Count:N0} metric entries from {emf.Name}");
-        html.Directory?.Create();
-        await File.WriteAllTextAsync(html.FullName, page).ConfigureAwait(false);
-        await Write(session, new { html = html.FullName, records = records.Count }, $"wrote {html.FullName} ({records.Count:N0} metric entries)").ConfigureAwait(false);
+        var page = DashboardPreview.Render(NbaMonitoring.Dashboards(session.OfflineContext()), records, $"{records.Count:N0} metric entries from {Path.GetFileName(emf)}");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, page).ConfigureAwait(false);
+        await Write(session, new { html = output, records = records.Count }, $"wrote {output} ({records.Count:N0} metric entries)").ConfigureAwait(false);
         return 0;
     }
 
@@ -423,7 +462,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             await output.WriteLineAsync().ConfigureAwait(false);
         }
 
-        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB{(delivered == 0 ? " published" : string.Empty)}"))).ConfigureAwait(false);
+        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB{Verdict(delivered, " ")}"))).ConfigureAwait(false);
         return delivered;
     }
 
@@ -431,29 +470,43 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     {
         var snapshot = await session.Get<ICostPublisher>().PublishAsync(cancellationToken).ConfigureAwait(false);
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
-        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget{(delivered == 0 ? "; published" : string.Empty)}")).ConfigureAwait(false);
+        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget{Verdict(delivered, "; ")}")).ConfigureAwait(false);
         return delivered;
     }
 
-    private async Task<int> PublishDimsAsync(Session session, FileInfo file, CancellationToken cancellationToken)
+    private async Task<int> PublishDimsAsync(Session session, string file, CancellationToken cancellationToken)
     {
-        if (!file.Exists)
+        var path = Input.InputFile.Require("--file", file, "pass the DIMS metrics file, e.g. inventory/metrics.yaml.");
+        var dims = (DimsPublisher)session.Get<IDimsPublisher>();
+        var publication = await dims.PrepareAsync(path, cancellationToken).ConfigureAwait(false);
+        var metrics = session.Get<INbaMetrics>();
+        foreach (var datum in publication.Datums)
         {
-            throw new FileNotFoundException($"--file {file.FullName} does not exist; pass the DIMS metrics file, e.g. inventory/metrics.yaml.");
+            metrics.Publish(datum);
         }
 
-        var values = await session.Get<IDimsPublisher>().PublishAsync(file.FullName, cancellationToken).ConfigureAwait(false);
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
-        await Write(session, values, string.Join(Environment.NewLine, values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}"))).ConfigureAwait(false);
+        if (delivered != ExitCodes.Failed)
+        {
+            // Delivered or in the spool (the next run sends it): only then is this the baseline, or drift would be lost.
+            publication.SaveState();
+        }
+
+        await Write(session, publication.Values, string.Join(Environment.NewLine, publication.Values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}"))).ConfigureAwait(false);
         return delivered;
     }
 
     private async Task<int> PublishQualityAsync(Session session, long passed, long total, string? dataset, CancellationToken cancellationToken)
     {
+        if (total < 0 || passed < 0 || passed > total)
+        {
+            throw new Input.CliInputException(string.Create(CultureInfo.InvariantCulture, $"--passed {passed} and --total {total}: 0 ≤ --passed ≤ --total is required."));
+        }
+
         var published = session.Get<IDataQualityMetrics>().Report(passed, total, dataset);
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
         var rate = total == 0 ? (double?)null : 100.0 * passed / total;
-        await Write(session, new { passed, total, dataset, rate, published = published && delivered == 0 }, published ? string.Create(CultureInfo.InvariantCulture, $"ValidationPassRate = {rate:0.##} %{(delivered == 0 ? " published" : " not delivered")}") : "total is 0: nothing published").ConfigureAwait(false);
+        await Write(session, new { passed, total, dataset, rate, published = published && delivered == ExitCodes.Success, spooled = published && delivered == ExitCodes.Spooled }, published ? string.Create(CultureInfo.InvariantCulture, $"ValidationPassRate = {rate:0.##} %{Verdict(delivered, " ")}") : "total is 0: nothing published").ConfigureAwait(false);
         return delivered;
     }
 
@@ -478,6 +531,14 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
     private Task Write(Session session, object json, string text)
         => output.WriteLineAsync(session.Json ? JsonSerializer.Serialize(json, Json) : text);
+
+    /// <summary>What a publishing command's text output ends with: "published", or where its datums are.</summary>
+    private static string Verdict(int exitCode, string separator) => exitCode switch
+    {
+        ExitCodes.Success => separator + "published",
+        ExitCodes.Spooled => separator + "kept in the spool, not delivered",
+        _ => separator + "not delivered",
+    };
 
     /// <summary>Configuration, services and clients of one command.</summary>
     private sealed class Session : IAsyncDisposable
@@ -521,17 +582,24 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
 
         public SnsClient Sns => _sns.Value;
 
-        public static Session Create(FileInfo? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides, ILoggerProvider logging)
+        public static Session Create(string? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides, ILoggerProvider logging)
         {
             var builder = new ConfigurationBuilder();
             if (configFile is not null)
             {
-                if (!configFile.Exists)
+                const string hint = "pass the path of a JSON file with an \"NbaObservability\" section.";
+                var bytes = Input.InputFile.ReadAll("--config", configFile, Input.InputFile.MaxConfigBytes, hint);
+                try
                 {
-                    throw new FileNotFoundException($"--config {configFile.FullName} does not exist; pass the path of a JSON file with an \"NbaObservability\" section.");
+                    new ConfigurationBuilder().AddJsonStream(new MemoryStream(bytes)).Build();
+                }
+                catch (Exception ex) when (ex is FormatException or InvalidDataException or JsonException)
+                {
+                    var reason = (ex.InnerException ?? ex).Message.ReplaceLineEndings(" ");
+                    throw new Input.CliInputException($"--config {Path.GetFullPath(configFile)} is not valid JSON: {reason}", ex);
                 }
 
-                builder.AddJsonFile(configFile.FullName, optional: false);
+                builder.AddJsonStream(new MemoryStream(bytes));
             }
 
             builder.AddEnvironmentVariables();
@@ -580,7 +648,18 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             }
 
             var provider = services.BuildServiceProvider();
-            var options = provider.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value;
+            NbaObservabilityOptions options;
+            try
+            {
+                options = provider.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder's "Failed to convert configuration value 'abc' at 'NbaObservability:ShutdownTimeout' to type 'System.TimeSpan'".
+                provider.Dispose();
+                throw new Input.CliInputException(ex.Message.ReplaceLineEndings(" ") + ConfigurationHint, ex);
+            }
+
             var validation = provider.GetRequiredService<IValidateOptions<NbaObservabilityOptions>>().Validate(null, options);
             if (validation.Failed)
             {
@@ -601,13 +680,18 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             return _services.GetRequiredService<T>();
         }
 
-        /// <summary>Flushes, retrying failed exports with short pauses until ShutdownTimeout; returns what could not be delivered.</summary>
-        public async Task<(long Datums, string Destination, string? Reason)> DeliverAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Flushes, retrying failed exports with short pauses, then stops the sink: flush and stop together take at most
+        /// ShutdownTimeout (<paramref name="timeoutName"/> names it in the reason). Returns where every datum ended.
+        /// </summary>
+        public async Task<DeliveryOutcome> DeliverAsync(CancellationToken cancellationToken, string timeoutName = "ShutdownTimeout")
         {
             var sink = Get<BufferedMetricSink>();
             var metrics = _services.GetRequiredService<INbaMetrics>();
+            var started = TimeProvider.System.GetTimestamp();
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_options.ShutdownTimeout);
+            var timedOut = false;
             try
             {
                 await sink.ForceFlushAsync(deadline.Token).ConfigureAwait(false);
@@ -619,23 +703,31 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
                     await sink.ForceFlushAsync(deadline.Token).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                // Out of time: what is left is counted below.
+                // Out of time (or cancelled): what is left is stopped below with what remains of the deadline.
+                timedOut = !cancellationToken.IsCancellationRequested;
             }
 
-            // Stop now, with the time already spent: whatever is still queued is counted as dropped.
-            using (var expired = new CancellationTokenSource())
+            // Stop with the time that is left of the same deadline; what is still queued stays in the spool or is counted.
+            var left = _options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
+            using (var stop = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero))
             {
-                await expired.CancelAsync().ConfigureAwait(false);
-                await sink.StopAsync(expired.Token).ConfigureAwait(false);
+                await sink.StopAsync(stop.Token).ConfigureAwait(false);
             }
 
             var diagnostics = metrics.GetDiagnostics();
             var destination = _options.Exporter == MetricExporterKind.CloudWatch
                 ? (_options.CloudWatch.ServiceUrl is { } url ? Observability.Internal.Redact.Url(url) : $"CloudWatch ({_options.CloudWatch.Region ?? "default region"})")
                 : _options.Emf.AgentEndpoint is { } agent ? Observability.Internal.Redact.Url(agent) : _options.Emf.Path ?? "stdout";
-            return (diagnostics.DatumsDropped, destination, Observability.Internal.Redact.ServerText(diagnostics.LastExportError));
+            var reason = Observability.Internal.Redact.ServerText(diagnostics.LastExportError)
+                ?? (timedOut ? $"no answer within {timeoutName} {_options.ShutdownTimeout:c}" : "see the warnings above");
+            if (timedOut && diagnostics.LastExportError is not null)
+            {
+                reason = $"no delivery within {timeoutName} {_options.ShutdownTimeout:c}; the last attempt failed with: {reason}";
+            }
+
+            return new DeliveryOutcome(diagnostics.DatumsDropped, sink.SpooledDatums, sink.SpoolFilesQuarantined, destination, reason, sink.SpoolDirectory);
         }
 
         public MonitoringContext OfflineContext()

@@ -55,29 +55,48 @@ internal static class TestReportReader
         Async = false,
     };
 
+    private const string Hint = "pass the report the test run wrote (pytest --junitxml=FILE, dotnet test --logger trx).";
+
     public static TestReport ReadJUnit(string path)
-        => Read(path, reader => JUnit(reader, path));
+        => Read("--junit", path, reader => JUnit(reader, path));
 
     public static TestReport ReadTrx(string path)
-        => Read(path, reader => Trx(reader, path));
+        => Read("--trx", path, reader => Trx(reader, path));
 
-    private static TestReport Read(string path, Func<XmlReader, TestReport> read)
+    private static TestReport Read(string option, string path, Func<XmlReader, TestReport> read)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path} does not exist; pass the report the test run wrote (pytest --junitxml=FILE, dotnet test --logger trx).");
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        path = Input.InputFile.Require(option, path, Hint);
+        using var stream = new Input.XmlMarkupGuardStream(Input.InputFile.OpenBounded(option, path, Input.InputFile.MaxReportBytes, Hint), Input.InputFile.MaxXmlItemBytes, path);
         using var reader = XmlReader.Create(stream, Settings);
         try
         {
-            return read(reader);
+            var report = read(reader);
+            if (!MetricValidator.IsValidValue(report.DurationSeconds))
+            {
+                throw new TestReportFormatException(path, 1, $"the run's duration adds up to {report.DurationSeconds.ToString(CultureInfo.InvariantCulture)} s, beyond CloudWatch's range of ±2^360");
+            }
+
+            return report;
+        }
+        catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.Ordinal))
+        {
+            // .NET's message names a line of 0 and tells the reader to turn DTD processing on: neither is true for us.
+            throw new TestReportFormatException(path, DoctypeLine(path) ?? Math.Max(1, ((IXmlLineInfo)reader).LineNumber), "a DTD (<!DOCTYPE …>) is not allowed in a test report (pytest and dotnet test write none)", ex);
         }
         catch (XmlException ex)
         {
             throw new TestReportFormatException(path, ex.LineNumber, ex.Message.Split(" Line ")[0].TrimEnd('.', ',') + (ex.Message.Contains("Unexpected end of file", StringComparison.Ordinal) ? " (the file is truncated)" : string.Empty), ex);
         }
+    }
+
+    /// <summary>The line of <c>&lt;!DOCTYPE</c> within the file's first 64 KB (the prolog), or null.</summary>
+    private static int? DoctypeLine(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[64 * 1024];
+        var text = System.Text.Encoding.UTF8.GetString(buffer, 0, stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
+        var at = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
+        return at < 0 ? null : text.AsSpan(0, at).Count('\n') + 1;
     }
 
     private static TestReport JUnit(XmlReader reader, string path)
@@ -192,11 +211,16 @@ internal static class TestReportReader
                 case "Times":
                     start = Time(reader.GetAttribute("start"), path, line);
                     finish = Time(reader.GetAttribute("finish"), path, line);
+                    if (start > finish)
+                    {
+                        throw new TestReportFormatException(path, line, $"finish=\"{reader.GetAttribute("finish")}\" is before start=\"{reader.GetAttribute("start")}\"");
+                    }
+
                     break;
                 case "UnitTestResult":
                     var duration = reader.GetAttribute("duration");
-                    report.TestSeconds.Add(duration is null ? 0 : TimeSpan.TryParse(duration, CultureInfo.InvariantCulture, out var d) ? d.TotalSeconds
-                        : throw new TestReportFormatException(path, line, $"duration '{duration}' is not a time span"));
+                    report.TestSeconds.Add(duration is null ? 0 : TimeSpan.TryParse(duration, CultureInfo.InvariantCulture, out var d) && d >= TimeSpan.Zero ? d.TotalSeconds
+                        : throw new TestReportFormatException(path, line, $"duration=\"{duration}\" is not a time span of 0 or more (hh:mm:ss.fffffff)"));
                     switch (reader.GetAttribute("outcome"))
                     {
                         case "Passed":
@@ -226,9 +250,15 @@ internal static class TestReportReader
             return null;
         }
 
-        return double.TryParse(time.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && double.IsFinite(seconds)
+        // A decimal point only: "0,123" is 0.123 s in some locales and 123 s in others, so it is refused rather than guessed.
+        if (!double.TryParse(time, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+        {
+            throw new TestReportFormatException(path, line, $"time=\"{time}\" is not a number of seconds of 0 or more, written with a decimal point");
+        }
+
+        return MetricValidator.IsValidValue(seconds)
             ? seconds
-            : throw new TestReportFormatException(path, line, $"time=\"{time}\" is not a number of seconds");
+            : throw new TestReportFormatException(path, line, $"time=\"{time}\" is beyond CloudWatch's range of ±2^360");
     }
 
     private static DateTimeOffset? Time(string? value, string path, int line)

@@ -75,6 +75,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// <summary>Datums not yet delivered: waiting, in flight, in memory or in the spool.</summary>
     public int QueuedDatums => _queue.Count;
 
+    /// <summary>Datums kept on disk in the spool (0 without one): after a stop, what the next start sends.</summary>
+    internal long SpooledDatums => _disk is null ? 0 : Math.Max(0, _disk.Count - _disk.InMemoryCount);
+
+    /// <summary>Unreadable spool files this process moved to the quarantine directory.</summary>
+    internal long SpoolFilesQuarantined => _disk?.FilesQuarantined ?? 0;
+
+    /// <summary>The spool directory, or null without a spool.</summary>
+    internal string? SpoolDirectory => _disk?.DirectoryPath;
+
     /// <summary>Starts closing periods on time and exporting in the background.</summary>
     public void Start()
     {

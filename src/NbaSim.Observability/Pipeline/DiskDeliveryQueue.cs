@@ -92,6 +92,12 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     /// <summary>Spool files on disk.</summary>
     public int FileCount => _files.Count;
 
+    /// <summary>The spool directory.</summary>
+    public string DirectoryPath => _store.DirectoryPath;
+
+    /// <summary>Spool files quarantined by this process.</summary>
+    public long FilesQuarantined => _store.FilesQuarantined;
+
     public int Count
     {
         get

@@ -24,6 +24,8 @@ internal sealed class SpoolStore : IDisposable
     private readonly FileStream _lock;
     private long _sequence;
 
+    private long _filesQuarantined;
+
     public SpoolStore(string directory, ILogger logger)
     {
         _directory = Path.GetFullPath(directory);
@@ -46,6 +48,9 @@ internal sealed class SpoolStore : IDisposable
     }
 
     public string DirectoryPath => _directory;
+
+    /// <summary>Files moved to the quarantine directory (or deleted when they could not be moved) by this process.</summary>
+    public long FilesQuarantined => Interlocked.Read(ref _filesQuarantined);
 
     /// <summary>Directory fsyncs done (after renames and deletes).</summary>
     public long DirectorySyncs { get; private set; }
@@ -277,6 +282,7 @@ internal sealed class SpoolStore : IDisposable
             TryDeleteQuietly(path);
         }
 
+        Interlocked.Increment(ref _filesQuarantined);
         Internal.Log.SpoolQuarantined(_logger, path, reason);
         return null;
     }

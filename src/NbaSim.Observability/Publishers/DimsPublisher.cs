@@ -11,11 +11,34 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
 {
     private readonly ILogger _logger = logger ?? NullLogger<DimsPublisher>.Instance;
 
+    /// <summary>Largest DIMS file read (its metrics.yaml is a few KB); a larger one is refused, naming the limit.</summary>
+    internal const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Deepest nesting of sequences and mappings; checked before a tree is built (deep YAML overflows the stack).</summary>
+    internal const int MaxNestingDepth = 64;
+
     public async Task<IReadOnlyList<DimsValue>> PublishAsync(string? path = null, CancellationToken cancellationToken = default)
+    {
+        var publication = await PrepareAsync(path, cancellationToken).ConfigureAwait(false);
+        foreach (var datum in publication.Datums)
+        {
+            metrics.Publish(datum);
+        }
+
+        // In a process the sink owns the datums from here: it retries, spools, or counts and logs what it cannot send.
+        publication.SaveState();
+        return publication.Values;
+    }
+
+    /// <summary>
+    /// Reads the file and computes values and drift against the saved state, without publishing or saving anything: a
+    /// caller that must know the datums were delivered (nbaobs) saves the state only after delivery.
+    /// </summary>
+    internal async Task<DimsPublication> PrepareAsync(string? path, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         path ??= settings.FilePath;
-        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        var text = await ReadBoundedAsync(path, cancellationToken).ConfigureAwait(false);
         var values = Read(path, text, settings.AllMappings().ToList());
 
         var state = LoadState(settings.StatePath);
@@ -40,13 +63,36 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
             state[mapping.MetricName] = value;
         }
 
-        foreach (var datum in datums)
+        return new DimsPublication(published, datums, () => SaveState(settings.StatePath, state));
+    }
+
+    /// <summary>The file's text, read up to <see cref="MaxFileBytes"/> (a device such as /dev/zero never reaches memory whole).</summary>
+    private static async Task<string> ReadBoundedAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(path))
         {
-            metrics.Publish(datum);
+            throw new DimsFormatException(path, 0, "(file)", "is a directory; pass the DIMS metrics file, e.g. inventory/metrics.yaml.");
         }
 
-        SaveState(settings.StatePath, state);
-        return published;
+        var buffer = new byte[MaxFileBytes + 1];
+        var length = 0;
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            int read;
+            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+        }
+
+        if (length > MaxFileBytes)
+        {
+            throw new DimsFormatException(path, 0, "(file)", $"is larger than the limit of {MaxFileBytes / (1024 * 1024)} MiB for a DIMS metrics file.");
+        }
+
+        using var reader = new StreamReader(new MemoryStream(buffer, 0, length), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every mapped value, or the first problem; entries without a value, metadata and extra keys are skipped.</summary>
@@ -55,6 +101,7 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
         var yaml = new YamlStream();
         try
         {
+            CheckDepth(file, text);
             using var reader = new StringReader(text);
             yaml.Load(reader);
         }
@@ -108,6 +155,24 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
         }
 
         return values;
+    }
+
+    /// <summary>Walks the parser's events (no recursion) and refuses nesting past <see cref="MaxNestingDepth"/>.</summary>
+    private static void CheckDepth(string file, string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart when ++depth > MaxNestingDepth:
+                    throw new DimsFormatException(file, parser.Current.Start.Line, "(document)", $"nested deeper than {MaxNestingDepth} levels; a DIMS file is categories of metrics with values.");
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static bool TryChild(YamlMappingNode map, string key, out YamlNode? child)

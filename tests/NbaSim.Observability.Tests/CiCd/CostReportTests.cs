@@ -70,26 +70,26 @@ public sealed class CostReportTests(MotoServer moto)
         code.Should().Be(0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        root.GetProperty("MonthToDateUsd").GetDecimal().Should().Be((3 * complete) + (complete > 0 ? 40 : 0));
-        root.GetProperty("ForecastUsd").ValueKind.Should().Be(JsonValueKind.Null, "moto does not implement GetCostForecast");
-        root.GetProperty("ForecastUnavailableReason").GetString().Should().NotBeNullOrEmpty();
-        root.GetProperty("CostExplorerRequests").GetInt32().Should().BeLessThanOrEqualTo(2, "one request per Cost Explorer operation");
-        var recommendations = root.GetProperty("Recommendations").EnumerateArray().ToList();
-        var ids = recommendations.Select(r => r.GetProperty("Id").GetString()).ToList();
+        root.GetProperty("monthToDateUsd").GetDecimal().Should().Be((3 * complete) + (complete > 0 ? 40 : 0));
+        root.GetProperty("forecastUsd").ValueKind.Should().Be(JsonValueKind.Null, "moto does not implement GetCostForecast");
+        root.GetProperty("forecastUnavailableReason").GetString().Should().NotBeNullOrEmpty();
+        root.GetProperty("costExplorerRequests").GetInt32().Should().BeLessThanOrEqualTo(2, "one request per Cost Explorer operation");
+        var recommendations = root.GetProperty("recommendations").EnumerateArray().ToList();
+        var ids = recommendations.Select(r => r.GetProperty("id").GetString()).ToList();
         ids.Should().Contain("high-resolution-series").And.NotContain("forecast-over-budget");
-        recommendations.Should().Contain(r => r.GetProperty("Id").GetString() == "high-resolution-series" && r.GetProperty("Reason").GetString()!.Contains(ns, StringComparison.Ordinal));
+        recommendations.Should().Contain(r => r.GetProperty("id").GetString() == "high-resolution-series" && r.GetProperty("reason").GetString()!.Contains(ns, StringComparison.Ordinal));
         if (paceKnown)
         {
-            recommendations.Single(r => r.GetProperty("Id").GetString() == "service-growth").GetProperty("Reason").GetString()
+            recommendations.Single(r => r.GetProperty("id").GetString() == "service-growth").GetProperty("reason").GetString()
                 .Should().StartWith(string.Create(Inv, $"Amazon Simple Storage Service cost ${3 * complete:N2} in the first {complete} days of {today:MMMM} against ${complete:N2} in the same days of last month (+200 %)"));
         }
         else
         {
             ids.Should().NotContain("service-growth", "one day of data is no pace");
-            root.GetProperty("Notes").EnumerateArray().Select(n => n.GetString()).Should().Contain(n => n!.StartsWith("the pace of each service is withheld until December 8", StringComparison.Ordinal));
+            root.GetProperty("notes").EnumerateArray().Select(n => n.GetString()).Should().Contain(n => n!.StartsWith("the pace of each service is withheld until December 8", StringComparison.Ordinal));
         }
 
-        recommendations.Should().OnlyContain(r => r.GetProperty("EstimatedMonthlySavingUsd").GetDecimal() > 0);
+        recommendations.Should().OnlyContain(r => r.GetProperty("estimatedMonthlySavingUsd").GetDecimal() > 0);
 
         var (textCode, text, _) = await RunAsync(clock, "cost", "report", "--endpoint-url", url);
         textCode.Should().Be(0);

@@ -26,7 +26,7 @@ public class CliTests
         var (verboseCode, _, verbose) = await RunAsync("publish", "quality", "--passed", "5", "--total", "4", "--verbose");
 
         code.Should().Be(2);
-        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("passed is 5 and total is 4");
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--passed 5 and --total 4: 0 ≤ --passed ≤ --total is required.");
         verboseCode.Should().Be(2);
         verbose.Should().Contain("   at ");
     }

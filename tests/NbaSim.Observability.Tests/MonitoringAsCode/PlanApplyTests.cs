@@ -107,7 +107,7 @@ public sealed class PlanApplyTests(MotoServer moto)
         planCode.Should().Be(0);
         using var json = System.Text.Json.JsonDocument.Parse(planOut);
         json.RootElement.GetProperty("noChanges").GetBoolean().Should().BeTrue(planOut);
-        json.RootElement.GetProperty("Changes").GetArrayLength().Should().BeGreaterThanOrEqualTo(14);
+        json.RootElement.GetProperty("changes").GetArrayLength().Should().BeGreaterThanOrEqualTo(14);
     }
 
     private async Task<(CloudWatchClient, SnsClient)> ClientsAsync()

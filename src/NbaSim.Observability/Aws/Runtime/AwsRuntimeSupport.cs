@@ -125,7 +125,7 @@ internal static class WireCounters
         }
     }
 
-    private sealed class DeadlineStream : Stream
+    private sealed class DeadlineStream : Internal.ReadOnlyStream
     {
         private readonly Stream _inner;
         private readonly TimeSpan _timeout;
@@ -139,16 +139,6 @@ internal static class WireCounters
             _expiry = new CancellationTokenSource(left);
             _close = _expiry.Token.Register(static s => ((Stream)s!).Dispose(), inner); // ends a read that waits for bytes
         }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -175,19 +165,6 @@ internal static class WireCounters
                 throw Expired();
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
