@@ -462,7 +462,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             await output.WriteLineAsync().ConfigureAwait(false);
         }
 
-        await Write(session, inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB{Verdict(delivered, " ")}"))).ConfigureAwait(false);
+        await Write(session, new { buckets = inventories.Select(i => new { i.Bucket, i.Objects, i.Bytes, i.SizeGB }), delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled }, string.Join(Environment.NewLine, inventories.Select(i => $"{i.Bucket}: {i.Objects:N0} objects, {i.SizeGB:F3} GB{Verdict(delivered, " ")}"))).ConfigureAwait(false);
         return delivered;
     }
 
@@ -470,7 +470,7 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
     {
         var snapshot = await session.Get<ICostPublisher>().PublishAsync(cancellationToken).ConfigureAwait(false);
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
-        await Write(session, snapshot, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget{Verdict(delivered, "; ")}")).ConfigureAwait(false);
+        await Write(session, new { costs = snapshot, delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled }, string.Create(CultureInfo.InvariantCulture, $"Month to date ({snapshot.Period.Start:yyyy-MM-dd} to {snapshot.Period.End:yyyy-MM-dd}, exclusive): ${snapshot.MonthToDateUsd:0.00}, {snapshot.BudgetUtilizationPercent:0.##} % of budget{Verdict(delivered, "; ")}")).ConfigureAwait(false);
         return delivered;
     }
 
@@ -492,7 +492,8 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             publication.SaveState();
         }
 
-        await Write(session, publication.Values, string.Join(Environment.NewLine, publication.Values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}"))).ConfigureAwait(false);
+        await Write(session, new { values = publication.Values, delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled },
+            string.Join(Environment.NewLine, publication.Values.Select(v => $"{v.MetricName} = {v.Value}{(v.Drifted ? $" (drift from {v.Previous})" : string.Empty)}").Append($"DIMS:{Verdict(delivered, " ")}"))).ConfigureAwait(false);
         return delivered;
     }
 
@@ -589,6 +590,11 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
             {
                 const string hint = "pass the path of a JSON file with an \"NbaObservability\" section.";
                 var bytes = Input.InputFile.ReadAll("--config", configFile, Input.InputFile.MaxConfigBytes, hint);
+                if (System.Text.Encoding.UTF8.GetString(bytes).Trim().Trim('\uFEFF').Length == 0)
+                {
+                    throw new Input.CliInputException($"--config {Path.GetFullPath(configFile)} is empty; {hint}");
+                }
+
                 try
                 {
                     new ConfigurationBuilder().AddJsonStream(new MemoryStream(bytes)).Build();
@@ -676,7 +682,16 @@ public sealed class NbaObsCommand(TextWriter output, TextWriter error)
         public T Get<T>()
             where T : notnull
         {
-            _services.GetRequiredService<BufferedMetricSink>();
+            try
+            {
+                _services.GetRequiredService<BufferedMetricSink>();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && _options.Spool.Directory is { } spool)
+            {
+                // The spool is the only file the pipeline opens at start: a file, an unwritable or impossible path.
+                throw new Input.CliInputException($"NbaObservability:Spool:Directory {spool} cannot be used as the spool directory: {ex.Message.ReplaceLineEndings(" ")}{ConfigurationHint}", ex);
+            }
+
             return _services.GetRequiredService<T>();
         }
 

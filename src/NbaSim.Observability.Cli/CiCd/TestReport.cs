@@ -58,19 +58,24 @@ internal static class TestReportReader
     private const string Hint = "pass the report the test run wrote (pytest --junitxml=FILE, dotnet test --logger trx).";
 
     public static TestReport ReadJUnit(string path)
-        => Read("--junit", path, reader => JUnit(reader, path));
+        => Read("--junit", path, JUnit);
 
     public static TestReport ReadTrx(string path)
-        => Read("--trx", path, reader => Trx(reader, path));
+        => Read("--trx", path, Trx);
 
-    private static TestReport Read(string option, string path, Func<XmlReader, TestReport> read)
+    private static TestReport Read(string option, string path, Func<XmlReader, string, TestReport> read)
     {
         path = Input.InputFile.Require(option, path, Hint);
-        using var stream = new Input.XmlMarkupGuardStream(Input.InputFile.OpenBounded(option, path, Input.InputFile.MaxReportBytes, Hint), Input.InputFile.MaxXmlItemBytes, path);
-        using var reader = XmlReader.Create(stream, Settings);
+
+        // Decoded first (UTF-8, or UTF-16/32 with a byte-order mark), so the markup guard sees characters, not bytes.
+        using var text = new Input.XmlMarkupGuardReader(
+            new StreamReader(Input.InputFile.OpenBounded(option, path, Input.InputFile.MaxReportBytes, Hint), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true),
+            Input.InputFile.MaxXmlItemChars,
+            path);
+        using var reader = XmlReader.Create(text, Settings);
         try
         {
-            var report = read(reader);
+            var report = read(reader, path);
             if (!MetricValidator.IsValidValue(report.DurationSeconds))
             {
                 throw new TestReportFormatException(path, 1, $"the run's duration adds up to {report.DurationSeconds.ToString(CultureInfo.InvariantCulture)} s, beyond CloudWatch's range of ±2^360");
@@ -81,22 +86,16 @@ internal static class TestReportReader
         catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.Ordinal))
         {
             // .NET's message names a line of 0 and tells the reader to turn DTD processing on: neither is true for us.
-            throw new TestReportFormatException(path, DoctypeLine(path) ?? Math.Max(1, ((IXmlLineInfo)reader).LineNumber), "a DTD (<!DOCTYPE …>) is not allowed in a test report (pytest and dotnet test write none)", ex);
+            throw new TestReportFormatException(path, (int?)text.DoctypeLine ?? Math.Max(1, ((IXmlLineInfo)reader).LineNumber), "a DTD (<!DOCTYPE …>) is not allowed in a test report (pytest and dotnet test write none)", ex);
+        }
+        catch (XmlException ex) when (ex.Message.Contains("Root element is missing", StringComparison.Ordinal))
+        {
+            throw new TestReportFormatException(path, Math.Max(1, ex.LineNumber), "the file is empty or has no root element", ex);
         }
         catch (XmlException ex)
         {
             throw new TestReportFormatException(path, ex.LineNumber, ex.Message.Split(" Line ")[0].TrimEnd('.', ',') + (ex.Message.Contains("Unexpected end of file", StringComparison.Ordinal) ? " (the file is truncated)" : string.Empty), ex);
         }
-    }
-
-    /// <summary>The line of <c>&lt;!DOCTYPE</c> within the file's first 64 KB (the prolog), or null.</summary>
-    private static int? DoctypeLine(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var buffer = new byte[64 * 1024];
-        var text = System.Text.Encoding.UTF8.GetString(buffer, 0, stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
-        var at = text.IndexOf("<!DOCTYPE", StringComparison.Ordinal);
-        return at < 0 ? null : text.AsSpan(0, at).Count('\n') + 1;
     }
 
     private static TestReport JUnit(XmlReader reader, string path)
@@ -251,7 +250,7 @@ internal static class TestReportReader
         }
 
         // A decimal point only: "0,123" is 0.123 s in some locales and 123 s in others, so it is refused rather than guessed.
-        if (!double.TryParse(time, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+        if (!double.TryParse(time, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || double.IsNaN(seconds))
         {
             throw new TestReportFormatException(path, line, $"time=\"{time}\" is not a number of seconds of 0 or more, written with a decimal point");
         }

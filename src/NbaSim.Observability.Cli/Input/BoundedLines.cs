@@ -1,6 +1,9 @@
 namespace NbaSim.Observability.Cli.Input;
 
-/// <summary>Lines of a text file, each at most a given length: a file without line breaks never becomes one huge string.</summary>
+/// <summary>
+/// Lines of a text file, each at most a given length (a CRLF's carriage return not counted): a file without line breaks
+/// never becomes one huge string.
+/// </summary>
 internal static class BoundedLines
 {
     public static IEnumerable<string> Read(TextReader reader, int maxChars, string source)
@@ -20,7 +23,7 @@ internal static class BoundedLines
                     line.Clear();
                     number++;
                 }
-                else if (line.Length >= maxChars)
+                else if (line.Length >= maxChars && !(c == '\r' && line.Length == maxChars))
                 {
                     throw new CliInputException($"{source} line {number} is longer than {maxChars:N0} characters, the most an EMF document can be.");
                 }

@@ -13,8 +13,8 @@ internal static class InputFile
     /// <summary>A JUnit or TRX report (a 1,000,000-test pytest report is about 60 MB).</summary>
     public const long MaxReportBytes = 128L * 1024 * 1024;
 
-    /// <summary>One tag (with its attributes), comment or CDATA section of a report: what the XML reader holds at once.</summary>
-    public const long MaxXmlItemBytes = 16L * 1024 * 1024;
+    /// <summary>One tag (with its attributes), comment or CDATA section of a report, in characters: what the XML reader holds at once.</summary>
+    public const long MaxXmlItemChars = 16L * 1024 * 1024;
 
     /// <summary>An EMF file given to <c>dashboards preview</c>.</summary>
     public const long MaxEmfBytes = 256L * 1024 * 1024;
@@ -35,7 +35,12 @@ internal static class InputFile
 
         if (!File.Exists(full))
         {
-            throw new CliInputException($"{option} {full} does not exist; {hint}");
+            throw new CliInputException($"{option} {full} {(ParentUnreadable(full) ? "cannot be read: permission denied on its directory" : "does not exist")}; {hint}");
+        }
+
+        if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { Exists: false } target)
+        {
+            throw new CliInputException($"{option} {full} is a link to {target.FullName}, which does not exist; {hint}");
         }
 
         return full;
@@ -53,6 +58,31 @@ internal static class InputFile
         catch (UnauthorizedAccessException ex)
         {
             throw new CliInputException($"{option} {full} cannot be read: permission denied.", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CliInputException($"{option} {full} does not exist (it went away, or is a link to nothing); {hint}", ex);
+        }
+    }
+
+    /// <summary>True when the file's directory exists but cannot be listed (File.Exists then says false for any name).</summary>
+    private static bool ParentUnreadable(string path)
+    {
+        var parent = Path.GetDirectoryName(path);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(parent).GetEnumerator();
+            entries.MoveNext();
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
         }
     }
 

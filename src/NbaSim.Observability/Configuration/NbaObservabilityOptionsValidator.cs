@@ -86,6 +86,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}Spool:MaxBytes is {spool.MaxBytes:N0}; it must be between 1 MB and 100 GB.");
         }
 
+        if (options.Spool?.Directory is { Length: > 0 } spoolDirectory && File.Exists(spoolDirectory))
+        {
+            failures.Add($"{Prefix}Spool:Directory is {spoolDirectory}, which is a file; it must be a directory (created when missing).");
+        }
+
         ValidatePublishers(failures, options);
         ValidateMeters(failures, options.Meters);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -76,7 +76,16 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
 
         var buffer = new byte[MaxFileBytes + 1];
         var length = 0;
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new DimsFormatException(path, 0, "(file)", "cannot be read: permission denied.", ex);
+        }
+
         await using (stream.ConfigureAwait(false))
         {
             int read;

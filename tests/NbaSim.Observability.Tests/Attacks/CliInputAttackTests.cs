@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -100,7 +101,7 @@ public sealed partial class CliInputAttackTests(MotoServer moto) : IDisposable
                 }
 
                 args = ["publish", "tests", "--junit", big, "--endpoint-url", Dead];
-                expected = $"{big}:2: a tag, comment or CDATA section is longer than the limit of 16 MiB for one XML item.";
+                expected = $"{big}:2: a tag, comment or CDATA section is longer than 16,777,216 characters, the limit for one XML item.";
                 break;
             default:
                 // 129 MiB of small, valid results: past the size limit, however it is shaped.
@@ -323,6 +324,177 @@ public sealed partial class CliInputAttackTests(MotoServer moto) : IDisposable
 
     [GeneratedRegex("^[a-z][A-Za-z0-9]*$")]
     private static partial Regex CamelCase();
+
+    // ---- Found by the attack on this work (each failed before its fix) ----
+
+    [Fact]
+    public async Task A_utf16_report_with_an_apostrophe_in_a_comment_and_a_large_text_node_is_read()
+    {
+        var url = await moto.UrlAsync();
+        var doc = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<testsuites><!-- don't panic --><testsuite name=\"s\" time=\"1\">"
+            + "<testcase name=\"a\" time=\"0.1\"><system-out>" + new string('x', 17 * 1024 * 1024) + "</system-out></testcase></testsuite></testsuites>\n";
+        var file = Path.Combine(_dir.FullName, "utf16.xml");
+        await File.WriteAllBytesAsync(file, [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(doc)], TestContext.Current.CancellationToken);
+
+        var (code, stdout, stderr, _) = await NbaobsProcess.RunAsync(null, "publish", "tests", "--junit", file, "--endpoint-url", url);
+
+        code.Should().Be(0, "the same report in UTF-8 is read; " + stderr);
+        stdout.Should().Contain("1 passed, 0 failed, 0 skipped");
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-8")]
+    public async Task A_huge_attribute_is_refused_in_any_encoding_even_past_a_multibyte_quote(string encoding)
+    {
+        // U+2022 is the bytes 22 20 in UTF-16: a byte-level guard took it for a closing quote, then '>' for the tag's end.
+        var doc = "<testsuites><testsuite name=\"s\" time=\"1\"><testcase name=\"\u2022 > " + new string('a', 40 * 1024 * 1024) + "\" time=\"0.1\"/></testsuite></testsuites>\n";
+        var file = Path.Combine(_dir.FullName, "attr.xml");
+        var text = encoding == "utf-16" ? Encoding.Unicode : new UTF8Encoding(false);
+        await File.WriteAllBytesAsync(file, [.. text.GetPreamble(), .. text.GetBytes(doc)], TestContext.Current.CancellationToken);
+
+        var (code, _, stderr, _) = await NbaobsProcess.RunAsync(null, "publish", "tests", "--junit", file, "--endpoint-url", Dead);
+
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain($"{file}:1: a tag, comment or CDATA section is longer than 16,777,216 characters");
+    }
+
+    [Fact]
+    public async Task A_comment_written_as_an_empty_one_does_not_end_the_guard()
+    {
+        // "<!-->" does not close a comment: it runs to the next "-->".
+        var file = Write("comment.xml", "<testsuites><!-->" + new string('c', 17 * 1024 * 1024) + "--><testsuite name=\"s\"/></testsuites>");
+
+        var (code, _, stderr, _) = await NbaobsProcess.RunAsync(null, "publish", "tests", "--junit", file, "--endpoint-url", Dead);
+
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain("longer than 16,777,216 characters");
+    }
+
+    [Fact]
+    public async Task Every_publishing_command_says_in_json_whether_it_was_delivered()
+    {
+        var config = Config(new { ShutdownTimeout = "00:00:02", Dims = new { StatePath = Path.Combine(_dir.FullName, "state.json") } });
+
+        var (code, stdout, stderr) = await RunAsync("publish", "dims", "--file", Write("m.yaml", Dims(10)), "--config", config, "--endpoint-url", Dead, "--output", "json");
+        var text = await RunAsync("publish", "dims", "--file", Write("m2.yaml", Dims(10)), "--config", config, "--endpoint-url", Dead);
+
+        code.Should().Be(1, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        json.RootElement.GetProperty("delivered").GetBoolean().Should().BeFalse();
+        json.RootElement.GetProperty("values").GetArrayLength().Should().Be(4);
+        text.Stdout.Should().Contain("DIMS: not delivered");
+    }
+
+    [Fact]
+    public async Task A_spool_directory_that_cannot_be_one_is_a_configuration_error_naming_the_option()
+    {
+        var file = Write("not-a-directory", "x");
+
+        var asFile = await RunAsync("publish", "quality", "--passed", "1", "--total", "2", "--config", Config(new { Spool = new { Directory = file } }), "--endpoint-url", Dead);
+        var impossible = await RunAsync("publish", "quality", "--passed", "1", "--total", "2", "--config", Config(new { Spool = new { Directory = "/proc/nope" } }), "--endpoint-url", Dead);
+
+        asFile.Code.Should().Be(2, asFile.Stderr);
+        asFile.Stderr.Should().Contain($"Spool:Directory is {file}, which is a file; it must be a directory").And.NotContain("already exists");
+        impossible.Code.Should().Be(2, impossible.Stderr);
+        impossible.Stderr.Should().Contain("NbaObservability:Spool:Directory /proc/nope cannot be used as the spool directory");
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_dtd_report_from_a_named_pipe_is_refused_without_hanging()
+    {
+        var fifo = Path.Combine(_dir.FullName, "report.xml");
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var run = NbaobsProcess.RunAsync(null, "publish", "tests", "--junit", fifo, "--endpoint-url", Dead);
+        await File.WriteAllTextAsync(fifo, "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"b\">]>\n<testsuites/>\n", TestContext.Current.CancellationToken);
+        var (code, _, stderr, _) = await run;
+
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain($"{fifo}:2: a DTD");
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public async Task An_emf_line_of_exactly_the_limit_is_read_whatever_its_line_ending(string ending)
+    {
+        var json = """{"_aws":{"Timestamp":1764680000000,"CloudWatchMetrics":[{"Namespace":"NBA-Simulator/CICD","Dimensions":[["Suite"]],"Metrics":[{"Name":"TestsPassed","Unit":"Count"}]}]},"Suite":"s","TestsPassed":3}""";
+        var emf = Write("limit.emf", json + new string(' ', 1_000_000 - json.Length) + ending);
+
+        var (code, _, stderr) = await RunAsync("dashboards", "preview", "--emf", emf, "--out", Path.Combine(_dir.FullName, "p.html"));
+
+        code.Should().Be(0, stderr);
+    }
+
+    [Fact]
+    public async Task A_dangling_link_an_empty_file_and_an_unreadable_one_are_named_as_such()
+    {
+        var dangling = Path.Combine(_dir.FullName, "dangling.xml");
+        File.CreateSymbolicLink(dangling, Path.Combine(_dir.FullName, "gone.xml"));
+        var empty = Write("empty.xml", string.Empty);
+        var emptyConfig = Write("empty.json", "  \n");
+
+        var link = await RunAsync("publish", "tests", "--junit", dangling, "--endpoint-url", Dead);
+        var report = await RunAsync("publish", "tests", "--junit", empty, "--endpoint-url", Dead);
+        var config = await RunAsync("publish", "quality", "--passed", "1", "--total", "2", "--config", emptyConfig, "--endpoint-url", Dead);
+
+        link.Code.Should().Be(2);
+        link.Stderr.Should().Contain($"--junit {dangling} is a link to {Path.Combine(_dir.FullName, "gone.xml")}, which does not exist");
+        report.Code.Should().Be(2);
+        report.Stderr.Should().Contain($"{empty}:1: the file is empty or has no root element");
+        config.Code.Should().Be(2);
+        config.Stderr.Should().Contain($"--config {emptyConfig} is empty").And.NotContain("LineNumber: 0");
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_file_the_user_cannot_read_is_bad_input_not_a_dotnet_message()
+    {
+        RequiredTool.Require("setpriv", "Debian's util-linux (apt-get install util-linux)");
+        var open = Directory.CreateDirectory(Path.Combine(_dir.FullName, "open"));
+        File.SetUnixFileMode(_dir.FullName, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(open.FullName, (UnixFileMode)0b111_101_101);
+        var file = Path.Combine(open.FullName, "m.yaml");
+        File.WriteAllText(file, Dims(1));
+        File.SetUnixFileMode(file, UnixFileMode.None);
+        var closed = Directory.CreateDirectory(Path.Combine(_dir.FullName, "closed"));
+        File.WriteAllText(Path.Combine(closed.FullName, "m.yaml"), Dims(1));
+        File.SetUnixFileMode(closed.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var nobody = new Dictionary<string, string> { ["HOME"] = Path.GetTempPath() };
+
+        var denied = await NobodyAsync(nobody, "publish", "dims", "--file", file, "--endpoint-url", Dead);
+        var hidden = await NobodyAsync(nobody, "publish", "dims", "--file", Path.Combine(closed.FullName, "m.yaml"), "--endpoint-url", Dead);
+
+        denied.Code.Should().Be(2, denied.Stderr);
+        denied.Stderr.Should().Contain($"{file}:0: (file): cannot be read: permission denied.").And.NotContain("Access to the path");
+        hidden.Code.Should().Be(2, hidden.Stderr);
+        hidden.Stderr.Should().Contain("cannot be read: permission denied on its directory").And.NotContain("does not exist");
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> NobodyAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", NbaobsProcess.Dll }.Concat(args))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
 
     // ---- Kept: what was already handled well ----
 

@@ -277,5 +277,5 @@ public sealed class FaultTests
         => new("NBA-Simulator/ADCE", Enumerable.Range(0, datums).Select(i => Datum($"M{i}")).ToList());
 
     private static MetricDatum Datum(string name, DateTimeOffset? at = null)
-        => MetricDatum.CreateValue("NBA-Simulator/ADCE", name, 1, MetricUnit.Count, at ?? Now);
+        => MetricDatum.CreateValue("NBA-Simulator/ADCE", name, 1, MetricUnit.Count, at ?? Now, now: at ?? Now); // validated against the test's clock, not today's
 }

@@ -163,7 +163,8 @@ public class JsonWireTests
             new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero),
             [new("Worker", $"w{i}")],
             Enumerable.Range(0, 100).Select(j => 0.0123 + (j * 0.0197)).ToArray(),
-            Enumerable.Range(0, 100).Select(j => 3d).ToArray())).ToList();
+            Enumerable.Range(0, 100).Select(j => 3d).ToArray(),
+            now: new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero))).ToList(); // a fixed wire, valid on any date
 
     private static async Task<string> Python(string script, string stdin)
     {
