@@ -144,7 +144,7 @@ namespace NbaSim.Observability.Fody
                         return "iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
                     case "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute":
                         return "async iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
-                    case "System.Runtime.CompilerServices.AsyncStateMachineAttribute" when method.ReturnType.MetadataType == MetadataType.Void:
+                    case "System.Runtime.CompilerServices.AsyncStateMachineAttribute" when TypeModifiers.Strip(method.ReturnType).MetadataType == MetadataType.Void:
                         return "async void methods cannot be awaited, so their completion cannot be timed; return Task instead.";
                 }
             }
@@ -328,13 +328,14 @@ namespace NbaSim.Observability.Fody
             var hadLocals = body.HasVariables;
             body.SimplifyMacros();
             var il = body.GetILProcessor();
-            var track = runtime.TrackFor(method.ReturnType);
-            var returnsValue = method.ReturnType.MetadataType != MetadataType.Void;
+            var returnType = TypeModifiers.Strip(method.ReturnType);
+            var track = runtime.TrackFor(returnType);
+            var returnsValue = returnType.MetadataType != MetadataType.Void;
 
             var start = new VariableDefinition(TypeSystem.Int64Reference);
             var ok = new VariableDefinition(TypeSystem.BooleanReference);
             var cancelled = new VariableDefinition(TypeSystem.BooleanReference);
-            var result = returnsValue ? new VariableDefinition(method.ReturnType) : null;
+            var result = returnsValue ? new VariableDefinition(returnType) : null;
             body.Variables.Add(start);
             body.Variables.Add(ok);
             body.Variables.Add(cancelled);
@@ -518,9 +519,15 @@ namespace NbaSim.Observability.Fody
                 return true;
             }
 
+            // A lambda or local function (<Outer>b__0_0, <Outer>g__Inner|0_0, in the type or a display class nested in it)
+            // inherits the attribute from the member it is written in.
+            var enclosing = method.Name.StartsWith("<", StringComparison.Ordinal) && method.Name.IndexOf('>') is var close && close > 1
+                ? method.Name.Substring(1, close - 1)
+                : null;
             for (var type = method.DeclaringType; type != null; type = type.DeclaringType)
             {
-                if (type.CustomAttributes.Any(a => a.AttributeType.FullName == name))
+                if (type.CustomAttributes.Any(a => a.AttributeType.FullName == name)
+                    || (enclosing != null && type.Methods.Any(m => m.Name == enclosing && m.CustomAttributes.Any(a => a.AttributeType.FullName == name))))
                 {
                     return true;
                 }

@@ -55,6 +55,7 @@ namespace NbaSim.Observability.Fody
         /// <summary>The Track overload for an awaitable return type, or null for a synchronous method.</summary>
         public MethodReference TrackFor(TypeReference returnType)
         {
+            returnType = TypeModifiers.Strip(returnType);
             if (returnType.IsByReference)
             {
                 // ref Task: the caller gets a reference to a variable, not a task of this call; time the call itself.

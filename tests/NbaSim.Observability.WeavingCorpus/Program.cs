@@ -72,6 +72,20 @@ Check("ReturnsRefT", s.ReturnsRefT(2) == 99);
 var pending = new TaskCompletionSource().Task;
 s.ReturnsRefTask() = pending;
 Check("ReturnsRefTask", ReferenceEquals(s.ReturnsRefTask(), pending));
+Check("SkipLocalsInitLocalFunction", s.SkipLocalsInitOuter(4) == 8);
+Check("InitSetter", new Shapes { InitValue = 7 }.InitValue == 7);
+Check("RefReadonlyTask", ReferenceEquals(Shapes.RefReadonlyTask(), Task.CompletedTask));
+Check("RefReadonlyTaskOfT", Shapes.RefReadonlyTaskOfT().Result == 5);
+Check("RefReadonlyValueTaskOfT", await Shapes.RefReadonlyValueTaskOfT() == 6);
+await ThrowsAsync<OperationCanceledException>("TaskFaultedWithCancellation", s.TaskFaultedWithCancellation);
+await ThrowsAsync<OperationCanceledException>("ValueTaskFaultedWithCancellation", () => s.ValueTaskFaultedWithCancellation().AsTask());
+await ThrowsAsync<OperationCanceledException>("ValueTaskOfTFaultedWithCancellation", () => s.ValueTaskOfTFaultedWithCancellation().AsTask());
+using (var cancelled = new CancellationTokenSource())
+{
+    await cancelled.CancelAsync();
+    await ThrowsAsync<OperationCanceledException>("TaskRunCancellation", () => s.TaskRunCancellation(cancelled.Token));
+}
+
 Check("GenericMethod", s.GenericMethod("a") == "a" && s.GenericMethod(5) == 5);
 Check("StaticMethod", Shapes.StaticMethod(1) == 2);
 Check("WithLambda", s.WithLambda(1) == 2);

@@ -133,6 +133,41 @@ public class Shapes
     [ProfilePerformance("ReturnsRefTask")]
     public ref Task ReturnsRefTask() => ref _current;
 
+    private static Task s_task = Task.CompletedTask;
+    private static Task<int> s_taskOfInt = Task.FromResult(5);
+    private static ValueTask<int> s_valueTaskOfInt = new(6);
+    private int _init;
+
+    // Modifiers hide the shape: void modreq(IsExternalInit), modreq(InAttribute) Task& (issue 27, items 1–3).
+    public int InitValue
+    {
+        get => _init;
+        [ProfilePerformance("InitSetter")]
+        init => _init = value;
+    }
+
+    [ProfilePerformance("RefReadonlyTask")]
+    public static ref readonly Task RefReadonlyTask() => ref s_task;
+
+    [ProfilePerformance("RefReadonlyTaskOfT")]
+    public static ref readonly Task<int> RefReadonlyTaskOfT() => ref s_taskOfInt;
+
+    [ProfilePerformance("RefReadonlyValueTaskOfT")]
+    public static ref readonly ValueTask<int> RefReadonlyValueTaskOfT() => ref s_valueTaskOfInt;
+
+    // A task faulted by an OperationCanceledException is what the caller's await sees as cancellation (item 4).
+    [ProfilePerformance("TaskFaultedWithCancellation")]
+    public Task TaskFaultedWithCancellation() => Task.FromException(new OperationCanceledException());
+
+    [ProfilePerformance("ValueTaskFaultedWithCancellation")]
+    public ValueTask ValueTaskFaultedWithCancellation() => ValueTask.FromException(new OperationCanceledException());
+
+    [ProfilePerformance("ValueTaskOfTFaultedWithCancellation")]
+    public ValueTask<int> ValueTaskOfTFaultedWithCancellation() => ValueTask.FromException<int>(new OperationCanceledException());
+
+    [ProfilePerformance("TaskRunCancellation")]
+    public Task TaskRunCancellation(CancellationToken token) => Task.Run(() => token.ThrowIfCancellationRequested(), CancellationToken.None);
+
     [ProfilePerformance("GenericMethod")]
     public T GenericMethod<T>(T value) => value;
 
@@ -152,6 +187,16 @@ public class Shapes
         return Twice() + 1;
 
         int Twice() => x * 2;
+    }
+
+    // The local function inherits [SkipLocalsInit]: woven, it must keep locals uninitialized like its unwoven twin (item 6).
+    [SkipLocalsInit]
+    public int SkipLocalsInitOuter(int x)
+    {
+        return SkipLocalsInitInner(x);
+
+        [ProfilePerformance("SkipLocalsInitLocalFunction")]
+        static int SkipLocalsInitInner(int value) => value * 2;
     }
 
     [SkipLocalsInit]

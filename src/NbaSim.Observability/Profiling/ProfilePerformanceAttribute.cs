@@ -2,10 +2,12 @@ namespace NbaSim.Observability;
 
 /// <summary>
 /// Times the method and records <c>&lt;Operation&gt;Duration</c> (Seconds) to <c>NBA-Simulator/Performance</c> with the
-/// dimension <c>Status</c> = <c>success</c> | <c>failure</c>. The timing is woven into the method at compile time by the
-/// NbaSim.Observability build step (no proxy, no reflection per call). Async methods (<see cref="Task"/>,
-/// <see cref="Task{TResult}"/>, <see cref="ValueTask"/>, <see cref="ValueTask{TResult}"/>) are timed until they complete;
-/// a thrown, faulted or cancelled call counts as a failure, and its exception propagates unchanged.
+/// dimension <c>Status</c> = <c>success</c> | <c>failure</c> | <c>cancelled</c>. The timing is woven into the method at
+/// compile time by the NbaSim.Observability build step (no proxy, no reflection per call). Async methods
+/// (<see cref="Task"/>, <see cref="Task{TResult}"/>, <see cref="ValueTask"/>, <see cref="ValueTask{TResult}"/>) are timed
+/// until they complete. A call that throws or faults is a <c>failure</c>; one that ends the way the caller's <c>await</c>
+/// sees as an <see cref="OperationCanceledException"/> (a cancelled task, or one faulted by that exception) is
+/// <c>cancelled</c>. The exception propagates unchanged.
 /// </summary>
 /// <remarks>
 /// Misuse breaks the build with a diagnostic naming the method: iterators, async iterators, <c>async void</c>,

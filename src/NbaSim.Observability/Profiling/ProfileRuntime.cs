@@ -11,7 +11,10 @@ public static class ProfileRuntime
     /// <summary>The start timestamp of a call.</summary>
     public static long Start() => Stopwatch.GetTimestamp();
 
-    /// <summary>Times <paramref name="task"/> until it completes and returns the same task (identity and exceptions kept).</summary>
+    /// <summary>
+    /// Times <paramref name="task"/> until it completes and returns the same task (identity and exceptions kept). A task
+    /// that faults with an <see cref="OperationCanceledException"/> counts as cancelled, as the caller's <c>await</c> sees it.
+    /// </summary>
     public static Task Track(Task task, OperationProfile profile, long start)
     {
         if (task is null)
@@ -22,7 +25,7 @@ public static class ProfileRuntime
 
         if (task.IsCompleted)
         {
-            profile.Record(start, task.Status == TaskStatus.RanToCompletion, task.IsCanceled);
+            profile.Record(start, task.Status == TaskStatus.RanToCompletion, Cancelled(task));
             return task;
         }
 
@@ -45,12 +48,14 @@ public static class ProfileRuntime
     /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
     public static ValueTask Track(ValueTask task, OperationProfile profile, long start)
     {
-        if (task.IsCompleted)
+        if (task.IsCompletedSuccessfully || task.IsCanceled)
         {
             profile.Record(start, task.IsCompletedSuccessfully, task.IsCanceled);
             return task;
         }
 
+        // Pending or faulted: awaited here, so the exception the caller sees decides the status (a faulted ValueTask
+        // cannot be inspected without consuming it).
         return Await(task, profile, start);
 
         // Pooled builder: an asynchronously completing call adds no allocation once the pool is warm.
@@ -73,7 +78,7 @@ public static class ProfileRuntime
     /// <summary>Times <paramref name="task"/> until it completes; returns it unchanged when already complete.</summary>
     public static ValueTask<T> Track<T>(ValueTask<T> task, OperationProfile profile, long start)
     {
-        if (task.IsCompleted)
+        if (task.IsCompletedSuccessfully || task.IsCanceled)
         {
             profile.Record(start, task.IsCompletedSuccessfully, task.IsCanceled);
             return task;
@@ -98,8 +103,12 @@ public static class ProfileRuntime
         }
     }
 
+    /// <summary>Cancelled as the caller's <c>await</c> sees it: a cancelled task, or one faulted by an OperationCanceledException.</summary>
+    private static bool Cancelled(Task task)
+        => task.IsCanceled || (task.IsFaulted && task.Exception?.InnerException is OperationCanceledException);
+
     private sealed class Tracking(OperationProfile profile, long start)
     {
-        public void Record(Task completed) => profile.Record(start, completed.Status == TaskStatus.RanToCompletion, completed.IsCanceled);
+        public void Record(Task completed) => profile.Record(start, completed.Status == TaskStatus.RanToCompletion, Cancelled(completed));
     }
 }

@@ -22,6 +22,9 @@ public sealed class WeavingCorpusTests
         ("ReturnsRefT", "success", 2), ("ReturnsRefTask", "success", 2), ("GenericMethod", "success", 2), ("StaticMethod", "success", 1),
         ("WithLambda", "success", 1), ("WithLocalFunction", "success", 1), ("StackallocSkipLocalsInit", "success", 1),
         ("PendingTaskCancelled", "cancelled", 1),
+        ("SkipLocalsInitLocalFunction", "success", 1), ("InitSetter", "success", 1), ("RefReadonlyTask", "success", 1), ("RefReadonlyTaskOfT", "success", 1), ("RefReadonlyValueTaskOfT", "success", 1),
+        ("TaskFaultedWithCancellation", "cancelled", 1), ("ValueTaskFaultedWithCancellation", "cancelled", 1),
+        ("ValueTaskOfTFaultedWithCancellation", "cancelled", 1), ("TaskRunCancellation", "cancelled", 1),
         ("AsyncTask", "success", 2), ("AsyncTask", "failure", 1), ("AsyncTask", "cancelled", 1),
         ("AsyncTaskOfT", "success", 2), ("AsyncTaskOfT", "failure", 1), ("AsyncTaskOfT", "cancelled", 1),
         ("AsyncValueTask", "success", 2), ("AsyncValueTask", "failure", 1), ("AsyncValueTask", "cancelled", 1),
@@ -58,6 +61,19 @@ public sealed class WeavingCorpusTests
         Expected.Select(e => e.Operation).Distinct().Should().HaveCountGreaterThanOrEqualTo(30);
 
         AssertInjectedCodeIsHidden(Path.Combine(output, "NbaSim.Observability.WeavingCorpus.dll"), Path.Combine(output, "NbaSim.Observability.WeavingCorpus.pdb"));
+        AssertSkipLocalsInitIsKept(Path.Combine(output, "NbaSim.Observability.WeavingCorpus.dll"));
+    }
+
+    /// <summary>A woven method under [SkipLocalsInit], its own or its enclosing member's, keeps the header without localsinit.</summary>
+    private static void AssertSkipLocalsInitIsKept(string assembly)
+    {
+        using var pe = new PEReader(File.OpenRead(assembly));
+        var metadata = pe.GetMetadataReader();
+        var checkedMethods = metadata.MethodDefinitions.Select(metadata.GetMethodDefinition)
+            .Where(m => metadata.GetString(m.Name) is var name && (name == "StackallocSkipLocalsInit" || name.StartsWith("<SkipLocalsInitOuter>g__SkipLocalsInitInner", StringComparison.Ordinal)))
+            .Select(m => (Name: metadata.GetString(m.Name), InitLocals: pe.GetMethodBody(m.RelativeVirtualAddress).LocalVariablesInitialized))
+            .ToList();
+        checkedMethods.Should().HaveCount(2).And.OnlyContain(m => !m.InitLocals, "the compiler emits these without localsinit, and the weaver must not add it");
     }
 
     /// <summary>The prologue the weaver puts at offset 0 of every synchronous profiled method is under a hidden sequence point.</summary>
