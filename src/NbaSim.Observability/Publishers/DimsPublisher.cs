@@ -118,10 +118,11 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
         {
             throw new DimsFormatException(file, ex.Start.Line, "(document)", $"not valid YAML: {ex.Message}", ex);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet reports some structural errors (e.g. a truncated document) without a position.
-            throw new DimsFormatException(file, 0, "(document)", $"not valid YAML: {ex.Message}", ex);
+            // YamlDotNet reports some structural errors (a truncated document; an event its tree cannot hold, as an
+            // ArgumentException about its parser) without a position.
+            throw new DimsFormatException(file, 0, "(document)", $"not valid YAML: {ex.Message.Split(" (Parameter")[0]}", ex);
         }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)

@@ -112,13 +112,21 @@ public class BadInputPropertyTests
 
     [Fact]
     public void Random_bytes_into_the_DIMS_reader_give_DimsFormatException_never_anything_else()
+        => DimsReaderProperty(seed: null);
+
+    /// <summary>A seed that once found YamlDotNet's ArgumentException ("The current event is of an unsupported type") escaping.</summary>
+    [Fact]
+    public void The_seed_that_found_an_ArgumentException_from_YamlDotNet_gives_DimsFormatException()
+        => DimsReaderProperty(seed: "15XxxfghpUH3");
+
+    private static void DimsReaderProperty(string? seed)
     {
         var mappings = new DimsPublisherOptions().AllMappings().ToList();
         Gen.OneOf(Gen.Byte.Array[0, 300].Select(b => Encoding.UTF8.GetString(b)), Gen.String[Gen.Char['\u0000', '\u007F'], 0, 200]).Sample(text =>
         {
             var act = () => DimsPublisher.Read("metrics.yaml", text, mappings);
             act.Should().Throw<DimsFormatException>();
-        }, iter: 2000);
+        }, iter: 2000, seed: seed);
     }
 
     [Fact]
