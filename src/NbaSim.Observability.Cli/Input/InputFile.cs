@@ -22,17 +22,7 @@ internal static class InputFile
     /// <summary>Checks that <paramref name="path"/> names a readable file, not a directory; throws a one-line input error.</summary>
     public static string Require(string option, string? path, string hint)
     {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new CliInputException($"{option} is empty; {hint}");
-        }
-
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new CliInputException($"{option} {full} is a directory; {hint}");
-        }
-
+        var full = NotADirectory(option, path, hint);
         if (!File.Exists(full))
         {
             throw new CliInputException($"{option} {full} {(ParentUnreadable(full) ? "cannot be read: permission denied on its directory" : "does not exist")}; {hint}");
@@ -96,7 +86,10 @@ internal static class InputFile
     }
 
     /// <summary>Checks that <paramref name="path"/> can be written as a file: not a directory, its parent created.</summary>
-    public static string RequireWritable(string option, string path, string hint)
+    public static string RequireWritable(string option, string path, string hint) => NotADirectory(option, path, hint);
+
+    /// <summary>The full path, refusing an empty one and a directory.</summary>
+    private static string NotADirectory(string option, string? path, string hint)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -104,12 +97,7 @@ internal static class InputFile
         }
 
         var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            throw new CliInputException($"{option} {full} is a directory; {hint}");
-        }
-
-        return full;
+        return Directory.Exists(full) ? throw new CliInputException($"{option} {full} is a directory; {hint}") : full;
     }
 
     /// <summary>1 MiB, 128 MiB, 1,000 bytes.</summary>

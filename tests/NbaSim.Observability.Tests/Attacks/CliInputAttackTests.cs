@@ -476,25 +476,8 @@ public sealed partial class CliInputAttackTests(MotoServer moto) : IDisposable
         hidden.Stderr.Should().Contain("cannot be read: permission denied on its directory").And.NotContain("does not exist");
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> NobodyAsync(Dictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", NbaobsProcess.Dll }.Concat(args))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr, TimeSpan Elapsed)> NobodyAsync(Dictionary<string, string> environment, params string[] args)
+        => NbaobsProcess.RunThroughAsync(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], environment, args);
 
     // ---- Kept: what was already handled well ----
 

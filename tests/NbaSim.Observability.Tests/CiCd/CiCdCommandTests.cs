@@ -170,13 +170,7 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
     public async Task Time_forwards_SIGTERM_to_the_command_and_exits_with_its_code()
     {
         var ct = TestContext.Current.CancellationToken;
-        var nbaobs = Path.Combine(Packaging.PackageConsumerTests.RepositoryRoot(), "src", "NbaSim.Observability.Cli", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net10.0", "nbaobs.dll");
+        var nbaobs = NbaobsProcess.Dll;
         var ready = Path.Combine(_dir.FullName, "ready");
         using var process = Helper.Start("dotnet", nbaobs, "time", "--operation", "Trapped", "--publish-timeout", "00:00:01", "--endpoint-url", "http://127.0.0.1:9", "--",
             "sh", "-c", $"trap 'exit 42' TERM; touch '{ready}'; while true; do sleep 0.1; done");

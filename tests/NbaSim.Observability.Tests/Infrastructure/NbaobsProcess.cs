@@ -17,9 +17,18 @@ internal static class NbaobsProcess
 #endif
         "net10.0", "nbaobs.dll");
 
-    public static async Task<(int Code, string Stdout, string Stderr, TimeSpan Elapsed)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr, TimeSpan Elapsed)> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+        => RunThroughAsync([], environment, args);
+
+    /// <summary>Runs nbaobs through <paramref name="wrapper"/> (e.g. <c>setpriv --reuid=65534 …</c>), or directly when it is empty.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr, TimeSpan Elapsed)> RunThroughAsync(string[] wrapper, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(wrapper.Length > 0 ? wrapper[0] : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in wrapper.Skip(1).Concat(wrapper.Length > 0 ? ["dotnet"] : []))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(Dll);
         foreach (var argument in args)
         {
