@@ -12,6 +12,7 @@ internal sealed class PipelineStatistics
     private long _datumsDropped;
     private long _exportFailures;
     private long _periodsSkipped;
+    private long _samplesRefused;
 
     public long SamplesAggregated => Volatile.Read(ref _samplesAggregated);
     public long SeriesOverflowed => Volatile.Read(ref _seriesOverflowed);
@@ -22,6 +23,11 @@ internal sealed class PipelineStatistics
     public long DatumsDropped => Volatile.Read(ref _datumsDropped);
     public long ExportFailures => Volatile.Read(ref _exportFailures);
     public long PeriodsSkipped => Volatile.Read(ref _periodsSkipped);
+
+    /// <summary>Samples that had no series to go to (a bridged measurement whose series was refused); part of SamplesRejected.</summary>
+    public long SamplesRefused => Volatile.Read(ref _samplesRefused);
+
+    public void RefuseSamples(long count) => Interlocked.Add(ref _samplesRefused, count);
     public void SkippedPeriods(long periods) => Interlocked.Add(ref _periodsSkipped, periods);
 
     public void AddSamples(long count) => Interlocked.Add(ref _samplesAggregated, count);

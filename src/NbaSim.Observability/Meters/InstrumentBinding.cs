@@ -25,18 +25,27 @@ internal enum BridgeKind
 /// <summary>
 /// One bridged instrument: finds the series of a measurement's kept tag values (up to three without allocating once
 /// the series exists) and records into it. A series the registry refuses (a tag value CloudWatch would reject, the
-/// cardinality limit) is remembered as refused, counted by the registry and logged once.
+/// cardinality limit) is remembered as refused, its measurements counted (<c>SamplesRejected</c>) and logged once.
 /// </summary>
+/// <remarks>
+/// Memory is bounded by the registry's <see cref="NbaObservabilityOptions.MaxSeriesPerNamespace"/>: past that many tag
+/// combinations (refused ones included) a new combination is not remembered; its measurements go to the metric's
+/// <c>Overflow=true</c> series, as the registry's own past its limit, or, for a gauge, are counted as refused.
+/// </remarks>
 internal sealed class InstrumentBinding(MetricRegistry registry, string ns, string metricName, MetricUnit unit, BridgeKind kind, string[] keptKeys, Action<string, string> refused)
 {
     private static readonly string[] SmallIntegers = [.. Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture))];
     private readonly ConcurrentDictionary<TagValues, Entry?> _series = new(TagValuesComparer.Instance);
     private Entry? _untagged; // no kept tags: one series, no lookup
     private KeyValuePair<TagValues, Entry?>[] _first = []; // the first few series, scanned before the dictionary
-
+    private Entry? _overflow; // where new combinations go once the bound is reached
+    private int _entries;
     private long _refusedMeasurements;
 
     public string MetricName => metricName;
+
+    /// <summary>Tag combinations remembered (at most the registry's MaxSeriesPerNamespace, plus one per racing thread).</summary>
+    public int Entries => Volatile.Read(ref _entries);
 
     /// <summary>Measurements that had no series to go to (their series was refused).</summary>
     public long RefusedMeasurements => Volatile.Read(ref _refusedMeasurements);
@@ -75,13 +84,13 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
 
         if (!found && !_series.TryGetValue(key, out entry))
         {
-            entry = _series.GetOrAdd(key, Create);
-            Remember(key, entry);
+            entry = Volatile.Read(ref _entries) < registry.MaxSeriesPerNamespace ? Add(key) : Volatile.Read(ref _overflow) ?? InitializeOverflow();
         }
 
         if (entry is null)
         {
             Interlocked.Increment(ref _refusedMeasurements);
+            registry.Statistics.RefuseSamples(1);
             return;
         }
 
@@ -101,6 +110,49 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
                 Volatile.Write(ref _first, [.. first, new(key, entry)]);
             }
         }
+    }
+
+    private Entry? Add(TagValues key)
+    {
+        var created = Create(key);
+        if (_series.TryAdd(key, created))
+        {
+            Interlocked.Increment(ref _entries);
+            Remember(key, created);
+            return created;
+        }
+
+        return _series[key]; // another thread added it first (the registry gave both the same series)
+    }
+
+    private Entry? InitializeOverflow()
+    {
+        if (kind == BridgeKind.CumulativeSum)
+        {
+            // Running totals of different combinations in one series would make their increases meaningless: refused.
+            refused(metricName, $"more than {registry.MaxSeriesPerNamespace} tag combinations (MaxSeriesPerNamespace); measurements of new ones are counted as refused");
+            return null;
+        }
+
+        MetricSeries? series;
+        try
+        {
+            series = registry.OverflowSeries(kind is BridgeKind.Sum or BridgeKind.CumulativeSum ? MetricKind.Counter : kind == BridgeKind.Distribution ? MetricKind.Distribution : MetricKind.Gauge, ns, metricName, unit);
+        }
+        catch (Exception ex) when (ex is MetricValidationException or InvalidOperationException)
+        {
+            refused(metricName, ex.Message);
+            series = null;
+        }
+
+        if (series is null)
+        {
+            return null;
+        }
+
+        refused(metricName, $"more than {registry.MaxSeriesPerNamespace} tag combinations (MaxSeriesPerNamespace); new ones go to the Overflow=true series");
+        var entry = new Entry(series);
+        return Interlocked.CompareExchange(ref _overflow, entry, null) ?? entry;
     }
 
     private Entry? InitializeUntagged()
@@ -162,15 +214,15 @@ internal sealed class InstrumentBinding(MetricRegistry registry, string ns, stri
     /// <summary>A series and, for running values and cumulative sums, the value so far.</summary>
     private sealed class Entry(MetricSeries series)
     {
-        private double _total;
         private double _lastCumulative = double.NaN;
 
         public void Record(double value, BridgeKind kind)
         {
             switch (kind)
             {
-                case BridgeKind.RunningValue:
-                    series.Record(MetricSeries.AddDouble(ref _total, value));
+                case BridgeKind.RunningValue when series is GaugeSeries gauge:
+                    // One atomic step on the gauge's own value: two threads cannot publish a stale total.
+                    gauge.Add(value);
                     break;
                 case BridgeKind.CumulativeSum:
                     // Observable counters report totals from one thread (the collector): the increase is what happened.

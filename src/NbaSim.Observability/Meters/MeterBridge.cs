@@ -8,9 +8,14 @@ namespace NbaSim.Observability.Meters;
 /// <summary>
 /// Publishes the instruments of configured .NET meters (<c>NbaObservability:Meters</c>) through the registry, so they
 /// are aggregated, batched and exported like every other series. A <see cref="MeterListener"/> sees instruments
-/// created before and after start; observable instruments are read at the start of each collection; a disposed meter
-/// simply stops reporting.
+/// created before and after start; a disposed meter simply stops reporting.
 /// </summary>
+/// <remarks>
+/// Observable instruments are read at the start of each collection, each through a listener of its own, off the
+/// collector's thread and with the registry's <see cref="NbaObservabilityOptions.ObservableGaugeTimeout"/>: a callback
+/// that blocks costs its own value (and is not called again until it returns), never another series' period, a flush
+/// or the shutdown.
+/// </remarks>
 internal sealed class MeterBridge : IDisposable
 {
     private readonly MetricRegistry _registry;
@@ -18,7 +23,10 @@ internal sealed class MeterBridge : IDisposable
     private readonly ILogger _logger;
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<string, bool> _loggedOnce = new(StringComparer.Ordinal);
-    private readonly object _observeGate = new(); // net8.0 has no System.Threading.Lock
+    private readonly object _readersGate = new(); // net8.0 has no System.Threading.Lock
+    private ObservableReader[] _readers = [];
+    private readonly ConcurrentQueue<InstrumentBinding> _bindings = new();
+    private bool _disposed;
 
     public MeterBridge(MetricRegistry registry, IReadOnlyList<MeterBridgeOptions> rules, ILogger logger)
     {
@@ -26,13 +34,7 @@ internal sealed class MeterBridge : IDisposable
         _rules = rules;
         _logger = logger;
         _listener = new MeterListener { InstrumentPublished = OnInstrumentPublished };
-        _listener.SetMeasurementEventCallback<double>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<float>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<long>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<int>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<short>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<byte>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
-        _listener.SetMeasurementEventCallback<decimal>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record((double)m, tags));
+        SetCallbacks(_listener);
         _listener.Start();
         registry.BeforeCollect += RecordObservables;
     }
@@ -41,32 +43,78 @@ internal sealed class MeterBridge : IDisposable
     {
         _registry.BeforeCollect -= RecordObservables;
         _listener.Dispose();
+        ObservableReader[] readers;
+        lock (_readersGate)
+        {
+            _disposed = true;
+            readers = _readers;
+            _readers = [];
+        }
+
+        foreach (var reader in readers)
+        {
+            reader.Dispose();
+        }
     }
 
-    /// <summary>Reads the observable instruments now (the last time, at shutdown).</summary>
+    /// <summary>Tag combinations the bridge remembers, over all instruments (each bounded by MaxSeriesPerNamespace).</summary>
+    internal int RememberedCombinations => _bindings.Sum(b => b.Entries);
+
+    /// <summary>Reads the observable instruments now (the last time, at shutdown), within the callback time limit.</summary>
     public void RecordObservablesNow() => RecordObservables();
+
+    internal static void SetCallbacks(MeterListener listener)
+    {
+        listener.SetMeasurementEventCallback<double>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<float>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<long>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<int>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<short>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<byte>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record(m, tags));
+        listener.SetMeasurementEventCallback<decimal>(static (_, m, tags, state) => ((InstrumentBinding)state!).Record((double)m, tags));
+    }
 
     private void RecordObservables()
     {
-        // The collector and the shutdown may both read: one at a time, so a running total's increase is counted once.
-        lock (_observeGate)
+        var readers = Volatile.Read(ref _readers);
+        if (readers.Length == 0)
         {
-            RecordObservablesLocked();
+            return;
+        }
+
+        // Every reader starts at once and all share one deadline: N slow callbacks cost one time limit, not N.
+        var timeout = _registry.ObservableGaugeTimeout;
+        var started = new List<(ObservableReader Reader, Task Read)>(readers.Length);
+        foreach (var reader in readers)
+        {
+            if (reader.TryStart() is { } read)
+            {
+                started.Add((reader, read));
+            }
+            else
+            {
+                TimedOut(reader, timeout);
+            }
+        }
+
+        if (started.Count == 0)
+        {
+            return;
+        }
+
+        // The reads never fault (each catches its callback's exception), so waiting cannot throw.
+        Task.WhenAll(started.Select(s => s.Read)).Wait(timeout);
+        foreach (var (reader, read) in started)
+        {
+            if (!read.IsCompleted)
+            {
+                TimedOut(reader, timeout);
+            }
         }
     }
 
-    private void RecordObservablesLocked()
-    {
-        try
-        {
-            _listener.RecordObservableInstruments();
-        }
-        catch (Exception ex)
-        {
-            // An observable instrument's callback threw: that instrument's value is missing for this period only.
-            Once("observe:" + ex.GetType().FullName, () => Log.MeterCallbackFailed(_logger, ex.GetType().Name, ex.Message));
-        }
-    }
+    private void TimedOut(ObservableReader reader, TimeSpan timeout)
+        => Once("slow:" + reader.Namespace + "/" + reader.Name, () => Log.ObserveCallbackTimedOut(_logger, reader.Namespace, reader.Name, timeout));
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
@@ -83,7 +131,25 @@ internal sealed class MeterBridge : IDisposable
 
         var binding = new InstrumentBinding(_registry, rule.Namespace, instrument.Name, unit, kind, [.. rule.Dimensions], (name, reason) =>
             Once("series:" + name + ":" + reason, () => Log.MeterSeriesRefused(_logger, instrument.Meter.Name, name, reason)));
-        listener.EnableMeasurementEvents(instrument, binding);
+        _bindings.Enqueue(binding);
+        if (!instrument.IsObservable)
+        {
+            listener.EnableMeasurementEvents(instrument, binding);
+            return;
+        }
+
+        var reader = new ObservableReader(instrument, binding, rule.Namespace, ex =>
+            Once("observe:" + instrument.Name + ":" + ex.GetType().FullName, () => Log.MeterCallbackFailed(_logger, ex.GetType().Name, ex.Message)));
+        lock (_readersGate)
+        {
+            if (_disposed)
+            {
+                reader.Dispose();
+                return;
+            }
+
+            Volatile.Write(ref _readers, [.. _readers, reader]);
+        }
     }
 
     private static bool Matches(MeterBridgeOptions rule, Instrument instrument)

@@ -20,13 +20,24 @@ internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Registered after the sink's hosted service, so this stops first: observable values are read one last time and
-        // the sink's final flush carries them.
-        _bridge?.RecordObservablesNow();
+        // the sink's final flush carries them. The read has the callback time limit, and the host's token ends the wait
+        // sooner: a blocked callback never holds the shutdown.
+        if (_bridge is { } bridge)
+        {
+            try
+            {
+                await Task.Run(bridge.RecordObservablesNow, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host is out of time: what was not read is missing from the last period.
+            }
+        }
+
         Dispose();
-        return Task.CompletedTask;
     }
 
     public void Dispose()

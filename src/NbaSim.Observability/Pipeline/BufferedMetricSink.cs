@@ -103,7 +103,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// </summary>
     public async Task ForceFlushAsync(CancellationToken cancellationToken = default)
     {
-        _collector.CollectNow(includeOpenPeriods: true);
+        // Off the caller's thread: observable callbacks run in the harvest (bounded by ObservableGaugeTimeout), and the
+        // caller gets its task at once.
+        await Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None).ConfigureAwait(false);
         Interlocked.Exchange(ref _addedSinceWake, 0);
         await _publisher.DrainAsync(newestFirst: false, cancellationToken).ConfigureAwait(false);
     }

@@ -52,6 +52,38 @@ public sealed class GaugeSeries : MetricSeries
         Volatile.Write(ref _hasValue, 1);
     }
 
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the current value in one atomic step (an up-down counter's running total), so
+    /// two threads can never publish a stale total. A total that would be invalid is rejected and left unchanged.
+    /// </summary>
+    internal void Add(double delta)
+    {
+        if (_off)
+        {
+            return;
+        }
+
+        var current = Volatile.Read(ref _lastBits);
+        while (true)
+        {
+            var next = BitConverter.Int64BitsToDouble(current) + delta;
+            if (!MetricValidator.IsValidValue(next))
+            {
+                Reject();
+                return;
+            }
+
+            var observed = Interlocked.CompareExchange(ref _lastBits, BitConverter.DoubleToInt64Bits(next), current);
+            if (observed == current)
+            {
+                Volatile.Write(ref _hasValue, 1);
+                return;
+            }
+
+            current = observed;
+        }
+    }
+
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
         if (_observe is not null && !periodAlreadyPublished)

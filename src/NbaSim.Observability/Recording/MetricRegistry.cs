@@ -121,6 +121,19 @@ public sealed class MetricRegistry : INbaMetrics
 
     internal TimeProvider TimeProvider => _time;
 
+    /// <summary>How long a collection waits for observable callbacks (the registry's gauges and the Meter bridge's).</summary>
+    internal TimeSpan ObservableGaugeTimeout => _gaugeTimeout;
+
+    /// <summary>The cardinality limit per namespace; also bounds what the Meter bridge remembers per instrument.</summary>
+    internal int MaxSeriesPerNamespace => _maxSeriesPerNamespace;
+
+    /// <summary>
+    /// The series that takes a metric's samples past a cardinality bound (the Meter bridge's): its <c>Overflow=true</c>
+    /// series, or, for a gauge or a name the namespace does not have yet, the refused handle whose samples are counted.
+    /// </summary>
+    internal MetricSeries OverflowSeries(MetricKind kind, string ns, string metricName, MetricUnit unit)
+        => GetOrAdd(kind, ns, metricName, unit, default, [], null, forceOverflow: true);
+
     /// <summary>Switches recording off for good: every series, present and future, records nothing.</summary>
     internal void SwitchOff()
     {
@@ -202,7 +215,7 @@ public sealed class MetricRegistry : INbaMetrics
             rollups = _rollupMetrics.Count;
         }
 
-        long rejected = 0;
+        var rejected = Statistics.SamplesRefused;
         foreach (var series in _byKey.Values)
         {
             rejected += series.RejectedSamples;
@@ -361,7 +374,7 @@ public sealed class MetricRegistry : INbaMetrics
         return samples;
     }
 
-    private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double?>? observe)
+    private MetricSeries GetOrAdd(MetricKind kind, string ns, string metricName, MetricUnit unit, SeriesOptions options, ReadOnlySpan<MetricDimension> dimensions, Func<double?>? observe, bool forceOverflow = false)
     {
         if (_highResolutionByDefault)
         {
@@ -369,14 +382,14 @@ public sealed class MetricRegistry : INbaMetrics
         }
 
         var key = BuildKey(ns, metricName, options.HighResolution, dimensions);
-        if (observe is null && _byKey.TryGetValue(key, out var existing))
+        if (observe is null && !forceOverflow && _byKey.TryGetValue(key, out var existing))
         {
             return CheckCompatible(existing, kind, unit);
         }
 
         lock (_gate)
         {
-            if (_byKey.TryGetValue(key, out existing))
+            if (!forceOverflow && _byKey.TryGetValue(key, out existing))
             {
                 if (observe is not null)
                 {
@@ -397,7 +410,7 @@ public sealed class MetricRegistry : INbaMetrics
 
             _perNamespace.TryGetValue(ns, out var inNamespace);
             var isOverflow = false;
-            if (inNamespace >= _maxSeriesPerNamespace)
+            if (inNamespace >= _maxSeriesPerNamespace || forceOverflow)
             {
                 Statistics.SeriesOverflow();
                 if (_overflowWarned.Add(ns))
