@@ -64,7 +64,11 @@ public sealed class NbaObservabilityOptions
     /// <summary>Largest serialized batch in bytes (PutMetricData allows 1 MB). Default 1,000,000; 10,000 to 1,000,000.</summary>
     public int MaxBatchBytes { get; set; } = MetricLimits.MaxRequestBytes;
 
-    /// <summary>How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.</summary>
+    /// <summary>
+    /// How long stopping the host may spend flushing everything, the open period included. Default 10 s; 0 to 5 min.
+    /// <c>AddNbaObservability</c> raises the host's own <c>HostOptions.ShutdownTimeout</c> (30 s by default) to this
+    /// plus 5 s when it is shorter, so the host never cuts the final flush short; it never lowers it.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

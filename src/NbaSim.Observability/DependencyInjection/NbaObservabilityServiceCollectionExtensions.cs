@@ -69,6 +69,7 @@ public static class NbaObservabilityServiceCollectionExtensions
             sp.GetService<IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ObservabilityHostedService>());
 
+
         // After the sink's service: hosts stop services in reverse order, so the bridge stops before the last flush.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NbaSim.Observability.Meters.MeterBridgeHostedService>());
         AddPublishers(services);

@@ -65,7 +65,7 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Warning, "Shutdown: {Datums} undelivered datum(s) stay in the spool ({Files} file(s)); the next start sends them.")]
     public static partial void ShutdownSpooled(ILogger logger, int datums, int files);
 
-    [LoggerMessage(21, LogLevel.Warning, "Collection woke {Skipped} period(s) late (a suspended or starved process); samples recorded meanwhile are stamped with the last closed period, and the skipped periods are zero-filled where PublishZeroWhenIdle asks for it.")]
+    [LoggerMessage(21, LogLevel.Warning, "Collection woke {Skipped} period(s) late (a suspended process); samples recorded meanwhile are stamped with the period that was due to close, and the periods skipped after it are zero-filled where PublishZeroWhenIdle asks for it.")]
     public static partial void PeriodsSkipped(ILogger logger, long skipped);
 
     [LoggerMessage(22, LogLevel.Warning, "The callback of observable gauge '{Namespace}/{MetricName}' did not return within {Timeout}; its value is skipped until it does.")]
@@ -94,4 +94,16 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Error, "EMF cannot carry datum {Datum}: {Reason}. It is dropped and counted.")]
     public static partial void EmfDatumRefused(ILogger logger, string datum, string reason);
+
+    [LoggerMessage(31, LogLevel.Warning, "Namespace '{Namespace}' has reached {Limit} series (twice MaxSeriesPerNamespace): new series of '{MetricName}' can no longer be kept per rollup ({Kept}); their samples are counted in CardinalityOverflow and are missing from that rollup.")]
+    public static partial void RollupOverflowRefused(ILogger logger, string @namespace, string metricName, string kept, long limit);
+
+    [LoggerMessage(32, LogLevel.Warning, "The sink has stopped and has no spool: {Dropped} datum(s) published or harvested after the stop were dropped (counted in DatumsDropped).")]
+    public static partial void DroppedAfterStop(ILogger logger, long dropped);
+
+    [LoggerMessage(33, LogLevel.Warning, "Stopping was cancelled by the caller after {Elapsed} of NbaObservability:ShutdownTimeout {Timeout}: a host cancels at its own HostOptions.ShutdownTimeout (30 s by default). Set the host's to at least ours plus 5 s; what was not delivered is reported next.")]
+    public static partial void StopCutShort(ILogger logger, TimeSpan elapsed, TimeSpan timeout);
+
+    [LoggerMessage(34, LogLevel.Information, "An export that outlived the stop delivered {Datums} datum(s) after all; they are no longer counted as dropped.")]
+    public static partial void DeliveredAfterStop(ILogger logger, int datums);
 }

@@ -86,6 +86,18 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
         }
     }
 
+    /// <summary>Waits until no drain holds the queue, at most <paramref name="timeout"/>: true when idle (the gate is left free).</summary>
+    public async Task<bool> WaitIdleAsync(TimeSpan timeout)
+    {
+        if (!await _gate.WaitAsync(timeout).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        _gate.Release();
+        return true;
+    }
+
     /// <summary>Persists what waits in memory, unless a drain holds the queue (then it is left alone): true when done.</summary>
     public bool TryPersist()
     {

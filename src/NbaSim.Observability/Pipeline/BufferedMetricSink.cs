@@ -23,6 +23,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IDeliveryQueue _queue;
     private readonly DiskDeliveryQueue? _disk;
+    private readonly MemoryDeliveryQueue? _memory;
     private readonly PeriodCollector _collector;
     private readonly BatchPublisher _publisher;
     private readonly SemaphoreSlim _wake = new(0);
@@ -37,6 +38,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     private int _state; // 0 new, 1 running, 2 stopped
     private int _addedSinceWake;
     private long _bufferDrops;
+    private long _afterStopDrops;
     private volatile bool _stopFlushing;
     private readonly object _addGate = new();
     private bool _addsClosed;
@@ -62,7 +64,13 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
         else
         {
-            _queue = new MemoryDeliveryQueue(options.MaxQueuedDatums, MemoryFull);
+            _memory = new MemoryDeliveryQueue(options.MaxQueuedDatums, MemoryFull, delivered =>
+            {
+                // An export that outlived the stop delivered after all what the stop counted as dropped: correct the count.
+                _registry.Statistics.Dropped(-delivered);
+                Log.DeliveredAfterStop(_logger, delivered);
+            });
+            _queue = _memory;
         }
 
         _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: exporter is not Export.IDimensionSetExporter);
@@ -101,13 +109,28 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     /// Closes every period now (open ones included) and exports everything buffered. CloudWatch merges datums that
     /// share a timestamp, so the rest of an open period published later adds up correctly.
     /// </summary>
-    public async Task ForceFlushAsync(CancellationToken cancellationToken = default)
+    /// <returns>
+    /// <see langword="true"/> when everything buffered was delivered; <see langword="false"/> when an export failed or
+    /// the sink stopped meanwhile (what was not delivered stays queued for the next flush, in the spool, or is counted
+    /// as dropped: see <see cref="MetricRegistry.GetDiagnostics"/>).
+    /// </returns>
+    public async Task<bool> ForceFlushAsync(CancellationToken cancellationToken = default)
     {
         // Off the caller's thread: observable callbacks run in the harvest (bounded by ObservableGaugeTimeout), and the
         // caller gets its task at once.
         await Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None).ConfigureAwait(false);
         Interlocked.Exchange(ref _addedSinceWake, 0);
-        await _publisher.DrainAsync(newestFirst: false, cancellationToken).ConfigureAwait(false);
+
+        // The stop's deadline cancels this drain too, so a stop never leaves an export of ours running behind it.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exportAbort.Token);
+        try
+        {
+            return await _publisher.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // the stop ran out of time and cancelled this drain: not the caller's cancellation
+        }
     }
 
     /// <summary>
@@ -128,20 +151,21 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         _stopFlushing = true;
         await _stopping.CancelAsync().ConfigureAwait(false);
 
-        // The loops end; an export in flight completes (it is cancelled only when the deadline passes).
-        var loops = Task.WhenAll(_collectorTask, _publisherTask);
-        var loopsEnded = await WaitBoundedAsync(loops, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        // The collector's loop ends at once; the final harvest runs before any waiting for exports, so the samples are
+        // stamped with the periods they were recorded in however long the drain then takes. It runs off this thread,
+        // so a blocked gauge callback cannot hold the shutdown past its deadline.
+        await WaitBoundedAsync(_collectorTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
+        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
+
+        // The publisher's loop ends; an export in flight completes (it is cancelled only when the deadline passes).
+        var loopsEnded = await WaitBoundedAsync(_publisherTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
         if (!loopsEnded)
         {
             // An export of the publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
             await _exportAbort.CancelAsync().ConfigureAwait(false);
-            loopsEnded = await WaitBoundedAsync(loops, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+            loopsEnded = await WaitBoundedAsync(_publisherTask, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
-
-        // The final harvest runs off this thread, so a blocked gauge callback cannot hold the shutdown past its deadline.
-        // It gets at least half a second of the one-second slack, so a hung exporter does not cost the open period.
-        var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
-        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
         // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
         var pause = TimeSpan.FromMilliseconds(100);
@@ -171,14 +195,25 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
 
+        // A drain still running (a flush of the caller's, an exporter that ignores cancellation) is waited for briefly,
+        // so its datums are counted once: delivered, or left over below.
+        var idle = await _publisher.WaitIdleAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+
         _stopFlushing = false;
         lock (_addGate)
         {
-            // From here on the queue takes nothing: a late add (a harvest that overran) is counted as dropped.
+            // From here on the queue takes nothing through the normal path: a late add (a harvest that overran its
+            // budget) goes straight to the spool when there is one, and is counted as dropped otherwise.
             _addsClosed = true;
         }
 
-        ReportLeftovers();
+        if (cancellationToken.IsCancellationRequested && Remaining() > TimeSpan.Zero)
+        {
+            // A host cancels at its own HostOptions.ShutdownTimeout (30 s by default), which may be shorter than ours.
+            Log.StopCutShort(_logger, Stopwatch.GetElapsedTime(started), _options.ShutdownTimeout);
+        }
+
+        ReportLeftovers(idle);
     }
 
     /// <inheritdoc />
@@ -199,10 +234,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     {
         if (Volatile.Read(ref _state) == 2 && !_stopFlushing)
         {
-            // Stopped: nothing would export it. Refuse, so the caller knows (counted and logged).
-            _registry.Statistics.Dropped(1);
-            Log.BufferFull(_logger, 0, Interlocked.Increment(ref _bufferDrops));
-            return false;
+            // Stopped: nothing would export it now. Kept in the spool when there is one; otherwise refused, so the
+            // caller knows (counted and logged).
+            return AddAfterStop(datum);
         }
 
         Add(datum);
@@ -211,17 +245,22 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
     private void Add(MetricDatum datum)
     {
+        bool closed;
         lock (_addGate)
         {
-            if (_addsClosed)
+            closed = _addsClosed;
+            if (!closed)
             {
-                _registry.Statistics.Dropped(1);
-                Log.BufferFull(_logger, 0, Interlocked.Increment(ref _bufferDrops));
-                return;
+                _queue.Add(datum);
             }
-
-            _queue.Add(datum);
         }
+
+        if (closed)
+        {
+            AddAfterStop(datum);
+            return;
+        }
+
 
         if (Interlocked.Increment(ref _addedSinceWake) >= _options.MaxDatumsPerBatch)
         {
@@ -229,6 +268,24 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             Interlocked.Exchange(ref _addedSinceWake, 0);
             Wake();
         }
+    }
+
+    /// <summary>A datum that arrives once the sink has stopped: written to the spool, or counted and logged as dropped.</summary>
+    private bool AddAfterStop(MetricDatum datum)
+    {
+        if (_disk is not null && _disk.WriteAside([datum]))
+        {
+            return true;
+        }
+
+        _registry.Statistics.Dropped(1);
+        var dropped = Interlocked.Increment(ref _afterStopDrops);
+        if ((dropped & (dropped - 1)) == 0)
+        {
+            Log.DroppedAfterStop(_logger, dropped);
+        }
+
+        return false;
     }
 
     private void MemoryFull(int dropped)
@@ -252,12 +309,17 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         }
     }
 
-    private void ReportLeftovers()
+    /// <summary>Counts what the stop leaves behind, each datum once. <paramref name="idle"/>: no drain holds the queue.</summary>
+    private void ReportLeftovers(bool idle)
     {
         if (_disk is not null)
         {
-            // What the disk refused during the run gets a last chance, unless a drain still holds the queue.
-            _publisher.TryPersist();
+            // What the disk refused during the run gets a last chance. A drain that still holds the queue (an exporter
+            // that ignores cancellation) cannot be waited for: what waits in memory is written aside, to new files.
+            if (!(idle && _publisher.TryPersist()))
+            {
+                _disk.PersistStagedAside();
+            }
 
             var lost = _disk.InMemoryCount;
             if (lost > 0)
@@ -275,7 +337,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             return;
         }
 
-        var left = _queue.Count;
+        // In flight now means an export that outlived the deadline and may never end: counted as dropped now, and
+        // corrected if it delivers after all (see the queue's callback), so each datum is counted once.
+        var (waiting, inFlight) = _memory!.Close();
+        var left = waiting + inFlight;
         if (left > 0)
         {
             _registry.Statistics.Dropped(left);

@@ -4,9 +4,12 @@ using NbaSim.Observability.Diagnostics;
 namespace NbaSim.Observability.Pipeline;
 
 /// <summary>A spool file known to the queue, and which of its datums are not yet acknowledged.</summary>
-internal sealed class SpoolFile(SpoolFileInfo info)
+internal sealed class SpoolFile(SpoolFileInfo info, SpoolLane lane)
 {
     public SpoolFileInfo Info { get; set; } = info;
+
+    /// <summary>The backlog (found at start) or the files this process wrote.</summary>
+    public SpoolLane Lane { get; } = lane;
 
     /// <summary>Its datums not yet acknowledged, once loaded.</summary>
     public HashSet<QueuedDatum> Outstanding { get; } = new(ReferenceEqualityComparer.Instance);
@@ -20,10 +23,22 @@ internal sealed class SpoolFile(SpoolFileInfo info)
     public bool PartlyAcknowledged { get; set; }
 }
 
+/// <summary>Spool files waiting in one order: loaded datums first, then files not read yet, oldest first.</summary>
+internal sealed class SpoolLane
+{
+    public LinkedList<QueuedDatum> Loaded { get; } = new();
+
+    public Queue<SpoolFile> Unloaded { get; } = new();
+
+    public bool IsEmpty => Loaded.Count == 0 && Unloaded.Count == 0;
+}
+
 /// <summary>
 /// The on-disk delivery queue (write-ahead spool). What is added waits in memory until <see cref="Persist"/> writes it
 /// (on the publisher's thread, never the collector's); batches are built across files, oldest first, so a backlog leaves
-/// in full batches; a file is deleted once every datum in it is acknowledged.
+/// in full batches; a file is deleted once every datum in it is acknowledged. Files a previous process left (a crash, an
+/// outage) are a backlog sent alongside this process' own periods, batch for batch: a slow endpoint slows both, and
+/// starves neither.
 /// </summary>
 /// <remarks>
 /// Disk faults: a write the disk refuses keeps its datums in memory (bounded by <c>memoryCapacity</c>; past it the oldest
@@ -41,12 +56,16 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private readonly PipelineStatistics _statistics;
     private readonly Action<int> _onMemoryDropped;
     private readonly object _stagedGate = new();
+    private readonly object _asideGate = new();
+    private long _asideDatums;
+    private int _asideFiles;
     private List<MetricDatum> _staged = [];
 
     // Publisher-side state.
-    private readonly LinkedList<QueuedDatum> _fromDisk = new();
+    private readonly SpoolLane _backlog = new();
+    private readonly SpoolLane _current = new();
+    private bool _backlogTurn;
     private readonly LinkedList<QueuedDatum> _inMemory = new(); // writes the disk refused
-    private readonly Queue<SpoolFile> _unloaded = new();
     private readonly List<SpoolFile> _files = [];
     private long _bytes;
     private int _unloadedDatums;
@@ -67,9 +86,9 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         _onMemoryDropped = onMemoryDropped;
         foreach (var info in store.List())
         {
-            var file = new SpoolFile(info);
+            var file = new SpoolFile(info, _backlog);
             _files.Add(file);
-            _unloaded.Enqueue(file);
+            _backlog.Unloaded.Enqueue(file);
             _bytes += info.Bytes;
             _unloadedDatums += Math.Max(0, info.Datums);
         }
@@ -90,7 +109,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     }
 
     /// <summary>Spool files on disk.</summary>
-    public int FileCount => _files.Count;
+    public int FileCount => _files.Count + Volatile.Read(ref _asideFiles);
 
     /// <summary>The spool directory.</summary>
     public string DirectoryPath => _store.DirectoryPath;
@@ -104,7 +123,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         {
             lock (_stagedGate)
             {
-                return _staged.Count + Volatile.Read(ref _publisherCount);
+                return _staged.Count + Volatile.Read(ref _publisherCount) + (int)Interlocked.Read(ref _asideDatums);
             }
         }
     }
@@ -156,10 +175,10 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             {
                 MakeRoom();
                 var info = _store.Write(chunk);
-                var file = new SpoolFile(info);
+                var file = new SpoolFile(info, _current);
                 _files.Add(file);
                 _bytes += info.Bytes;
-                if (_unloaded.Count == 0 && _fromDisk.Count < 2 * DatumsPerFile)
+                if (_current.Unloaded.Count == 0 && _current.Loaded.Count < 2 * DatumsPerFile)
                 {
                     // Next in line anyway: keep the datums we hold rather than read them back (the file is the durable copy).
                     file.Loaded = true;
@@ -167,12 +186,12 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                     {
                         var item = new QueuedDatum(datum, file);
                         file.Outstanding.Add(item);
-                        _fromDisk.AddLast(item);
+                        _current.Loaded.AddLast(item);
                     }
                 }
                 else
                 {
-                    _unloaded.Enqueue(file);
+                    _current.Unloaded.Enqueue(file);
                     _unloadedDatums += chunk.Count;
                 }
                 if (_writeFailing)
@@ -204,6 +223,58 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         Publish();
     }
 
+    /// <summary>
+    /// Writes <paramref name="datums"/> to new spool files without touching the publisher's state (which a drain may
+    /// still hold): for adds after the sink stopped. The next start sends them. False when the disk refused.
+    /// </summary>
+    public bool WriteAside(IReadOnlyList<MetricDatum> datums)
+    {
+        lock (_asideGate)
+        {
+            if (_closed)
+            {
+                return false; // disposed: the spool's lock is released, another process may own it now
+            }
+
+            try
+            {
+                for (var offset = 0; offset < datums.Count; offset += DatumsPerFile)
+                {
+                    var chunk = datums.Skip(offset).Take(DatumsPerFile).ToList();
+                    _store.Write(chunk);
+                    Interlocked.Add(ref _asideDatums, chunk.Count);
+                    Interlocked.Increment(ref _asideFiles);
+                }
+
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Internal.Log.SpoolProblem(_logger, _store.DirectoryPath, $"write failed ({ex.Message}); {datums.Count} datum(s) that arrived after the stop are dropped");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>What waits in memory (staged by adds) goes to new spool files, beside a drain that still holds the queue.</summary>
+    public void PersistStagedAside()
+    {
+        List<MetricDatum> staged;
+        lock (_stagedGate)
+        {
+            staged = _staged;
+            _staged = [];
+        }
+
+        if (staged.Count > 0 && !WriteAside(staged))
+        {
+            lock (_stagedGate)
+            {
+                _staged.InsertRange(0, staged); // still in memory: counted as lost by the caller
+            }
+        }
+    }
+
     public DeliveryLease? Lease(BatchShape shape, bool newestFirst = false)
     {
         if (_closed)
@@ -211,14 +282,16 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             return null;
         }
 
-        // Enough datums in memory to build full batches across files (and across namespaces).
-        while (_fromDisk.Count < 2 * shape.MaxDatums && _unloaded.Count > 0)
+        // The backlog and this process' files take turns, batch for batch, when both wait.
+        var first = _backlog.IsEmpty ? _current : _current.IsEmpty ? _backlog : (_backlogTurn = !_backlogTurn) ? _backlog : _current;
+        var expired = new List<QueuedDatum>();
+        var lease = TakeFrom(first, shape, expired);
+        if (lease is null || lease.Items.Count == 0)
         {
-            Load(_unloaded.Dequeue());
+            var other = TakeFrom(first == _backlog ? _current : _backlog, shape, expired);
+            lease = other ?? lease;
         }
 
-        var expired = new List<QueuedDatum>();
-        var lease = BatchBuilder.Take(_fromDisk, shape, newestFirst: false, expired);
         if (lease is null || lease.Items.Count == 0)
         {
             var memory = BatchBuilder.Take(_inMemory, shape, newestFirst, expired);
@@ -254,6 +327,17 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         return lease;
     }
 
+    /// <summary>A batch from <paramref name="lane"/>, after loading enough files to fill it (across files and namespaces).</summary>
+    private DeliveryLease? TakeFrom(SpoolLane lane, BatchShape shape, List<QueuedDatum> expired)
+    {
+        while (lane.Loaded.Count < 2 * shape.MaxDatums && lane.Unloaded.Count > 0)
+        {
+            Load(lane.Unloaded.Dequeue());
+        }
+
+        return BatchBuilder.Take(lane.Loaded, shape, newestFirst: false, expired);
+    }
+
     public void Complete(DeliveryLease lease, IReadOnlyList<MetricDatum> undelivered)
     {
         if (_closed)
@@ -280,7 +364,8 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             Acknowledge(item);
         }
 
-        BatchBuilder.PushFront(_fromDisk, back.Where(i => i.File is not null).ToList());
+        BatchBuilder.PushFront(_backlog.Loaded, back.Where(i => i.File?.Lane == _backlog).ToList());
+        BatchBuilder.PushFront(_current.Loaded, back.Where(i => i.File?.Lane == _current).ToList());
         BatchBuilder.PushFront(_inMemory, back.Where(i => i.File is null).ToList());
         Publish();
     }
@@ -331,7 +416,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         {
             var item = new QueuedDatum(datum, file);
             file.Outstanding.Add(item);
-            _fromDisk.AddLast(item);
+            file.Lane.Loaded.AddLast(item);
         }
 
         if (datums.Count == 0)
@@ -392,12 +477,12 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             if (file.Loaded)
             {
                 lost = file.Outstanding.Count;
-                for (var node = _fromDisk.First; node is not null;)
+                for (var node = file.Lane.Loaded.First; node is not null;)
                 {
                     var next = node.Next;
                     if (node.Value.File == file)
                     {
-                        _fromDisk.Remove(node);
+                        file.Lane.Loaded.Remove(node);
                     }
 
                     node = next;
@@ -407,11 +492,11 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             {
                 lost = file.Info.Datums >= 0 ? file.Info.Datums : _store.Read(file.Info.Path)?.Count ?? 0;
                 _unloadedDatums -= Math.Max(0, file.Info.Datums);
-                var rest = _unloaded.Where(f => f != file).ToList();
-                _unloaded.Clear();
+                var rest = file.Lane.Unloaded.Where(f => f != file).ToList();
+                file.Lane.Unloaded.Clear();
                 foreach (var f in rest)
                 {
-                    _unloaded.Enqueue(f);
+                    file.Lane.Unloaded.Enqueue(f);
                 }
             }
 
@@ -438,7 +523,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private void Publish()
     {
         Volatile.Write(ref _inMemoryCount, _inMemory.Count + _memoryLeased);
-        Volatile.Write(ref _publisherCount, _fromDisk.Count + _inMemory.Count + _inFlight + _unloadedDatums);
+        Volatile.Write(ref _publisherCount, _backlog.Loaded.Count + _current.Loaded.Count + _inMemory.Count + _inFlight + _unloadedDatums);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -35,32 +35,74 @@ internal sealed class PeriodCollector(MetricRegistry registry, Action<MetricDatu
         return output.Count;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes periods until <paramref name="cancellationToken"/> is cancelled. On the system clock the loop has a thread
+    /// of its own: a starved thread pool (timer callbacks and continuations queue there) cannot make it late.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken)
     {
-        var time = registry.TimeProvider;
-        while (!cancellationToken.IsCancellationRequested)
+        if (registry.TimeProvider != TimeProvider.System)
         {
-            // Wake at the next boundary, and at least every second so new high-resolution series start promptly.
-            var delay = registry.NextBoundary() - time.GetUtcNow();
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
+            return RunOnTimeProviderAsync(cancellationToken);
+        }
+
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
             try
             {
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                while (!cancellationToken.WaitHandle.WaitOne(Delay()))
+                {
+                    CollectOnce();
+                }
+            }
+            finally
+            {
+                ended.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "NbaSim.Observability collector",
+        };
+        thread.Start();
+        return ended.Task;
+    }
+
+    private async Task RunOnTimeProviderAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Delay(), registry.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            try
-            {
-                CollectNow(includeOpenPeriods: false);
-            }
-            catch (Exception ex)
-            {
-                // Never let one bad period stop the collector: the next boundary is tried again.
-                Log.PipelineError(logger, "collect", ex.GetType().Name, ex);
-            }
+            CollectOnce();
+        }
+    }
+
+    /// <summary>Until the next boundary, and at most a second so new high-resolution series start promptly.</summary>
+    private TimeSpan Delay()
+    {
+        var delay = registry.NextBoundary() - registry.TimeProvider.GetUtcNow();
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay;
+    }
+
+    private void CollectOnce()
+    {
+        try
+        {
+            CollectNow(includeOpenPeriods: false);
+        }
+        catch (Exception ex)
+        {
+            // Never let one bad period stop the collector: the next boundary is tried again.
+            Log.PipelineError(logger, "collect", ex.GetType().Name, ex);
         }
     }
 }

@@ -40,8 +40,11 @@ public sealed class CounterSeries : MetricSeries
             return;
         }
 
-        Interlocked.Increment(ref _count);
+        // The sum first, the count last: the count commits the sample. The harvest takes the count before the sum, so a
+        // racing sample's sum can land a harvest before its count but never after it (where a harvest that sees count 0
+        // would leave it behind).
         AddDouble(ref _sum, value);
+        Interlocked.Increment(ref _count);
         Min(ref _min, value);
         Max(ref _max, value);
     }
@@ -59,7 +62,7 @@ public sealed class CounterSeries : MetricSeries
         if (Volatile.Read(ref _count) == 0)
         {
             // A sample racing the last harvest may have left its min/max behind: never report them as this period's.
-            // (Its sum stays and joins the next non-empty period, so totals remain exact.)
+            // (A sum without its count belongs to a sample still recording: its count comes, and the sum goes with it.)
             Interlocked.Exchange(ref _min, double.PositiveInfinity);
             Interlocked.Exchange(ref _max, double.NegativeInfinity);
             if (Options.PublishZeroWhenIdle && !periodAlreadyPublished)

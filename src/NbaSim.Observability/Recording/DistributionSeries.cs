@@ -35,9 +35,11 @@ public sealed class DistributionSeries : MetricSeries
             return;
         }
 
-        // The bucket counts double as SampleCount, so a sample costs one increment, one add and two compares.
-        _histogram.Record(value);
+        // The bucket counts double as SampleCount, so a sample costs one increment, one add and two compares. The sum
+        // first, the count last (see CounterSeries): the harvest drains the counts before it takes the sum, so a sum is
+        // never left behind by a harvest that saw no count.
         AddDouble(ref _sum, value);
+        _histogram.Record(value);
         Min(ref _min, value);
         Max(ref _max, value);
     }
@@ -48,7 +50,7 @@ public sealed class DistributionSeries : MetricSeries
         _histogram.Drain(scratch);
         if (scratch.Count == 0)
         {
-            // See CounterSeries: drop stale extremes of a racing sample; its sum joins the next non-empty period.
+            // See CounterSeries: drop stale extremes of a racing sample; a sum without its count waits for the count.
             Interlocked.Exchange(ref _min, double.PositiveInfinity);
             Interlocked.Exchange(ref _max, double.NegativeInfinity);
             return 0;

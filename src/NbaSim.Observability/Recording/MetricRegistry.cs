@@ -314,16 +314,17 @@ public sealed class MetricRegistry : INbaMetrics
             return 0;
         }
 
-        // A collector that wakes late (suspended process, starved thread pool) must not stamp what was recorded since
-        // with a period long gone: samples go to the last closed period, and the skipped ones are counted and zero-filled.
+        // A collector that wakes late (a suspended process; the collector has a thread of its own, so a starved thread
+        // pool cannot delay it) harvests what was recorded while its period was open: the samples are stamped with the
+        // period that was due to close (a process that resumes runs its collector at once, before much else is
+        // recorded), and the periods skipped after it are counted and zero-filled.
         var stamp = periodStart;
         if (closed && series.Length > 0 && current.UtcTicks - periodStart.UtcTicks > periodTicks)
         {
             var skipped = ((current.UtcTicks - periodStart.UtcTicks) / periodTicks) - 1;
-            stamp = current.AddTicks(-periodTicks);
             Statistics.SkippedPeriods(skipped);
             Log.PeriodsSkipped(_logger, skipped);
-            for (var k = Math.Max(0, skipped - MaxZeroFilledPeriods); k < skipped; k++)
+            for (var k = Math.Max(1, skipped - MaxZeroFilledPeriods + 1); k <= skipped; k++)
             {
                 foreach (var s in series)
                 {
@@ -433,7 +434,28 @@ public sealed class MetricRegistry : INbaMetrics
                     return Refused(ns, kind);
                 }
 
-                dims = [new MetricDimension(OverflowDimensionName, "true")];
+                // A rollup that keeps dimensions (Team of Team+Player) must still see these samples: the overflow series
+                // keeps the rollup's dimensions (Team=BOS, Overflow=true), so the Team=BOS aggregate stays complete. Those
+                // series are bounded too: past twice the limit the samples are only counted, and that is logged.
+                if (rollup is { Length: > 0 } kept)
+                {
+                    if (inNamespace >= 2L * _maxSeriesPerNamespace)
+                    {
+                        if (_overflowWarned.Add(ns + "\u001F" + metricName))
+                        {
+                            Log.RollupOverflowRefused(_logger, ns, metricName, string.Join(", ", kept.Select(d => d.Name)), 2L * _maxSeriesPerNamespace);
+                        }
+
+                        return Refused(ns, kind);
+                    }
+
+                    dims = [.. kept, new MetricDimension(OverflowDimensionName, "true")];
+                }
+                else
+                {
+                    dims = [new MetricDimension(OverflowDimensionName, "true")];
+                }
+
                 key = BuildKey(ns, metricName, options.HighResolution, dims);
                 if (_byKey.TryGetValue(key, out existing))
                 {
@@ -454,9 +476,8 @@ public sealed class MetricRegistry : INbaMetrics
                 series.SwitchOff();
             }
 
-            // An overflow series keeps only a rollup without any dimension: its own (Overflow=true) say nothing of the
-            // dimension values the rollup would keep.
-            series.Rollup = !isOverflow ? rollup : rollup is { Length: 0 } ? rollup : null;
+            // An overflow series carries the rollup's kept dimensions (above), so its samples join the rollup too.
+            series.Rollup = rollup;
             if (series.Rollup is { } rolled)
             {
                 _rollupMetrics.Add(BuildKey(ns, metricName, options.HighResolution, rolled));

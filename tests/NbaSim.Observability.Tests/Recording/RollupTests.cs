@@ -170,6 +170,38 @@ public class RollupTests
     }
 
     [Fact]
+    public void A_rollup_that_keeps_a_dimension_includes_the_samples_of_series_past_the_cardinality_limit()
+    {
+        var registry = new MetricRegistry(new NbaObservabilityOptions { MaxSeriesPerNamespace = 3 }, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Infrastructure.Pipeline.Start));
+        var options = new SeriesOptions { RollupWithout = ["Player"] };
+        for (var player = 0; player < 10; player++)
+        {
+            registry.Counter("NBA-Simulator/Games", "Points", MetricUnit.Count, options, new MetricDimension("Team", "BOS"), new MetricDimension("Player", $"p{player}")).Add(1);
+            registry.Counter("NBA-Simulator/Games", "Points", MetricUnit.Count, options, new MetricDimension("Team", "LAL"), new MetricDimension("Player", $"p{player}")).Add(2);
+        }
+
+        var datums = new List<MetricDatum>();
+        registry.Collect(Infrastructure.Pipeline.Start.AddMinutes(1), includeOpenPeriods: false, datums);
+        datums.Sum(d => d.StatisticValues?.Sum ?? 0).Should().Be(30, "every sample is in some series");
+
+        // PutMetricData: the merged rollup datums.
+        var merged = new List<MetricDatum>(datums);
+        NbaSim.Observability.Aggregation.RollupMerger.AppendMerged(merged);
+        double Rollup(IEnumerable<MetricDatum> source, string team) => source
+            .Where(d => d.MetricName == "Points" && d.Dimensions.Count == 1 && d.Dimensions[0] == new MetricDimension("Team", team))
+            .Sum(d => d.StatisticValues!.Value.Sum);
+        Rollup(merged, "BOS").Should().Be(10);
+        Rollup(merged, "LAL").Should().Be(20);
+
+        // EMF, as CloudWatch extracts the Team dimension set from the documents.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        EmfSerializer.Write(datums, buffer);
+        var lines = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Games", "Points", new Dictionary<string, string> { ["Team"] = "BOS" }).Sum.Should().Be(10);
+        CloudWatchEmfRule.Extract(lines, "NBA-Simulator/Games", "Points", new Dictionary<string, string> { ["Team"] = "LAL" }).Sum.Should().Be(20);
+    }
+
+    [Fact]
     public void Series_of_one_metric_that_ask_for_different_rollups_are_refused_naming_both()
     {
         var registry = new MetricRegistry();

@@ -9,26 +9,57 @@ public sealed class PeriodLabelTests
     private static readonly DateTimeOffset Noon = new(2026, 11, 28, 12, 0, 5, TimeSpan.Zero);
 
     [Fact]
-    public void A_collector_that_wakes_five_periods_late_stamps_the_last_closed_period_and_zero_fills_the_skipped_ones()
+    public void A_collector_that_wakes_five_periods_late_stamps_samples_with_the_period_they_were_recorded_in()
     {
         var time = new FakeTimeProvider(Noon);
         var registry = new MetricRegistry(new NbaObservabilityOptions(), time);
         var failures = registry.Counter("NBA-Simulator/DataCollection", "S3UploadFailures", MetricUnit.Count, new SeriesOptions(PublishZeroWhenIdle: true));
         var duration = registry.Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds);
 
-        // Recorded during the 12:04 period; the process was suspended from 12:00:05 until then.
-        time.SetUtcNow(new DateTimeOffset(2026, 11, 28, 12, 4, 30, TimeSpan.Zero));
+        // Recorded at 12:00:05; then the process is suspended, and the collector next runs at 12:05:01.
         failures.Add(2);
         duration.Record(0.25);
         time.SetUtcNow(new DateTimeOffset(2026, 11, 28, 12, 5, 1, TimeSpan.Zero));
         var output = new List<MetricDatum>();
         registry.Collect(time.GetUtcNow(), includeOpenPeriods: false, output);
 
-        var p1204 = new DateTimeOffset(2026, 11, 28, 12, 4, 0, TimeSpan.Zero);
-        output.Single(d => d.MetricName == "S3UploadDuration").Timestamp.Should().Be(p1204, "never more than one period before the one it was recorded in");
-        output.Where(d => d.MetricName == "S3UploadFailures" && d.StatisticValues is not null).Should().ContainSingle().Which.Timestamp.Should().Be(p1204);
-        output.Where(d => d.MetricName == "S3UploadFailures" && d.Value == 0).Select(d => d.Timestamp.Minute).Should().Equal([0, 1, 2, 3], "skipped periods are zero-filled for PublishZeroWhenIdle");
+        var p1200 = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+        output.Single(d => d.MetricName == "S3UploadDuration").Timestamp.Should().Be(p1200, "the period it was recorded in");
+        output.Where(d => d.MetricName == "S3UploadFailures" && d.StatisticValues is not null).Should().ContainSingle().Which.Timestamp.Should().Be(p1200);
+        output.Where(d => d.MetricName == "S3UploadFailures" && d.Value == 0).Select(d => d.Timestamp.Minute).Should().Equal([1, 2, 3, 4], "the skipped periods after it are zero-filled for PublishZeroWhenIdle");
         registry.GetDiagnostics().PeriodsSkipped.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task The_final_harvest_runs_before_a_slow_drain_so_nothing_is_stamped_late()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var pipeline = new Infrastructure.Pipeline(new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromSeconds(10), MaxDatumsPerBatch = 1 });
+        var failures = pipeline.Registry.Counter("NBA-Simulator/DataCollection", "S3UploadFailures", MetricUnit.Count, default);
+        failures.Add(2);
+        using var exporting = new ManualResetEventSlim();
+
+        // The first export is slow, and ten minutes of the clock pass while it runs.
+        var first = 0;
+        pipeline.Exporter.Fail = _ =>
+        {
+            if (Interlocked.Exchange(ref first, 1) == 0)
+            {
+                exporting.Set();
+                Thread.Sleep(500);
+                pipeline.Time.Advance(TimeSpan.FromMinutes(10));
+            }
+
+            return null;
+        };
+        pipeline.Sink.Start();
+        pipeline.Registry.Publish(new MetricDatum("NBA-Simulator/DataCollection", "Backlog", [], MetricUnit.Count, Infrastructure.Pipeline.Start, 60, 1, null, null, null));
+        exporting.Wait(TimeSpan.FromSeconds(10), ct).Should().BeTrue("the publisher's loop is exporting when the stop begins");
+        await pipeline.Sink.StopAsync(ct);
+
+        pipeline.Exporter.Datums.Where(d => d.MetricName == "S3UploadFailures").Should().ContainSingle()
+            .Which.Timestamp.Should().Be(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        pipeline.Registry.GetDiagnostics().PeriodsSkipped.Should().Be(0, "the final harvest ran before the drain");
     }
 
     [Fact]
