@@ -69,6 +69,9 @@ public sealed class MetricDatum
     internal MetricDimension[]? Rollup { get; init; }
 
     /// <summary>This datum, no longer marked as counting toward a rollup (its merged rollup datum exists separately).</summary>
+    internal MetricDatum WithRollup(MetricDimension[] rollup)
+        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Rollup = rollup };
+
     internal MetricDatum WithoutRollup()
         => Rollup is null ? this : new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]);
 

@@ -403,7 +403,14 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private void Load(SpoolFile file)
     {
         _unloadedDatums -= Math.Max(0, file.Info.Datums);
+        var quarantinedBefore = _store.RecordsQuarantined;
         var datums = _store.Read(file.Info.Path);
+        if (_store.RecordsQuarantined > quarantinedBefore)
+        {
+            // Records that failed validation can never be sent: counted as dropped (the store logged why).
+            _statistics.Dropped(_store.RecordsQuarantined - quarantinedBefore);
+        }
+
         if (datums is null)
         {
             // Quarantined (logged) or unreadable now (left on disk for the next start).

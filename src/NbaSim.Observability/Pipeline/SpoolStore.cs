@@ -19,6 +19,17 @@ internal sealed class SpoolStore : IDisposable
 {
     private const string Magic = "NBSPOOL1";
     private const string Extension = ".spool";
+
+    /// <summary>
+    /// Largest spool file read: a file of 1,000 datums with every field at CloudWatch's maximum is about 45 MB. A larger
+    /// file was not written by this library: it is quarantined once, never read whole.
+    /// </summary>
+    internal const long MaxFileBytes = 64L << 20;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    // Spool directories held by this process: a second sink on one directory is refused even where file locks are off.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> HeldInProcess = new(StringComparer.Ordinal);
     private readonly string _directory;
     private readonly ILogger _logger;
     private readonly FileStream _lock;
@@ -30,15 +41,20 @@ internal sealed class SpoolStore : IDisposable
     {
         _directory = Path.GetFullPath(directory);
         _logger = logger;
-        Directory.CreateDirectory(_directory);
+        CreateOwnerOnly(_directory);
+        if (!HeldInProcess.TryAdd(_directory, true))
+        {
+            throw InUse("by another sink of this process");
+        }
+
         try
         {
-            // One process per spool: a second one would replay (and double-send) the first one's files.
-            _lock = new FileStream(Path.Combine(_directory, "spool.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _lock = AcquireLock();
         }
-        catch (IOException ex)
+        catch
         {
-            throw new InvalidOperationException($"NbaObservability:Spool:Directory '{_directory}' is in use by another process; give each process its own spool directory.", ex);
+            HeldInProcess.TryRemove(_directory, out _);
+            throw;
         }
 
         foreach (var temp in Directory.EnumerateFiles(_directory, "*" + Extension + ".tmp"))
@@ -46,6 +62,97 @@ internal sealed class SpoolStore : IDisposable
             File.Delete(temp); // left by a crash before its rename: never a complete batch
         }
     }
+
+    /// <summary>Datums of spool files that failed validation on read (quarantined; counted as dropped by the queue).</summary>
+    public long RecordsQuarantined => Interlocked.Read(ref _recordsQuarantined);
+
+    private long _recordsQuarantined;
+
+    /// <summary>
+    /// Creates the directory readable by the owner only, or checks an existing one: a directory others can write to
+    /// (they could plant or swap spool files, which this process would send as its own) is refused, naming it.
+    /// </summary>
+    private static void CreateOwnerOnly(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, OwnerOnly);
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(directory);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new InvalidOperationException($"NbaObservability:Spool:Directory '{directory}' can be written by other users (mode {Convert.ToString((int)mode, 8)}); make it owner-only (chmod 700) or choose another directory.");
+        }
+    }
+
+    /// <summary>
+    /// One process per spool: an advisory lock, and a lock file holding the owner's PID and start time, checked for
+    /// liveness, so the refusal holds where file locks are not enforced (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, some
+    /// network file systems). A PID left by a killed process is taken over.
+    /// </summary>
+    private FileStream AcquireLock()
+    {
+        var path = Path.Combine(_directory, "spool.lock");
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, options);
+        }
+        catch (IOException ex)
+        {
+            throw InUse("by another process", ex);
+        }
+
+        try
+        {
+            var owner = ReadOwner(stream);
+            var self = ProcessIdentity.Current;
+            if (owner is { } other && other != self && ProcessIdentity.IsAlive(other))
+            {
+                throw InUse($"by process {other.Pid}");
+            }
+
+            stream.SetLength(0);
+            stream.Write(Encoding.ASCII.GetBytes(self.ToString()));
+            stream.Flush(flushToDisk: true);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private static ProcessIdentity? ReadOwner(FileStream stream)
+    {
+        if (stream.Length is 0 or > 128)
+        {
+            return null;
+        }
+
+        var buffer = new byte[stream.Length];
+        stream.ReadExactly(buffer);
+        stream.Position = 0;
+        return ProcessIdentity.TryParse(Encoding.ASCII.GetString(buffer), out var owner) ? owner : null;
+    }
+
+    private InvalidOperationException InUse(string by, Exception? inner = null)
+        => new($"NbaObservability:Spool:Directory '{_directory}' is in use {by}; give each process its own spool directory.", inner);
 
     public string DirectoryPath => _directory;
 
@@ -55,7 +162,10 @@ internal sealed class SpoolStore : IDisposable
     /// <summary>Directory fsyncs done (after renames and deletes).</summary>
     public long DirectorySyncs { get; private set; }
 
-    /// <summary>The spool files on disk, oldest first.</summary>
+    /// <summary>
+    /// The spool files on disk, oldest first. A symbolic link is refused (moved to quarantine, never followed), and so is
+    /// a file larger than <see cref="MaxFileBytes"/>: each is logged once, as it leaves the directory.
+    /// </summary>
     public List<SpoolFileInfo> List()
     {
         var files = new List<SpoolFileInfo>();
@@ -63,7 +173,20 @@ internal sealed class SpoolStore : IDisposable
         {
             try
             {
-                files.Add(new SpoolFileInfo(path, new FileInfo(path).Length, CountFromName(path)));
+                var info = new FileInfo(path);
+                if (info.LinkTarget is not null)
+                {
+                    Quarantine(path, "a symbolic link (never followed)");
+                    continue;
+                }
+
+                if (info.Length > MaxFileBytes)
+                {
+                    Quarantine(path, $"{info.Length} bytes, larger than any spool file this library writes ({MaxFileBytes})");
+                    continue;
+                }
+
+                files.Add(new SpoolFileInfo(path, info.Length, CountFromName(path)));
             }
             catch (FileNotFoundException)
             {
@@ -141,13 +264,41 @@ internal sealed class SpoolStore : IDisposable
         return true;
     }
 
-    public void Dispose() => _lock.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _lock.SetLength(0); // no owner: the next start need not check a PID
+        }
+        catch (IOException)
+        {
+            // A stale PID is taken over by the next start anyway.
+        }
 
-    /// <summary>Reads a spool file; null when it is gone, unreadable now, or corrupt (then quarantined and logged).</summary>
+        _lock.Dispose();
+        HeldInProcess.TryRemove(_directory, out _);
+    }
+
+    /// <summary>
+    /// Reads a spool file; null when it is gone, unreadable now, or corrupt (then quarantined and logged). Every record is
+    /// validated as a new datum is: one that fails (another shape, a value CloudWatch would refuse) is moved to the
+    /// quarantine directory and counted in <see cref="RecordsQuarantined"/>, and the file is rewritten with the rest.
+    /// </summary>
     public IReadOnlyList<MetricDatum>? Read(string path)
     {
         try
         {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+            {
+                return Quarantine(path, "a symbolic link (never followed)");
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                return Quarantine(path, $"{info.Length} bytes, larger than any spool file this library writes ({MaxFileBytes})");
+            }
+
             var bytes = File.ReadAllBytes(path);
             var newline = Array.IndexOf(bytes, (byte)'\n');
             var header = newline > 0 ? Encoding.ASCII.GetString(bytes, 0, newline).Split(' ') : [];
@@ -163,11 +314,34 @@ internal sealed class SpoolStore : IDisposable
             }
 
             var text = Encoding.UTF8.GetString(payload);
-            return text.Length == 0 ? [] : text.Split('\n').Select(Deserialize).ToList();
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
-        {
-            return Quarantine(path, ex.GetType().Name);
+            if (text.Length == 0)
+            {
+                return [];
+            }
+
+            var lines = text.Split('\n');
+            var datums = new List<MetricDatum>(lines.Length);
+            List<string>? refused = null;
+            string? reason = null;
+            foreach (var line in lines)
+            {
+                if (TryDeserialize(line, out var datum, out var why))
+                {
+                    datums.Add(datum);
+                }
+                else
+                {
+                    (refused ??= []).Add(line);
+                    reason ??= why;
+                }
+            }
+
+            if (refused is not null)
+            {
+                QuarantineRecords(path, refused, reason!, datums);
+            }
+
+            return datums;
         }
         catch (FileNotFoundException)
         {
@@ -179,6 +353,33 @@ internal sealed class SpoolStore : IDisposable
             Internal.Log.SpoolProblem(_logger, path, ex.Message);
             return null;
         }
+    }
+
+    /// <summary>Moves refused records to quarantine (a file of their own) and rewrites the file with the valid rest.</summary>
+    private void QuarantineRecords(string path, List<string> refused, string reason, List<MetricDatum> valid)
+    {
+        try
+        {
+            var quarantine = CreateQuarantine();
+            File.WriteAllLines(Path.Combine(quarantine, Path.GetFileName(path) + ".records"), refused);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not kept for inspection; still counted and logged below.
+        }
+
+        Interlocked.Add(ref _recordsQuarantined, refused.Count);
+        Internal.Log.SpoolQuarantined(_logger, path, $"{refused.Count} record(s) failed validation ({reason}); the file's other {valid.Count} datum(s) are kept");
+        if (valid.Count == 0)
+        {
+            Delete(path);
+            return;
+        }
+
+        // The file now holds only what is valid, so a restart neither quarantines (and counts) the same records again.
+        var (written, _) = WriteTemp(path, valid);
+        File.Move(written, path, overwrite: true);
+        TrySyncDirectory(path);
     }
 
     private static int CountFromName(string path)
@@ -269,13 +470,26 @@ internal sealed class SpoolStore : IDisposable
         }
     }
 
+    private string CreateQuarantine()
+    {
+        var quarantine = Path.Combine(_directory, "quarantine");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(quarantine);
+        }
+        else
+        {
+            Directory.CreateDirectory(quarantine, OwnerOnly);
+        }
+
+        return quarantine;
+    }
+
     private IReadOnlyList<MetricDatum>? Quarantine(string path, string reason)
     {
         try
         {
-            var quarantine = Path.Combine(_directory, "quarantine");
-            Directory.CreateDirectory(quarantine);
-            File.Move(path, Path.Combine(quarantine, Path.GetFileName(path)), overwrite: true);
+            File.Move(path, Path.Combine(CreateQuarantine(), Path.GetFileName(path)), overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -353,24 +567,79 @@ internal sealed class SpoolStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads one record and validates it exactly as a new datum is validated (the public factories), except its age:
+    /// a datum past CloudWatch's 14 days is dropped and counted when a batch is built, not quarantined here.
+    /// </summary>
+    private static bool TryDeserialize(string line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MetricDatum? datum, out string? reason)
+    {
+        datum = null;
+        reason = null;
+        try
+        {
+            datum = Deserialize(line);
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or OverflowException or IndexOutOfRangeException)
+        {
+            reason = ex is MetricValidationException or FormatException ? ex.Message : ex.GetType().Name;
+            return false;
+        }
+    }
+
     private static MetricDatum Deserialize(string line)
     {
         using var document = JsonDocument.Parse(line);
         var r = document.RootElement;
-        var dims = r.GetProperty("d").EnumerateArray().Select(e => e.GetString()!).Chunk(2).Select(p => new MetricDimension(p[0], p[1])).ToArray();
-        StatisticSet? stats = r.TryGetProperty("s", out var s) ? new StatisticSet(s[0].GetDouble(), s[1].GetDouble(), s[2].GetDouble(), s[3].GetDouble()) : null;
-        double[]? values = r.TryGetProperty("vs", out var vs) ? vs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
-        double[]? counts = r.TryGetProperty("cs", out var cs) ? cs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
-        double? value = r.TryGetProperty("v", out var v) ? v.GetDouble() : null;
-        MetricDimension[]? rollup = null;
-        if (r.TryGetProperty("ru", out var ru))
+        var d = r.GetProperty("d");
+        if (d.GetArrayLength() % 2 != 0)
         {
-            var names = ru.EnumerateArray().Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal);
-            rollup = dims.Where(d => names.Contains(d.Name)).ToArray();
+            throw new FormatException($"the dimension array has {d.GetArrayLength()} entries, not name/value pairs");
         }
 
-        return new MetricDatum(r.GetProperty("n").GetString()!, r.GetProperty("m").GetString()!, dims, (MetricUnit)r.GetProperty("u").GetInt32(),
-            new DateTimeOffset(r.GetProperty("t").GetInt64(), TimeSpan.Zero), r.GetProperty("r").GetInt32(), value, stats, values, counts) { Rollup = rollup };
-    }
+        var strings = d.EnumerateArray().Select(e => e.GetString() ?? throw new FormatException("a dimension name or value is null")).ToArray();
+        var dims = strings.Chunk(2).Select(p => new MetricDimension(p[0], p[1])).ToArray();
+        var ns = r.GetProperty("n").GetString() ?? throw new FormatException("the namespace is null");
+        var name = r.GetProperty("m").GetString() ?? throw new FormatException("the metric name is null");
+        var unit = (MetricUnit)r.GetProperty("u").GetInt32();
+        var timestamp = new DateTimeOffset(r.GetProperty("t").GetInt64(), TimeSpan.Zero);
+        var resolution = r.GetProperty("r").GetInt32();
+        var now = DateTimeOffset.UtcNow;
+        var checkAgainst = timestamp < now ? timestamp : now; // age is the batch builder's business; the future is not
+        double[]? values = r.TryGetProperty("vs", out var vs) ? vs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
+        double[]? counts = r.TryGetProperty("cs", out var cs) ? cs.EnumerateArray().Select(e => e.GetDouble()).ToArray() : null;
 
+        MetricDatum datum;
+        if (r.TryGetProperty("s", out var s))
+        {
+            if (s.GetArrayLength() != 4)
+            {
+                throw new FormatException($"the statistic set has {s.GetArrayLength()} entries, not 4");
+            }
+
+            var stats = new StatisticSet(s[0].GetDouble(), s[1].GetDouble(), s[2].GetDouble(), s[3].GetDouble());
+            datum = MetricDatum.CreateStatistics(ns, name, stats, unit, timestamp, dims, values, counts, resolution, checkAgainst);
+        }
+        else if (r.TryGetProperty("v", out var v))
+        {
+            datum = MetricDatum.CreateValue(ns, name, v.GetDouble(), unit, timestamp, dims, resolution, checkAgainst);
+        }
+        else if (values is not null)
+        {
+            datum = MetricDatum.CreateDistribution(ns, name, values, counts, unit, timestamp, dims, resolution, checkAgainst);
+        }
+        else
+        {
+            throw new FormatException("the record has no value, statistic set or distribution");
+        }
+
+        if (r.TryGetProperty("ru", out var ru))
+        {
+            var names = ru.EnumerateArray().Select(e => e.GetString() ?? throw new FormatException("a rollup dimension name is null")).ToHashSet(StringComparer.Ordinal);
+            var validated = datum;
+            datum = validated.WithRollup(dims.Where(x => names.Contains(x.Name)).ToArray());
+        }
+
+        return datum;
+    }
 }
