@@ -2,6 +2,7 @@ using System.Globalization;
 using NbaSim.Observability;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Export.CloudWatch;
+using NbaSim.Observability.Export.Emf;
 
 // usage: SpoolHelper record|replay SERVER_URL SPOOL_DIR LEDGER_FILE
 //        SpoolHelper host EMF_FILE: a Generic Host that records until SIGTERM; the open period must be in EMF_FILE on exit.
@@ -33,6 +34,37 @@ if (args[0] == "fleet")
 
     await fleetSink.StopAsync();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{samples} {total:R} {fleetRegistry.GetDiagnostics().DatumsDropped}"));
+    return 0;
+}
+
+if (args[0] == "emffull")
+{
+    // emffull DIR: an EMF file on a filesystem that fills up mid-batch. A filler file takes most of the space; a batch of
+    // 1,000 datums is exported, and what the exporter says was not delivered is exported again once the filler is gone
+    // (as the sink would). Prints "<undelivered after the first export> <delivered at once>".
+    var dir = args[1];
+    var filler = Path.Combine(dir, "filler");
+    File.WriteAllBytes(filler, new byte[200 * 1024]);
+    await using var emf = new EmfExporter(new EmfExporterOptions { Path = Path.Combine(dir, "metrics.emf") });
+    var at = DateTimeOffset.UtcNow;
+    var batch = Enumerable.Range(0, 1_000).Select(i => MetricDatum.CreateValue("NBA-Simulator/EmfFull", "Ticks", i, MetricUnit.Count, at, [new MetricDimension("Series", $"s{i:D4}")])).ToList();
+    IReadOnlyList<MetricDatum> undelivered = [];
+    try
+    {
+        await emf.ExportAsync(batch, CancellationToken.None);
+    }
+    catch (MetricExportException partial)
+    {
+        undelivered = partial.Undelivered;
+    }
+    catch (IOException)
+    {
+        undelivered = batch;
+    }
+
+    File.Delete(filler);
+    await emf.ExportAsync(undelivered, CancellationToken.None);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{undelivered.Count} {batch.Count - undelivered.Count}"));
     return 0;
 }
 

@@ -59,7 +59,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;
         if (options.Spool?.Directory is { Length: > 0 } spoolDirectory)
         {
-            _disk = new DiskDeliveryQueue(new SpoolStore(spoolDirectory, _logger), options.Spool.MaxBytes, options.MaxQueuedDatums, _logger, registry.Statistics, MemoryFull);
+            _disk = new DiskDeliveryQueue(new SpoolStore(spoolDirectory, _logger), options.Spool.MaxBytes, options.MaxQueuedDatums, _logger, registry.Statistics, MemoryFull)
+            {
+                DeliveredAfterStop = delivered =>
+                {
+                    // Counted as dropped at the stop (only in memory, in flight); delivered after all: correct the count.
+                    _registry.Statistics.Dropped(-delivered);
+                    Log.DeliveredAfterStop(_logger, delivered);
+                },
+            };
             _queue = _disk;
         }
         else
@@ -118,8 +126,13 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     {
         // Off the caller's thread: observable callbacks run in the harvest (bounded by ObservableGaugeTimeout), and the
         // caller gets its task at once.
-        await Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None).ConfigureAwait(false);
+        var harvested = await Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None).ConfigureAwait(false);
         Interlocked.Exchange(ref _addedSinceWake, 0);
+        if (Volatile.Read(ref _state) == 2 && !_stopFlushing)
+        {
+            // Stopped: what was harvested went to the spool or was counted as dropped, and nothing is delivered now.
+            return harvested == 0 && _queue.Count == 0;
+        }
 
         // The stop's deadline cancels this drain too, so a stop never leaves an export of ours running behind it.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exportAbort.Token);
@@ -321,7 +334,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
                 _disk.PersistStagedAside();
             }
 
-            var lost = _disk.InMemoryCount;
+            var lost = _disk.StopAndCountInMemory();
             if (lost > 0)
             {
                 _registry.Statistics.Dropped(lost);

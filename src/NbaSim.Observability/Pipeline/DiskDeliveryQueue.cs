@@ -306,6 +306,13 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             Acknowledge(item);
         }
 
+        if (expired.Count > 0 && (lease is null || lease.Expired != expired.Count))
+        {
+            // Expired datums from every place looked at are counted, whichever batch is handed out.
+            var oldest = expired.Min(i => i.Datum.Timestamp);
+            lease = new DeliveryLease(lease?.Items ?? [], expired.Count, oldest);
+        }
+
         if (lease is not null)
         {
             foreach (var item in lease.Items)
@@ -338,14 +345,40 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         return BatchBuilder.Take(lane.Loaded, shape, newestFirst: false, expired);
     }
 
+    /// <summary>Set by the sink once it counted what is only in memory as dropped: a late delivery of those is reported here.</summary>
+    public Action<int>? DeliveredAfterStop { get; set; }
+
+    private readonly object _stopGate = new();
+    private bool _stopped;
+
+    /// <summary>The sink stops: returns the datums only in memory, which it counts as dropped (one step with <see cref="Complete"/>, so none is counted twice or not at all).</summary>
+    public int StopAndCountInMemory()
+    {
+        lock (_stopGate)
+        {
+            _stopped = true;
+            return InMemoryCount;
+        }
+    }
+
     public void Complete(DeliveryLease lease, IReadOnlyList<MetricDatum> undelivered)
     {
-        if (_closed)
+        lock (_stopGate)
         {
-            return;
+            CompleteLocked(lease, undelivered);
+        }
+    }
+
+    private void CompleteLocked(DeliveryLease lease, IReadOnlyList<MetricDatum> undelivered)
+    {
+        // Also after the stop and the dispose: an export that outlived them is acknowledged (its files deleted), so the
+        // next start never sends again what was delivered.
+        var (back, delivered) = BatchBuilder.Partition(lease, undelivered);
+        if (_stopped && delivered.Count(i => i.File is null) is > 0 and var late)
+        {
+            DeliveredAfterStop?.Invoke(late);
         }
 
-        var (back, delivered) = BatchBuilder.Partition(lease, undelivered);
         _inFlight -= lease.Items.Count;
         foreach (var item in lease.Items)
         {
@@ -372,10 +405,6 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
 
     public void Checkpoint()
     {
-        if (_closed)
-        {
-            return;
-        }
 
         // A file part of which was delivered now holds only the rest, so a crash cannot send the delivered part again.
         foreach (var file in _files.Where(f => f.PartlyAcknowledged && f.Leased == 0 && f.Outstanding.Count > 0).ToList())

@@ -93,10 +93,17 @@ internal abstract class EmfDestination : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Appends to a file, unbuffered, so a write the disk refuses part-way (ENOSPC) tells by the file's length which
+    /// documents are in it: those are never written again, and a torn last line is ended with a newline before the next
+    /// document, so every later document parses. (The file is assumed to have one writer: this process.)
+    /// </summary>
     private sealed class FileDestination : EmfDestination
     {
+        private static readonly byte[] Newline = [(byte)'\n'];
         private readonly string _path;
         private FileStream? _stream;
+        private bool _torn;
 
         public FileDestination(string path) => _path = path;
 
@@ -112,13 +119,69 @@ internal abstract class EmfDestination : IAsyncDisposable
                     Directory.CreateDirectory(directory);
                 }
 
-                _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 64 * 1024, useAsync: true);
+                _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0, useAsync: false);
             }
 
-            await _stream.WriteAsync(lines, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return [];
+            try
+            {
+                if (_torn)
+                {
+                    await _stream.WriteAsync(Newline, cancellationToken).ConfigureAwait(false);
+                    _torn = false;
+                }
+            }
+            catch (IOException ex)
+            {
+                throw new EmfWriteException(0, [], ex);
+            }
+
+            _stream.Seek(0, SeekOrigin.End); // another writer may have appended since
+            var start = _stream.Position;
+            try
+            {
+                await _stream.WriteAsync(lines, cancellationToken).ConfigureAwait(false);
+                return [];
+            }
+            catch (IOException ex)
+            {
+                // What reached the file is its growth: whole documents count as delivered; a part of one is a torn line.
+                // FileStream writes at the offset it tracks, which a failed write left behind: move it to the file's end.
+                long written;
+                try
+                {
+                    written = _stream.Length - start;
+                    _stream.Seek(0, SeekOrigin.End);
+                }
+                catch (IOException)
+                {
+                    written = 0;
+                }
+
+                var delivered = 0;
+                while (delivered < lineStarts.Count && End(lines, lineStarts, delivered) <= written)
+                {
+                    delivered++;
+                }
+
+                if (delivered < lineStarts.Count && written > lineStarts[delivered])
+                {
+                    _torn = true;
+                    try
+                    {
+                        await _stream.WriteAsync(Newline, CancellationToken.None).ConfigureAwait(false);
+                        _torn = false;
+                    }
+                    catch (IOException)
+                    {
+                        // Still full: the newline goes first at the next write.
+                    }
+                }
+
+                throw new EmfWriteException(delivered, [], ex);
+            }
         }
+
+        private static long End(ReadOnlyMemory<byte> lines, IReadOnlyList<int> lineStarts, int i) => i + 1 < lineStarts.Count ? lineStarts[i + 1] : lines.Length;
 
         public override async ValueTask DisposeAsync()
         {
