@@ -101,7 +101,7 @@ internal static partial class Log
     [LoggerMessage(32, LogLevel.Warning, "The sink has stopped and has no spool: {Dropped} datum(s) published or harvested after the stop were dropped (counted in DatumsDropped).")]
     public static partial void DroppedAfterStop(ILogger logger, long dropped);
 
-    [LoggerMessage(33, LogLevel.Warning, "Stopping was cancelled by the caller after {Elapsed} of NbaObservability:ShutdownTimeout {Timeout}: a host cancels at its own HostOptions.ShutdownTimeout (30 s by default). Set the host's to at least ours plus 5 s; what was not delivered is reported next.")]
+    [LoggerMessage(33, LogLevel.Warning, "Stopping was cancelled by the caller after {Elapsed} of NbaObservability:ShutdownTimeout {Timeout}: a host cancels at its own HostOptions.ShutdownTimeout (30 s by default). Set the host's to at least ours plus 5 s; what is left is reported next.")]
     public static partial void StopCutShort(ILogger logger, TimeSpan elapsed, TimeSpan timeout);
 
     [LoggerMessage(34, LogLevel.Information, "An export that outlived the stop delivered {Datums} datum(s) after all; they are no longer counted as dropped.")]
