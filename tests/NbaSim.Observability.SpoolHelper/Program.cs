@@ -37,6 +37,52 @@ if (args[0] == "fleet")
     return 0;
 }
 
+if (args[0] == "slowhost")
+{
+    // slowhost URL SPOOL_DIR METRIC RESULT [WIDE]: an application host with the spool on, exporting to URL, recording METRIC
+    // (and WIDE more series of METRIC+"Wide", one per dimension value) until SIGTERM (or SIGKILL); at the end of a clean
+    // stop it writes "<recorded> <dropped> <exported>" to RESULT.
+    var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+    Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Amazon.Runtime.AWSCredentials>(builder.Services, new Amazon.Runtime.BasicAWSCredentials("slow", "slow"));
+    Microsoft.Extensions.DependencyInjection.NbaObservabilityServiceCollectionExtensions.AddNbaObservability(builder.Services, o =>
+    {
+        o.Exporter = MetricExporterKind.CloudWatch;
+        o.CloudWatch.ServiceUrl = args[1];
+        o.CloudWatch.Region = "us-east-1";
+        o.CloudWatch.DisableCompression = true;
+        o.CloudWatch.MaxRetries = 0;
+        o.Spool.Directory = args[2];
+        o.HighResolutionByDefault = true;
+        o.FlushInterval = TimeSpan.FromSeconds(1);
+        o.ShutdownTimeout = TimeSpan.FromSeconds(20);
+    });
+    using var app = builder.Build();
+    await app.StartAsync();
+    var metrics = (INbaMetrics)app.Services.GetService(typeof(INbaMetrics))!;
+    var counter = metrics.Counter("NBA-Simulator/SlowEndpoint", args[3]);
+    var others = Enumerable.Range(0, args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 0)
+        .Select(i => metrics.Counter("NBA-Simulator/SlowEndpoint", args[3] + "Wide", default, new MetricDimension("Series", $"s{i:D4}"))).ToArray();
+    var lifetime = (Microsoft.Extensions.Hosting.IHostApplicationLifetime)app.Services.GetService(typeof(Microsoft.Extensions.Hosting.IHostApplicationLifetime))!;
+    Console.WriteLine("ready");
+    long recorded = 0;
+    while (!lifetime.ApplicationStopping.IsCancellationRequested)
+    {
+        counter.Increment();
+        foreach (var other in others)
+        {
+            other.Increment();
+        }
+
+        recorded++;
+        await Task.Delay(2);
+    }
+
+    await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.WaitForShutdownAsync(app);
+    var diagnostics = metrics.GetDiagnostics();
+    await File.WriteAllTextAsync(args[4], string.Create(CultureInfo.InvariantCulture, $"{recorded} {diagnostics.DatumsDropped} {diagnostics.DatumsExported}"));
+    return 0;
+}
+
 if (args[0] == "emffull")
 {
     // emffull DIR: an EMF file on a filesystem that fills up mid-batch. A filler file takes most of the space; a batch of
