@@ -47,6 +47,16 @@ builder.Services.AddNbaObservability(o =>
     o.Meters.Add(new MeterBridgeOptions { Name = "System.Net.Http", Instruments = ["http.client.request.duration", "http.client.active_requests"] });
     o.Meters.Add(new MeterBridgeOptions { Name = "System.Runtime", Instruments = ["dotnet.gc.collections", "dotnet.process.memory.working_set", "dotnet.thread_pool.queue.length", "dotnet.thread_pool.thread.count"] });
 });
+// The host cancels stopping services at its own ShutdownTimeout (30 s by default): give it ours plus a margin, so a
+// long NbaObservability:ShutdownTimeout (a slow or throttled endpoint) is not cut short.
+builder.Services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<NbaObservabilityOptions>>((hostOptions, ours) =>
+{
+    var needed = ours.Value.ShutdownTimeout + TimeSpan.FromSeconds(5);
+    if (hostOptions.ShutdownTimeout < needed)
+    {
+        hostOptions.ShutdownTimeout = needed;
+    }
+});
 if (simulated)
 {
     // No AWS account: the bucket listing and Cost Explorer figures come from in-process simulations.
