@@ -52,6 +52,23 @@ public class PackageConsumerTests
     }
 
     [Fact]
+    public async Task Flipping_the_opt_out_takes_effect_on_an_incremental_build_both_ways()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (work, feed, version) = await PackOnceAsync(ct);
+        var app = await WriteConsumerAsync(work, feed, "incremental", version, string.Empty, ct);
+
+        // woven → opt-out → woven, with no source change in between: each build is incremental.
+        foreach (var (arguments, woven) in new[] { ("", true), (" -p:NbaSimDisableProfilingWeaver=true", false), ("", true) })
+        {
+            var run = await RunAsync("dotnet", "run -c Release" + arguments, app, ct);
+            run.ExitCode.Should().Be(0, run.Output);
+            var line = run.Output.Split('\n').Select(l => l.Trim()).Single(l => l.EndsWith("WOVEN 42", StringComparison.Ordinal));
+            line.Should().Be(woven ? "WOVEN 42" : "UNWOVEN 42", $"after `dotnet run -c Release{arguments}`");
+        }
+    }
+
+    [Fact]
     public async Task A_FodyWeavers_xml_without_the_profiling_weaver_is_a_build_error_that_says_how_to_add_it()
     {
         var ct = TestContext.Current.CancellationToken;
