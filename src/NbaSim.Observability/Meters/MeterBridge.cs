@@ -25,7 +25,7 @@ internal sealed class MeterBridge : IDisposable
     private readonly ConcurrentDictionary<string, bool> _loggedOnce = new(StringComparer.Ordinal);
     private readonly object _readersGate = new(); // net8.0 has no System.Threading.Lock
     private ObservableReader[] _readers = [];
-    private readonly ConcurrentQueue<InstrumentBinding> _bindings = new();
+    private readonly ConcurrentDictionary<InstrumentBinding, bool> _bindings = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
 
     public MeterBridge(MetricRegistry registry, IReadOnlyList<MeterBridgeOptions> rules, ILogger logger)
@@ -33,7 +33,14 @@ internal sealed class MeterBridge : IDisposable
         _registry = registry;
         _rules = rules;
         _logger = logger;
-        _listener = new MeterListener { InstrumentPublished = OnInstrumentPublished };
+        _listener = new MeterListener
+        {
+            InstrumentPublished = OnInstrumentPublished,
+
+            // A disposed meter's instruments are forgotten: an application that creates and disposes meters (one per
+            // tenant, per operation) must not grow the bridge.
+            MeasurementsCompleted = (instrument, state) => _bindings.TryRemove((InstrumentBinding)state!, out bool _),
+        };
         SetCallbacks(_listener);
         _listener.Start();
         registry.BeforeCollect += RecordObservables;
@@ -58,7 +65,10 @@ internal sealed class MeterBridge : IDisposable
     }
 
     /// <summary>Tag combinations the bridge remembers, over all instruments (each bounded by MaxSeriesPerNamespace).</summary>
-    internal int RememberedCombinations => _bindings.Sum(b => b.Entries);
+    internal int RememberedCombinations => _bindings.Keys.Sum(b => b.Entries);
+
+    /// <summary>Observable instruments read at each collection (those of disposed meters are removed).</summary>
+    internal int ObservableInstruments => Volatile.Read(ref _readers).Length;
 
     /// <summary>Reads the observable instruments now (the last time, at shutdown), within the callback time limit.</summary>
     public void RecordObservablesNow() => RecordObservables();
@@ -131,7 +141,7 @@ internal sealed class MeterBridge : IDisposable
 
         var binding = new InstrumentBinding(_registry, rule.Namespace, instrument.Name, unit, kind, [.. rule.Dimensions], (name, reason) =>
             Once("series:" + name + ":" + reason, () => Log.MeterSeriesRefused(_logger, instrument.Meter.Name, name, reason)));
-        _bindings.Enqueue(binding);
+        _bindings[binding] = true;
         if (!instrument.IsObservable)
         {
             listener.EnableMeasurementEvents(instrument, binding);
@@ -139,7 +149,7 @@ internal sealed class MeterBridge : IDisposable
         }
 
         var reader = new ObservableReader(instrument, binding, rule.Namespace, ex =>
-            Once("observe:" + instrument.Name + ":" + ex.GetType().FullName, () => Log.MeterCallbackFailed(_logger, ex.GetType().Name, ex.Message)));
+            Once("observe:" + instrument.Name + ":" + ex.GetType().FullName, () => Log.MeterCallbackFailed(_logger, ex.GetType().Name, ex.Message)), Forget);
         lock (_readersGate)
         {
             if (_disposed)
@@ -149,6 +159,16 @@ internal sealed class MeterBridge : IDisposable
             }
 
             Volatile.Write(ref _readers, [.. _readers, reader]);
+        }
+    }
+
+    /// <summary>An observable instrument's meter was disposed: its reader and binding go.</summary>
+    private void Forget(ObservableReader reader, InstrumentBinding binding)
+    {
+        _bindings.TryRemove(binding, out _);
+        lock (_readersGate)
+        {
+            Volatile.Write(ref _readers, _readers.Where(r => r != reader).ToArray());
         }
     }
 

@@ -14,12 +14,15 @@ internal sealed class ObservableReader : IDisposable
     private readonly object _gate = new();
     private Task? _running;
 
-    public ObservableReader(Instrument instrument, InstrumentBinding binding, string ns, Action<Exception> failed)
+    public ObservableReader(Instrument instrument, InstrumentBinding binding, string ns, Action<Exception> failed, Action<ObservableReader, InstrumentBinding> completed)
     {
         Namespace = ns;
         Name = instrument.Name;
         _failed = failed;
         MeterBridge.SetCallbacks(_listener);
+
+        // The meter was disposed: nothing more to read (the listener was never started, so it holds nothing global).
+        _listener.MeasurementsCompleted = (_, _) => completed(this, binding);
         _listener.EnableMeasurementEvents(instrument, binding);
     }
 

@@ -101,6 +101,12 @@ internal sealed class SpoolStore : IDisposable
     private FileStream AcquireLock()
     {
         var path = Path.Combine(_directory, "spool.lock");
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            // Opening it would truncate and write the link's target, a file outside the spool.
+            throw new InvalidOperationException($"NbaObservability:Spool:Directory '{_directory}' holds a spool.lock that is a symbolic link; links are never followed. Remove it, or choose another directory.");
+        }
+
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -325,7 +331,13 @@ internal sealed class SpoolStore : IDisposable
             string? reason = null;
             foreach (var line in lines)
             {
-                if (TryDeserialize(line, out var datum, out var why))
+                if (line.Length == 0)
+                {
+                    // Not a record (and not worth a parser exception each: a file of newlines would cost millions).
+                    (refused ??= []).Add(line);
+                    reason ??= "an empty record";
+                }
+                else if (TryDeserialize(line, out var datum, out var why))
                 {
                     datums.Add(datum);
                 }
@@ -473,6 +485,12 @@ internal sealed class SpoolStore : IDisposable
     private string CreateQuarantine()
     {
         var quarantine = Path.Combine(_directory, "quarantine");
+        if (new DirectoryInfo(quarantine).LinkTarget is not null)
+        {
+            // Moving files into it would write outside the spool: the caller deletes (and counts) instead.
+            throw new IOException($"'{quarantine}' is a symbolic link; links are never followed");
+        }
+
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(quarantine);

@@ -33,6 +33,7 @@ public sealed class MetricRegistry : INbaMetrics
     private readonly HashSet<string> _profileRefusals = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rollupMetrics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _rollupSpecs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (MetricKind Kind, MetricUnit Unit)> _kindByName = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly List<Aggregation.HistogramBucket> _scratch = [];
     private readonly object _collectGate = new();
@@ -406,6 +407,7 @@ public sealed class MetricRegistry : INbaMetrics
             var dims = dimensions.ToArray();
             MetricValidator.ValidateDimensions(dims, _maxDimensionNameLength);
             MetricValidator.ValidateDistinctNames(metricName, dims);
+            CheckSameKind(ns, metricName, kind, unit);
             var rollup = RollupOf(kind, metricName, dims, options.RollupWithout);
             CheckSameRollup(ns, metricName, options.RollupWithout);
 
@@ -437,6 +439,11 @@ public sealed class MetricRegistry : INbaMetrics
                 // A rollup that keeps dimensions (Team of Team+Player) must still see these samples: the overflow series
                 // keeps the rollup's dimensions (Team=BOS, Overflow=true), so the Team=BOS aggregate stays complete. Those
                 // series are bounded too: past twice the limit the samples are only counted, and that is logged.
+                if (rollup is { Length: > 0 } && rollup.Any(d => d.Name == OverflowDimensionName))
+                {
+                    return Refused(ns, kind); // the overflow series would hold the Overflow dimension twice
+                }
+
                 if (rollup is { Length: > 0 } kept)
                 {
                     if (inNamespace >= 2L * _maxSeriesPerNamespace)
@@ -561,6 +568,27 @@ public sealed class MetricRegistry : INbaMetrics
         {
             static string Describe(string s) => s.Length == 0 ? "no rollup" : $"RollupWithout [{s}]";
             throw new MetricValidationException(nameof(SeriesOptions.RollupWithout), $"Metric '{metricName}' in '{ns}' already has series with {Describe(existing)}; this one asks for {Describe(spec)}. Every series of a metric must ask for the same rollup, or the rollup would miss some of its samples.");
+        }
+    }
+
+    /// <summary>
+    /// Every series of a metric (one name in one namespace) has one kind and unit, whatever its dimensions: a counter in
+    /// Count and a distribution in Seconds under one name would be one CloudWatch metric with two meanings (EMF would
+    /// carry both). The first series decides. Call under _gate.
+    /// </summary>
+    private void CheckSameKind(string ns, string metricName, MetricKind kind, MetricUnit unit)
+    {
+        var key = ns + "\u001F" + metricName;
+        if (!_kindByName.TryGetValue(key, out var first))
+        {
+            _kindByName[key] = (kind, unit);
+            return;
+        }
+
+        if (first.Kind != kind || first.Unit != unit)
+        {
+            throw new InvalidOperationException(
+                $"Metric '{ns}/{metricName}' already has series as a {first.Kind} in {first.Unit.ToWireName()}; it cannot also have series as a {kind} in {unit.ToWireName()} (other dimensions do not make it another metric). Give one of them another name.");
         }
     }
 

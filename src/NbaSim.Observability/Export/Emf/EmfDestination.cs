@@ -163,7 +163,14 @@ internal abstract class EmfDestination : IAsyncDisposable
                     delivered++;
                 }
 
-                if (delivered < lineStarts.Count && written > lineStarts[delivered])
+                var endsWithoutNewline = delivered < lineStarts.Count && End(lines, lineStarts, delivered) - 1 == written;
+                if (endsWithoutNewline)
+                {
+                    // The whole document is in the file but its newline: delivered (never written again), newline owed.
+                    delivered++;
+                }
+
+                if (endsWithoutNewline || (delivered < lineStarts.Count && written > lineStarts[delivered]))
                 {
                     _torn = true;
                     try
