@@ -389,9 +389,18 @@ internal sealed class SpoolStore : IDisposable
         }
 
         // The file now holds only what is valid, so a restart neither quarantines (and counts) the same records again.
-        var (written, _) = WriteTemp(path, valid);
-        File.Move(written, path, overwrite: true);
-        TrySyncDirectory(path);
+        try
+        {
+            var (written, _) = WriteTemp(path, valid);
+            File.Move(written, path, overwrite: true);
+            TrySyncDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The valid datums still go now; the file is replaced or deleted as they are acknowledged. Only a restart
+            // before that would meet (and count) the refused records again.
+            Internal.Log.SpoolProblem(_logger, path, $"not rewritten without its refused records ({ex.Message})");
+        }
     }
 
     private static int CountFromName(string path)
