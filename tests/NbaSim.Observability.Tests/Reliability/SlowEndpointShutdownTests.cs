@@ -105,14 +105,14 @@ public sealed class SlowEndpointShutdownTests : IDisposable
         var total = 0d;
         foreach (var file in Directory.GetFiles(spool, "*.spool"))
         {
-            var datums = ReadAside(spool, file);
+            var datums = ReadAside(file);
             total += datums.Where(d => d.MetricName == metric).Sum(d => d.StatisticValues?.SampleCount ?? 1);
         }
 
         return total;
     }
 
-    private static IReadOnlyList<MetricDatum> ReadAside(string spool, string file)
+    private static IReadOnlyList<MetricDatum> ReadAside(string file)
     {
         // Read a copy in another directory, so the spool itself (and its lock) is left as it is.
         var aside = Directory.CreateTempSubdirectory("nbasim-slow-read-");
@@ -126,7 +126,6 @@ public sealed class SlowEndpointShutdownTests : IDisposable
         finally
         {
             aside.Delete(recursive: true);
-            _ = spool;
         }
     }
 }
