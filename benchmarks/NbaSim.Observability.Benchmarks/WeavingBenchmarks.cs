@@ -30,6 +30,7 @@ public class WeavingBenchmarks
             registry.Distribution("NBA-Simulator/Performance", "WovenSyncDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
             registry.Distribution("NBA-Simulator/Performance", "WovenTaskDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
             registry.Distribution("NBA-Simulator/Performance", "WovenValueTaskDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
+            registry.Distribution("NBA-Simulator/Performance", "WovenPendingDuration", MetricUnit.Seconds, default, new MetricDimension("Status", "success")).Record(v);
         }
     }
 
@@ -179,6 +180,91 @@ public class WeavingBenchmarks
         await Task.Yield();
         return Work(_x++);
     }
+
+    // ---- a non-async method returning a task still pending (=> _ready.Task) ----
+    // Each operation: a fresh pending task, the call, the caller's await continuation, completion. The task and its
+    // completion cost the same in every row; the difference is what timing the call adds.
+
+    [Benchmark(Description = "pending Task, non-async: plain")]
+    public void PendingPlain()
+    {
+        var ready = new TaskCompletionSource();
+        Await(PassThrough(ready.Task));
+        ready.SetResult();
+    }
+
+    [Benchmark(Description = "pending Task, non-async: hand-written")]
+    public void PendingHand()
+    {
+        var ready = new TaskCompletionSource();
+        Await(HandTimed(ready.Task));
+        ready.SetResult();
+    }
+
+    [Benchmark(Description = "pending Task, non-async: woven")]
+    public void PendingWoven()
+    {
+        var ready = new TaskCompletionSource();
+        Await(WovenPassThrough(ready.Task));
+        ready.SetResult();
+    }
+
+    [Benchmark(Description = "pending ValueTask, non-async: plain")]
+    public void PendingValueTaskPlain()
+    {
+        var ready = new TaskCompletionSource();
+        AwaitAndComplete(PassThrough(new ValueTask(ready.Task)), ready);
+    }
+
+    [Benchmark(Description = "pending ValueTask, non-async: woven")]
+    public void PendingValueTaskWoven()
+    {
+        var ready = new TaskCompletionSource();
+        AwaitAndComplete(WovenPassThrough(new ValueTask(ready.Task)), ready);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ValueTask PassThrough(ValueTask task) => task;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [ProfilePerformance("WovenPending")]
+    private static ValueTask WovenPassThrough(ValueTask task) => task;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task PassThrough(Task task) => task;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [ProfilePerformance("WovenPending")]
+    private static Task WovenPassThrough(Task task) => task;
+
+    private async Task HandTimed(Task task)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var ok = false;
+        try
+        {
+            await task.ConfigureAwait(false);
+            ok = true;
+        }
+        finally
+        {
+            (ok ? _success : _failure).Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+    }
+
+    /// <summary>The caller's await: one cached continuation, as an awaiting state machine would register.</summary>
+    private static void Await(Task task) => task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(Resumed);
+
+    /// <summary>The caller's await of a ValueTask, then completion; GetResult consumes it (a pooled box returns to its pool).</summary>
+    private static void AwaitAndComplete(ValueTask call, TaskCompletionSource ready)
+    {
+        var caller = call.ConfigureAwait(false).GetAwaiter();
+        caller.UnsafeOnCompleted(Resumed);
+        ready.SetResult();
+        caller.GetResult();
+    }
+
+    private static readonly Action Resumed = static () => { };
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Work(int x) => (x * 31) ^ (x >> 3);

@@ -71,6 +71,43 @@ public abstract class Misuses
     /// <summary>Creates NBA-Simulator/Performance TasksDuration as a counter: KindConflict's metric.</summary>
     public static CounterSeries TasksCounter(INbaMetrics metrics) => metrics.Counter("NBA-Simulator/Performance", "TasksDuration");
 
+    /// <summary>Issue 27 item 9, false negative: the name reaches Counter through a static readonly field.</summary>
+    [ProfilePerformance("CtrClash")]
+    public void StaticReadonlyClash()
+    {
+    }
+
+    private static readonly string StaticReadonlyNs = "NBA-Simulator/Performance";
+
+    public static CounterSeries CtrClashCounter(INbaMetrics metrics) => metrics.Counter(StaticReadonlyNs, "CtrClashDuration");
+
+    [ProfilePerformance("UnitClash")]
+    public void DistributionUnitClash()
+    {
+    }
+
+    public static DistributionSeries UnitClashDistribution(INbaMetrics metrics) => metrics.Distribution("NBA-Simulator/Performance", "UnitClashDuration", MetricUnit.Milliseconds);
+
+    /// <summary>Not a clash: two literals passed to a method that is not the metrics API, next to a counter of another name.</summary>
+    [ProfilePerformance("NearMiss")]
+    public void NearMiss(INbaMetrics metrics)
+    {
+        Log("NBA-Simulator/Performance", "NearMissDuration");
+        metrics.Counter("NBA-Simulator/Other", "Unrelated").Add(1);
+    }
+
+    /// <summary>Not a clash: a distribution in seconds is what the profiled method publishes.</summary>
+    [ProfilePerformance("SameKind")]
+    public void SameKind()
+    {
+    }
+
+    public static DistributionSeries SameKindDistribution(INbaMetrics metrics) => metrics.Distribution("NBA-Simulator/Performance", "SameKindDuration", MetricUnit.Seconds);
+
+    private static void Log(string scope, string message) => LastLog = scope + message;
+
+    public static string LastLog { get; private set; } = string.Empty;
+
     [ProfilePerformance("Fine")]
     public int Valid() => 42;
 }

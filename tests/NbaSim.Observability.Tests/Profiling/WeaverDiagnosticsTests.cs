@@ -30,7 +30,9 @@ public class WeaverDiagnosticsTests
     [InlineData("WhitespaceNamespace", "the namespace is only whitespace")]
     [InlineData("WhitespaceDimensionName", "only whitespace")]
     [InlineData("WhitespaceDimensionValue", "only whitespace")]
-    [InlineData("KindConflict", "is also created as a counter in this assembly")]
+    [InlineData("KindConflict", "is also created as a counter in this assembly (in NbaSim.Observability.WeavingFixtures.Misuses.TasksCounter(INbaMetrics))")]
+    [InlineData("StaticReadonlyClash", "CtrClashDuration is also created as a counter in this assembly (in NbaSim.Observability.WeavingFixtures.Misuses.CtrClashCounter(INbaMetrics))")]
+    [InlineData("DistributionUnitClash", "is also created as a distribution in Milliseconds in this assembly")]
     public void Each_misuse_is_a_build_error_naming_the_method(string method, string expected)
     {
         Result.Value.Errors.Should().ContainSingle(e => e.Text.Contains($"Misuses.{method}(")).Which.Text.Should().Contain(expected);
@@ -39,8 +41,10 @@ public class WeaverDiagnosticsTests
     [Fact]
     public void Valid_methods_in_the_same_assembly_are_still_woven_and_nothing_else_is_reported()
     {
-        Result.Value.Errors.Should().HaveCount(13);
+        Result.Value.Errors.Should().HaveCount(15);
         Result.Value.Errors.Should().NotContain(e => e.Text.Contains("Misuses.Valid("));
+        Result.Value.Errors.Should().NotContain(e => e.Text.Contains("Misuses.NearMiss("), "two literals passed to a method that is not the metrics API say nothing about a metric");
+        Result.Value.Errors.Should().NotContain(e => e.Text.Contains("Misuses.SameKind("), "a distribution in seconds is the profiled method's own kind");
         Result.Value.Assembly.GetType("<NbaSimProfiles>").Should().NotBeNull();
     }
 }

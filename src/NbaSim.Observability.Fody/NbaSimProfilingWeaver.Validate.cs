@@ -1,0 +1,36 @@
+using Mono.Cecil;
+
+namespace NbaSim.Observability.Fody
+{
+    /// <content>Checks a method and its attribute before anything is woven: what cannot be timed is a build error naming the method.</content>
+    public sealed partial class NbaSimProfilingWeaver
+    {
+        private static string Validate(MethodDefinition method, ProfileSpec spec)
+        {
+            if (method.IsConstructor)
+            {
+                return "constructors cannot be profiled.";
+            }
+
+            if (method.IsAbstract || !method.HasBody)
+            {
+                return method.IsAbstract ? "abstract methods have no body to time; put the attribute on the implementation." : "extern methods have no body to time.";
+            }
+
+            foreach (var a in method.CustomAttributes)
+            {
+                switch (a.AttributeType.FullName)
+                {
+                    case "System.Runtime.CompilerServices.IteratorStateMachineAttribute":
+                        return "iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
+                    case "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute":
+                        return "async iterators run lazily as they are enumerated, so a call cannot be timed; time the code that enumerates instead.";
+                    case "System.Runtime.CompilerServices.AsyncStateMachineAttribute" when TypeModifiers.Strip(method.ReturnType).MetadataType == MetadataType.Void:
+                        return "async void methods cannot be awaited, so their completion cannot be timed; return Task instead.";
+                }
+            }
+
+            return spec.Validate();
+        }
+    }
+}
