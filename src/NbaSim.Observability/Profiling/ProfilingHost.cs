@@ -9,6 +9,7 @@ public static class ProfilingHost
 {
     private static readonly object Gate = new();
     private static MetricRegistry? _current;
+    private static MetricRegistry? _default;
     private static bool _defaultAdopted;
 
     /// <summary>The registry woven methods currently record into.</summary>
@@ -49,7 +50,9 @@ public static class ProfilingHost
     {
         lock (Gate)
         {
-            if (_defaultAdopted || _current is null)
+            // Only the registry woven code created on its own is adopted: one attached by hand (a test's, or a host built
+            // by hand) belongs to its owner and is never reconfigured by someone else's host.
+            if (_defaultAdopted || _current is null || !ReferenceEquals(_current, _default))
             {
                 _defaultAdopted = true;
                 return null;
@@ -65,7 +68,13 @@ public static class ProfilingHost
     {
         lock (Gate)
         {
-            return _current ??= new MetricRegistry();
+            if (_current is null)
+            {
+                _default = new MetricRegistry();
+                Volatile.Write(ref _current, _default);
+            }
+
+            return _current;
         }
     }
 }
