@@ -97,11 +97,7 @@ if (args[0] == "emffull")
     IReadOnlyList<MetricDatum> undelivered = [];
     try
     {
-        await emf.ExportAsync(batch, CancellationToken.None);
-    }
-    catch (MetricExportException partial)
-    {
-        undelivered = partial.Undelivered;
+        undelivered = (await emf.ExportAsync(batch, CancellationToken.None)).Undelivered ?? [];
     }
     catch (IOException)
     {

@@ -50,7 +50,7 @@ internal sealed class PipelineStatistics
     public void ExportFailed(Exception error)
     {
         ExportFailed();
-        var inner = error is MetricExportException { InnerException: { } cause } ? cause : error;
+        var inner = error;
         LastExportError = inner is Aws.AwsApiException api
             ? $"{api.ErrorCode} (HTTP {(int)api.StatusCode}): {api.Message}"
             : $"{inner.GetBaseException().Message}";

@@ -1,49 +1,56 @@
 namespace NbaSim.Observability;
 
-/// <summary>Receives batches from the buffered sink and delivers them (EMF lines, PutMetricData, …).</summary>
+/// <summary>
+/// Delivers batches of aggregated datums to one destination (EMF lines, PutMetricData, …). The pipeline asks the
+/// exporter what shapes a batch and what the destination does with rollups; it never checks the exporter's type, so an
+/// exporter written outside this library plugs in with nothing else to change.
+/// </summary>
 /// <remarks>
-/// Batches respect <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> and, as measured by
-/// <see cref="EstimateSize(MetricDatum)"/>, <see cref="NbaObservabilityOptions.MaxBatchBytes"/>.
-/// The sink calls <see cref="ExportAsync"/> from one background task at a time.
+/// A batch holds at most the smaller of <see cref="MaxDatumsPerBatch"/> and
+/// <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> datums and, measured by <see cref="EstimateSize(MetricDatum)"/>
+/// plus <see cref="EnvelopeSize(string)"/> for each namespace in it, at most
+/// <see cref="NbaObservabilityOptions.MaxBatchBytes"/>. The pipeline calls <see cref="ExportAsync"/> for at most
+/// <see cref="MaxConcurrentExports"/> batches at once.
 /// </remarks>
 public interface IMetricExporter
 {
-    /// <summary>Bytes <paramref name="datum"/> adds to a serialized batch (an upper estimate is fine).</summary>
+    /// <summary>Bytes <paramref name="datum"/> adds to a serialized batch (an upper estimate is fine, an exact size is best).</summary>
+    /// <param name="datum">The datum.</param>
+    /// <returns>Its size in the destination's encoding.</returns>
     int EstimateSize(MetricDatum datum);
 
-    /// <summary>How many batches the sink may export at once. Default 1.</summary>
+    /// <summary>
+    /// Bytes one request spends around the datums of namespace <paramref name="ns"/> (a JSON body's namespace and
+    /// brackets). The default value is 0.
+    /// </summary>
+    /// <param name="ns">The namespace.</param>
+    /// <returns>The fixed bytes of a request for that namespace.</returns>
+    int EnvelopeSize(string ns) => 0;
+
+    /// <summary>
+    /// The most datums one <see cref="ExportAsync"/> call may carry, the destination's own limit (PutMetricData: 1,000).
+    /// The default value is <see cref="int.MaxValue"/>: the pipeline's <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> applies alone.
+    /// </summary>
+    int MaxDatumsPerBatch => int.MaxValue;
+
+    /// <summary>
+    /// True when the exporter publishes a datum's rollup (<see cref="SeriesOptions.RollupWithout"/>) itself, as a second
+    /// dimension set of the same record (EMF); false when the pipeline must send the merged rollup as datums of their
+    /// own. The default value is false.
+    /// </summary>
+    bool PublishesRollupsAsDimensionSets => false;
+
+    /// <summary>How many batches the pipeline may export at once. The default value is 1.</summary>
     int MaxConcurrentExports => 1;
 
     /// <summary>Delivers one batch.</summary>
-    /// <returns>What was sent; datums the destination refused for good are reported, not thrown.</returns>
-    /// <exception cref="MetricExportException">Part of the batch was delivered; the sink keeps only the undelivered datums.</exception>
-    /// <exception cref="Exception">Delivery failed as a whole and may be retried; the sink keeps the batch.</exception>
+    /// <param name="batch">The datums; the pipeline does not change the list while the call runs.</param>
+    /// <param name="cancellationToken">Cancelled when the pipeline stops waiting (shutdown).</param>
+    /// <returns>
+    /// What was sent. Datums the destination refused for good are counted in <see cref="ExportResult.RejectedDatums"/>.
+    /// When part of the batch was delivered before a failure, <see cref="ExportResult.Undelivered"/> holds the rest and
+    /// <see cref="ExportResult.Failure"/> says why: the pipeline keeps only those, so nothing is sent twice.
+    /// </returns>
+    /// <exception cref="Exception">Nothing was delivered and delivery may be retried: the pipeline keeps the whole batch.</exception>
     Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken);
-}
-
-/// <summary>The outcome of exporting one batch.</summary>
-/// <param name="Requests">Requests (or writes) made, e.g. PutMetricData calls.</param>
-/// <param name="BytesSent">Bytes put on the wire.</param>
-/// <param name="RejectedDatums">Datums the destination refused for good (already logged by the exporter).</param>
-public readonly record struct ExportResult(int Requests, long BytesSent, int RejectedDatums = 0);
-
-/// <summary>
-/// Thrown by an exporter when part of a batch was delivered before a retryable failure, so that the sink retries only
-/// what was not delivered (CloudWatch adds up what it receives: sending a datum twice would double-count it).
-/// </summary>
-public sealed class MetricExportException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public MetricExportException(string message, IReadOnlyList<MetricDatum> undelivered, ExportResult delivered, Exception innerException)
-        : base(message, innerException)
-    {
-        Undelivered = undelivered;
-        Delivered = delivered;
-    }
-
-    /// <summary>The datums that did not reach the destination.</summary>
-    public IReadOnlyList<MetricDatum> Undelivered { get; }
-
-    /// <summary>What was delivered before the failure.</summary>
-    public ExportResult Delivered { get; }
 }

@@ -27,9 +27,9 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
             while (true)
             {
                 var leases = new List<DeliveryLease>(parallel);
-                var shape = new BatchShape(options.MaxDatumsPerBatch, options.MaxBatchBytes, exporter.EstimateSize, time.GetUtcNow() - MetricLimits.MaxAge)
+                var shape = new BatchShape(Math.Min(options.MaxDatumsPerBatch, Math.Max(1, exporter.MaxDatumsPerBatch)), options.MaxBatchBytes, exporter.EstimateSize, time.GetUtcNow() - MetricLimits.MaxAge)
                 {
-                    EnvelopeOf = (exporter as IBatchEnvelope) is { } envelope ? envelope.EnvelopeBytes : null,
+                    EnvelopeOf = exporter.EnvelopeSize,
                 };
                 while (leases.Count < parallel && queue.Lease(shape, newestFirst) is { } lease)
                 {
@@ -123,15 +123,18 @@ internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter expor
         try
         {
             var result = await exporter.ExportAsync(batch, cancellationToken).ConfigureAwait(false);
-            Delivered(batch.Count, result);
-            return [];
-        }
-        catch (MetricExportException partial)
-        {
-            Delivered(batch.Count - partial.Undelivered.Count, partial.Delivered);
-            statistics.ExportFailed(partial);
-            Log.ExportFailed(logger, partial.Undelivered.Count, partial.InnerException?.GetType().Name ?? nameof(MetricExportException), partial);
-            return partial.Undelivered;
+            if (result.Undelivered is not { Count: > 0 } undelivered)
+            {
+                Delivered(batch.Count, result);
+                return [];
+            }
+
+            // Part was delivered: keep only the rest, so nothing is sent twice.
+            Delivered(batch.Count - undelivered.Count, result);
+            var failure = result.Failure ?? new InvalidOperationException($"The exporter handed back {undelivered.Count} undelivered datum(s) without a reason.");
+            statistics.ExportFailed(failure);
+            Log.ExportFailed(logger, undelivered.Count, failure.GetType().Name, failure);
+            return undelivered;
         }
         catch (Exception ex)
         {

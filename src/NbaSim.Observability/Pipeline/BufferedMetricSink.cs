@@ -81,7 +81,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable
             _queue = _memory;
         }
 
-        _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: exporter is not Export.IDimensionSetExporter);
+        _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
         _publisher = new BatchPublisher(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
         registry.PublishTarget = Enqueue;
         registry.QueueDepth = () => QueuedDatums;

@@ -38,12 +38,6 @@ internal readonly record struct BatchShape(int MaxDatums, int MaxBytes, Func<Met
     public Func<string, int>? EnvelopeOf { get; init; }
 }
 
-/// <summary>An exporter whose requests have a fixed frame around the datums (a JSON body's namespace and brackets).</summary>
-internal interface IBatchEnvelope
-{
-    int EnvelopeBytes(string ns);
-}
-
 /// <summary>A batch handed to the publisher, still owned by the queue until <see cref="IDeliveryQueue.Complete"/>.</summary>
 internal sealed class DeliveryLease
 {

@@ -137,11 +137,7 @@ public sealed class RuntimeAttackTests2 : IDisposable
                 IReadOnlyList<MetricDatum> undelivered = [];
                 try
                 {
-                    await emf.ExportAsync(batch, ct);
-                }
-                catch (MetricExportException partial)
-                {
-                    undelivered = partial.Undelivered;
+                    undelivered = (await emf.ExportAsync(batch, ct)).Undelivered ?? [];
                 }
                 catch (IOException)
                 {

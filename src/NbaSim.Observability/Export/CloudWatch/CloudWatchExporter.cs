@@ -16,7 +16,7 @@ namespace NbaSim.Observability;
 /// halves the batch and resends; only a per-datum validation error bisects the batch to isolate the datums CloudWatch
 /// refuses: the rest is sent, and each refused datum is logged with the service's message and counted.
 /// </summary>
-public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelope, IDisposable
+public sealed class CloudWatchExporter : IMetricExporter, IDisposable
 {
     private readonly ICloudWatchClient _client;
     private readonly ILogger _logger;
@@ -82,8 +82,14 @@ public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelop
     public int EstimateSize(MetricDatum datum)
         => Protocol == CloudWatchProtocol.Json ? MetricDataJsonWriter.MeasureDatum(datum) : MetricBatchSizer.EstimateQueryBytes(datum);
 
-    int Pipeline.IBatchEnvelope.EnvelopeBytes(string ns)
+    /// <summary>The JSON 1.0 body's namespace and brackets; 0 for awsQuery (its estimate per datum already covers the frame).</summary>
+    /// <param name="ns">The namespace of the request.</param>
+    /// <returns>The fixed bytes of one PutMetricData body for <paramref name="ns"/>.</returns>
+    public int EnvelopeSize(string ns)
         => Protocol == CloudWatchProtocol.Json ? MetricDataJsonWriter.EnvelopeBytes(ns) : 0;
+
+    /// <summary>1,000: PutMetricData's limit of datums per request.</summary>
+    public int MaxDatumsPerBatch => MetricLimits.MaxDatumsPerRequest;
 
     /// <inheritdoc />
     public async Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)
@@ -153,7 +159,7 @@ public sealed class CloudWatchExporter : IMetricExporter, Pipeline.IBatchEnvelop
 
                     // Something was delivered: hand back only what was not, so nothing is sent twice.
                     var undelivered = part.Concat(pending.SelectMany(p => p)).Concat(groups.Skip(g + 1).SelectMany(x => x)).ToList();
-                    throw new MetricExportException($"PutMetricData failed after part of the batch was delivered ({ex.GetType().Name}).", undelivered, total, ex);
+                    return ExportResult.Partial(total, undelivered, ex);
                 }
             }
         }

@@ -11,7 +11,7 @@ namespace NbaSim.Observability;
 /// The embedded default exporter: writes each batch as Embedded Metric Format lines to standard output, a file,
 /// or the CloudWatch agent (TCP/UDP 25888). Needs no AWS account.
 /// </summary>
-public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDimensionSetExporter
+public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
 {
     private readonly EmfDestination _destination;
     private readonly EmfFormat _format;
@@ -43,6 +43,9 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
 
     /// <inheritdoc />
     public int EstimateSize(MetricDatum datum) => MetricBatchSizer.EstimateQueryBytes(datum);
+
+    /// <summary>True: a rollup is a second dimension set of the same EMF record, so CloudWatch aggregates it itself.</summary>
+    public bool PublishesRollupsAsDimensionSets => true;
 
     /// <inheritdoc />
     public async Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken)
@@ -88,7 +91,7 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable, Export.IDim
 
             // Documents handed over are not sent again; the sink keeps the datums of the others.
             var undelivered = lineDatums.Skip(partial.Delivered).Where((_, i) => !partial.Poisoned.Contains(partial.Delivered + i)).SelectMany(d => d).Distinct().ToList();
-            throw new MetricExportException($"The EMF destination failed after {partial.Delivered} of {lineStarts.Count} document(s).", undelivered, new ExportResult(1, lineStarts.Count > partial.Delivered ? lineStarts[partial.Delivered] : buffer.WrittenCount, rejected), partial.InnerException);
+            return ExportResult.Partial(new ExportResult(1, lineStarts.Count > partial.Delivered ? lineStarts[partial.Delivered] : buffer.WrittenCount, rejected), undelivered, partial.InnerException!);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
