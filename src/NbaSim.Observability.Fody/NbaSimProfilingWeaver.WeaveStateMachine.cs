@@ -58,10 +58,14 @@ namespace NbaSim.Observability.Fody
             var mbody = moveNext.Body;
             mbody.SimplifyMacros();
             var mil = mbody.GetILProcessor();
+            // The method's own completions: SetResult/SetException called on the state machine's builder field, not on
+            // another builder of the same type the body happens to use.
             var builder = BuilderTypeOf(stateMachine);
+            var flow = StackFlow.Compute(mbody);
             var completions = mbody.Instructions
                 .Where(i => (i.OpCode == OpCodes.Call || i.OpCode == OpCodes.Callvirt) && i.Operand is MethodReference m && (m.Name == "SetResult" || m.Name == "SetException")
-                    && builder != null && m.DeclaringType.GetElementType().FullName == builder)
+                    && builder != null && m.DeclaringType.GetElementType().FullName == builder
+                    && IsOwnBuilder(flow?.Producer(i, m.Parameters.Count)))
                 .ToList();
             if (completions.Count == 0)
             {
@@ -114,6 +118,10 @@ namespace NbaSim.Observability.Fody
         /// </summary>
         private static string BuilderTypeOf(TypeDefinition stateMachine)
             => stateMachine.Fields.FirstOrDefault(f => f.Name == "<>t__builder")?.FieldType.GetElementType().FullName;
+
+        /// <summary>The receiver is the state machine's own builder: <c>ldflda &lt;&gt;t__builder</c>.</summary>
+        private static bool IsOwnBuilder(Instruction receiver)
+            => receiver != null && (receiver.OpCode == OpCodes.Ldflda || receiver.OpCode == OpCodes.Ldfld) && ((FieldReference)receiver.Operand).Name == "<>t__builder";
 
         /// <summary>The type as seen from inside itself: generic types are instantiated over their own parameters.</summary>
         private static TypeReference SelfReference(TypeDefinition type)

@@ -24,7 +24,7 @@ namespace NbaSim.Observability.Fody
             var readonlyStrings = StaticReadonlyStrings(module);
             foreach (var method in module.GetTypes().SelectMany(t => t.Methods).Where(m => m.HasBody))
             {
-                var targets = new HashSet<Instruction>(BranchTargets(method.Body));
+                StackFlow flow = null;
                 foreach (var call in method.Body.Instructions)
                 {
                     if ((call.OpCode != OpCodes.Call && call.OpCode != OpCodes.Callvirt) || !(call.Operand is MethodReference reference)
@@ -39,14 +39,20 @@ namespace NbaSim.Observability.Fody
                         continue;
                     }
 
-                    var ns = Argument(definition, "ns", call, targets, readonlyStrings) as string;
-                    var name = Argument(definition, "metricName", call, targets, readonlyStrings) as string;
+                    flow = flow ?? StackFlow.Compute(method.Body);
+                    if (flow == null)
+                    {
+                        break; // a body whose stack cannot be followed is left to the run-time check
+                    }
+
+                    var ns = Argument(definition, "ns", call, flow, readonlyStrings) as string;
+                    var name = Argument(definition, "metricName", call, flow, readonlyStrings) as string;
                     if (ns == null || name == null)
                     {
                         continue;
                     }
 
-                    var kind = KindOf(definition, call, targets, readonlyStrings);
+                    var kind = KindOf(definition, call, flow, readonlyStrings);
                     if (kind != null && !found.ContainsKey((ns, name)))
                     {
                         found[(ns, name)] = (kind, NbaSimProfilingWeaver.Describe(method));
@@ -61,7 +67,7 @@ namespace NbaSim.Observability.Fody
             => name == "Counter" || name == "Gauge" || name == "ObservableGauge" || name == "Distribution";
 
         /// <summary>The kind a profiled method's metric (a distribution in seconds) would clash with, or null when none.</summary>
-        private static string KindOf(MethodDefinition factory, Instruction call, HashSet<Instruction> targets, Dictionary<FieldDefinition, string> readonlyStrings)
+        private static string KindOf(MethodDefinition factory, Instruction call, StackFlow flow, Dictionary<FieldDefinition, string> readonlyStrings)
         {
             switch (factory.Name)
             {
@@ -74,7 +80,7 @@ namespace NbaSim.Observability.Fody
 
             // A distribution clashes only in another unit; one whose unit is not a constant is left to the run-time check.
             var unitParameter = factory.Parameters.FirstOrDefault(p => p.Name == "unit");
-            if (unitParameter == null || !(Argument(factory, "unit", call, targets, readonlyStrings) is int unit))
+            if (unitParameter == null || !(Argument(factory, "unit", call, flow, readonlyStrings) is int unit))
             {
                 return null;
             }
@@ -84,7 +90,7 @@ namespace NbaSim.Observability.Fody
         }
 
         /// <summary>The build-time value of the named parameter at this call: a string or an int constant, or null.</summary>
-        private static object Argument(MethodDefinition factory, string parameter, Instruction call, HashSet<Instruction> targets, Dictionary<FieldDefinition, string> readonlyStrings)
+        private static object Argument(MethodDefinition factory, string parameter, Instruction call, StackFlow flow, Dictionary<FieldDefinition, string> readonlyStrings)
         {
             var index = factory.Parameters.IndexOf(factory.Parameters.FirstOrDefault(p => p.Name == parameter));
             if (index < 0)
@@ -93,10 +99,10 @@ namespace NbaSim.Observability.Fody
             }
 
             // Values the call takes from the stack: the receiver (instance methods), then the parameters in order; the
-            // last parameter is on top. Walk back to the instruction that pushed this one.
+            // last parameter is on top.
             var taken = factory.Parameters.Count + (factory.HasThis ? 1 : 0);
             var depth = taken - 1 - (index + (factory.HasThis ? 1 : 0));
-            var producer = Producer(call, depth, targets);
+            var producer = flow.Producer(call, depth);
             switch (producer?.OpCode.Code)
             {
                 case Code.Ldstr:
@@ -125,126 +131,9 @@ namespace NbaSim.Observability.Fody
         }
 
         /// <summary>
-        /// The instruction that pushed the value <paramref name="depth"/> below the top of the stack when
-        /// <paramref name="call"/> runs, found by walking back in straight-line code; null if control can join in between
-        /// or an instruction's stack effect is not simple.
+        /// <c>static readonly string</c> fields their static constructor assigns exactly one literal, and that nothing
+        /// takes the address of (<c>ref</c>, <c>Volatile.Write</c>, <c>Interlocked</c> could change them later).
         /// </summary>
-        private static Instruction Producer(Instruction call, int depth, HashSet<Instruction> targets)
-        {
-            for (var at = call; at.Previous != null; at = at.Previous)
-            {
-                if (targets.Contains(at))
-                {
-                    return null; // the stack below this point may come from another path
-                }
-
-                var instruction = at.Previous;
-                var flow = instruction.OpCode.FlowControl;
-                if (flow == FlowControl.Branch || flow == FlowControl.Return || flow == FlowControl.Throw || flow == FlowControl.Cond_Branch)
-                {
-                    return null;
-                }
-
-                var pushed = Pushes(instruction);
-                var popped = Pops(instruction);
-                if (pushed < 0 || popped < 0)
-                {
-                    return null;
-                }
-
-                if (depth < pushed)
-                {
-                    if (instruction.OpCode.Code == Code.Dup)
-                    {
-                        depth = 0; // both copies are its input's value
-                        continue;
-                    }
-
-                    return pushed == 1 ? instruction : null;
-                }
-
-                depth = depth - pushed + popped;
-            }
-
-            return null;
-        }
-
-        private static int Pushes(Instruction instruction)
-        {
-            switch (instruction.OpCode.StackBehaviourPush)
-            {
-                case StackBehaviour.Push0:
-                    return 0;
-                case StackBehaviour.Push1_push1:
-                    return 2;
-                case StackBehaviour.Varpush:
-                    return instruction.Operand is MethodReference m && m.ReturnType.MetadataType != MetadataType.Void ? 1 : 0;
-                default:
-                    return 1;
-            }
-        }
-
-        private static int Pops(Instruction instruction)
-        {
-            switch (instruction.OpCode.StackBehaviourPop)
-            {
-                case StackBehaviour.Pop0:
-                    return 0;
-                case StackBehaviour.Pop1:
-                case StackBehaviour.Popi:
-                case StackBehaviour.Popref:
-                    return 1;
-                case StackBehaviour.Pop1_pop1:
-                case StackBehaviour.Popi_pop1:
-                case StackBehaviour.Popi_popi:
-                case StackBehaviour.Popi_popi8:
-                case StackBehaviour.Popi_popr4:
-                case StackBehaviour.Popi_popr8:
-                case StackBehaviour.Popref_pop1:
-                case StackBehaviour.Popref_popi:
-                    return 2;
-                case StackBehaviour.Popi_popi_popi:
-                case StackBehaviour.Popref_popi_popi:
-                case StackBehaviour.Popref_popi_popi8:
-                case StackBehaviour.Popref_popi_popr4:
-                case StackBehaviour.Popref_popi_popr8:
-                case StackBehaviour.Popref_popi_popref:
-                    return 3;
-                case StackBehaviour.Varpop when instruction.Operand is MethodReference m && instruction.OpCode.Code != Code.Calli:
-                    return m.Parameters.Count + (m.HasThis && instruction.OpCode.Code != Code.Newobj ? 1 : 0);
-                default:
-                    return -1; // calli, leave, ret: not followed
-            }
-        }
-
-        private static IEnumerable<Instruction> BranchTargets(MethodBody body)
-        {
-            foreach (var instruction in body.Instructions)
-            {
-                if (instruction.Operand is Instruction target)
-                {
-                    yield return target;
-                }
-                else if (instruction.Operand is Instruction[] cases)
-                {
-                    foreach (var c in cases)
-                    {
-                        yield return c;
-                    }
-                }
-            }
-
-            foreach (var handler in body.ExceptionHandlers)
-            {
-                yield return handler.HandlerStart;
-                if (handler.FilterStart != null)
-                {
-                    yield return handler.FilterStart;
-                }
-            }
-        }
-
-        /// <summary><c>static readonly string</c> fields their static constructor assigns exactly one literal.</summary>
         private static Dictionary<FieldDefinition, string> StaticReadonlyStrings(ModuleDefinition module)
         {
             var values = new Dictionary<FieldDefinition, string>();
@@ -253,8 +142,8 @@ namespace NbaSim.Observability.Fody
             {
                 foreach (var method in type.Methods.Where(m => m.HasBody))
                 {
-                    var targets = new HashSet<Instruction>(BranchTargets(method.Body));
-                    foreach (var store in method.Body.Instructions.Where(i => i.OpCode == OpCodes.Stsfld))
+                    StackFlow flow = null;
+                    foreach (var store in method.Body.Instructions.Where(i => i.OpCode == OpCodes.Stsfld || i.OpCode == OpCodes.Ldsflda))
                     {
                         var field = ((FieldReference)store.Operand).Resolve();
                         if (field == null || !field.IsInitOnly || field.FieldType.MetadataType != MetadataType.String)
@@ -262,9 +151,12 @@ namespace NbaSim.Observability.Fody
                             continue;
                         }
 
-                        if (method.IsConstructor && method.IsStatic && store.Previous?.OpCode == OpCodes.Ldstr && !targets.Contains(store) && !values.ContainsKey(field) && !assignedTwice.Contains(field))
+                        var literal = store.OpCode == OpCodes.Stsfld && method.IsConstructor && method.IsStatic
+                            ? (flow = flow ?? StackFlow.Compute(method.Body))?.Producer(store, 0)
+                            : null;
+                        if (literal?.OpCode == OpCodes.Ldstr && !values.ContainsKey(field) && !assignedTwice.Contains(field))
                         {
-                            values[field] = (string)store.Previous.Operand;
+                            values[field] = (string)literal.Operand;
                         }
                         else
                         {

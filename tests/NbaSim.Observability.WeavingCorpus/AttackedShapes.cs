@@ -128,6 +128,18 @@ public class AttackedShapes
         }
     }
 
+    /// <summary>Attack finding: a builder of the same type as the method's own, used inside it, is not the method's completion.</summary>
+    [ProfilePerformance("OtherBuilder")]
+    public async Task OtherBuilder()
+    {
+        await Task.Yield();
+        var other = AsyncTaskMethodBuilder.Create();
+        Handed = other.Task;
+        other.SetResult();
+    }
+
+    public static Task? Handed { get; private set; }
+
     /// <summary>Issue 27 item 5: a long-lived task handed to every caller (=> _ready.Task).</summary>
     [ProfilePerformance("PendingShared")]
     public Task PendingShared() => _ready.Task;

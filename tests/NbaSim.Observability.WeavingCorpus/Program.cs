@@ -155,6 +155,8 @@ Check("FalsePos", t.FalsePos(registry) == 1 && AttackedShapes.LastLog.Length > 0
 await t.CustomBuilder(fail: false);
 await ThrowsAsync<InvalidOperationException>("CustomBuilder.faulted", () => t.CustomBuilder(fail: true));
 Check("CustomBuilder.builderUsed", TracingBuilder.Completions == 2, TracingBuilder.Completions.ToString(CultureInfo.InvariantCulture));
+await t.OtherBuilder();
+Check("OtherBuilder", AttackedShapes.Handed is { IsCompletedSuccessfully: true });
 Check("ManyLocals", LargeShapes.ManyLocals(1) == (300 * 1) + (299 * 300 / 2));
 Check("LongMethod", LargeShapes.LongMethod(1) != 0);
 CreateFinalized();

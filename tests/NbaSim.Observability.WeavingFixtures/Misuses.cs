@@ -104,10 +104,53 @@ public abstract class Misuses
 
     public static DistributionSeries SameKindDistribution(INbaMetrics metrics) => metrics.Distribution("NBA-Simulator/Performance", "SameKindDuration", MetricUnit.Seconds);
 
+    /// <summary>Attack finding: a non-capturing lambda is a cached delegate (ldsfld; dup; brtrue): the names are still read.</summary>
+    [ProfilePerformance("GaugeLambda")]
+    public void GaugeLambdaClash()
+    {
+    }
+
+    public static IDisposable GaugeLambda(INbaMetrics metrics) => metrics.ObservableGauge("NBA-Simulator/Performance", "GaugeLambdaDuration", MetricUnit.None, () => 1.0, default);
+
+    [ProfilePerformance("GaugeMethodGroup")]
+    public void GaugeMethodGroupClash()
+    {
+    }
+
+    public static IDisposable GaugeMethodGroup(INbaMetrics metrics) => metrics.ObservableGauge("NBA-Simulator/Performance", "GaugeMethodGroupDuration", MetricUnit.None, Observe, default);
+
+    private static double Observe() => 2.0;
+
+    /// <summary>Attack finding: an object initializer calls an init accessor (void modreq(IsExternalInit)) between the arguments.</summary>
+    [ProfilePerformance("InitOptions")]
+    public void InitOptionsClash()
+    {
+    }
+
+    public static CounterSeries InitOptions(INbaMetrics metrics) => metrics.Counter("NBA-Simulator/Performance", "InitOptionsDuration", MetricUnit.Count, new SeriesOptions { PublishZeroWhenIdle = true });
+
+    /// <summary>Not a clash: the static readonly name is changed through its address before anything reads it.</summary>
+    [ProfilePerformance("Rewritten")]
+    public void RewrittenName()
+    {
+    }
+
+    public static CounterSeries RewrittenCounter(INbaMetrics metrics) => metrics.Counter("NBA-Simulator/Performance", Names.Rewritten);
+
     private static void Log(string scope, string message) => LastLog = scope + message;
 
     public static string LastLog { get; private set; } = string.Empty;
 
     [ProfilePerformance("Fine")]
     public int Valid() => 42;
+}
+
+/// <summary>A static readonly field its static constructor rewrites through a reference.</summary>
+public static class Names
+{
+    public static readonly string Rewritten = "RewrittenDuration";
+
+#pragma warning disable CA1810 // the rewrite through a reference is the point
+    static Names() => Volatile.Write(ref Rewritten, "SomethingElse");
+#pragma warning restore CA1810
 }

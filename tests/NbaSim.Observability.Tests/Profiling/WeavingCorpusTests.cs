@@ -37,7 +37,7 @@ public sealed class WeavingCorpusTests
         ("Recursion", "success", 5), ("AwaitInCatchFinally", "success", 1), ("AwaitUsingForeach", "success", 1), ("FunctionPointer", "success", 1),
         ("RefStructSpan", "success", 1), ("RefStructMethod", "success", 4), ("RecordMethod", "success", 1), ("Operator", "success", 1),
         ("ExtensionMethod", "success", 1), ("ExtensionProperty", "success", 1), ("FalsePos", "success", 1),
-        ("CustomBuilder", "success", 1), ("CustomBuilder", "failure", 1), ("ManyLocals", "success", 1), ("LongMethod", "success", 1),
+        ("CustomBuilder", "success", 1), ("CustomBuilder", "failure", 1), ("OtherBuilder", "success", 1), ("ManyLocals", "success", 1), ("LongMethod", "success", 1),
         ("Finalizer", "success", 1), ("Threaded", "success", 800_000), ("PendingShared", "success", 101),
     ];
 
