@@ -15,7 +15,7 @@ namespace NbaSim.Observability;
 /// <see cref="NbaObservabilityOptions.MaxDatumsPerBatch"/> datums and <see cref="NbaObservabilityOptions.MaxBatchBytes"/>
 /// bytes). Recording never touches any of them, so nothing here can block a recorder.
 /// </summary>
-public sealed class BufferedMetricSink : IAsyncDisposable
+public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
 {
     private readonly MetricRegistry _registry;
     private readonly IMetricExporter _exporter;
@@ -56,6 +56,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable
         _exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         NbaObservabilityOptionsValidator.ThrowIfInvalid(options);
+        if (registry.Consumer is not null)
+        {
+            // Checked before anything is opened (the spool's lock); Link below settles a race between two constructors.
+            throw new InvalidOperationException("This registry is already drained by another BufferedMetricSink; dispose that sink first, or create one registry per sink.");
+        }
+
         _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;
         if (options.Spool?.Directory is { Length: > 0 } spoolDirectory)
         {
@@ -83,9 +89,17 @@ public sealed class BufferedMetricSink : IAsyncDisposable
 
         _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
         _publisher = new BatchPublisher(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
-        registry.PublishTarget = Enqueue;
-        registry.QueueDepth = () => QueuedDatums;
         _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
+        try
+        {
+            registry.Link(this);
+        }
+        catch (InvalidOperationException)
+        {
+            _telemetry.Dispose();
+            _queue.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Datums not yet delivered: waiting, in flight, in memory or in the spool.</summary>
@@ -233,15 +247,14 @@ public sealed class BufferedMetricSink : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        if (_registry.PublishTarget == Enqueue)
-        {
-            _registry.PublishTarget = null;
-        }
+        _registry.Unlink(this);
 
         _telemetry.Dispose();
         _queue.Dispose();
         _stopping.Dispose();
     }
+
+    bool IRegistryConsumer.Accept(MetricDatum datum) => Enqueue(datum);
 
     internal bool Enqueue(MetricDatum datum)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NbaSim.Observability.Diagnostics;
 using NbaSim.Observability.Internal;
+using NbaSim.Observability.Pipeline;
 
 namespace NbaSim.Observability;
 
@@ -52,6 +53,7 @@ public sealed class MetricRegistry : INbaMetrics
     private bool _standardPartlyPublished;
     private bool _highPartlyPublished;
     private volatile bool _off;
+    private IRegistryConsumer? _consumer;
 
     /// <summary>Creates a registry.</summary>
     /// <param name="options">Aggregation period and cardinality limit; defaults when <see langword="null"/>. Validated exactly as <c>AddNbaObservability</c> validates them.</param>
@@ -115,10 +117,21 @@ public sealed class MetricRegistry : INbaMetrics
         }
     }
 
-    /// <summary>Where <see cref="Publish(MetricDatum)"/> sends datums; set by the sink that drains this registry.</summary>
-    internal Func<MetricDatum, bool>? PublishTarget { get; set; }
+    /// <summary>The sink that drains this registry, linked once (<see cref="Link"/>); null before and after it.</summary>
+    internal IRegistryConsumer? Consumer => Volatile.Read(ref _consumer);
 
-    internal Func<int>? QueueDepth { get; set; }
+    /// <summary>Links the sink that drains this registry. One at a time: a second live sink would split its datums.</summary>
+    /// <exception cref="InvalidOperationException">Another sink drains this registry.</exception>
+    internal void Link(IRegistryConsumer consumer)
+    {
+        if (Interlocked.CompareExchange(ref _consumer, consumer, null) is { } other && !ReferenceEquals(other, consumer))
+        {
+            throw new InvalidOperationException("This registry is already drained by another BufferedMetricSink; dispose that sink first, or create one registry per sink.");
+        }
+    }
+
+    /// <summary>Ends <paramref name="consumer"/>'s link (when it is disposed), so another sink may drain the registry.</summary>
+    internal void Unlink(IRegistryConsumer consumer) => Interlocked.CompareExchange(ref _consumer, null, consumer);
 
     internal TimeProvider TimeProvider => _time;
 
@@ -196,13 +209,9 @@ public sealed class MetricRegistry : INbaMetrics
             return true; // switched off: accepted and discarded, like every recording
         }
 
-        var target = PublishTarget;
-        if (target is null)
-        {
-            throw new InvalidOperationException("This registry is not attached to a sink; create a BufferedMetricSink for it (AddNbaObservability does).");
-        }
-
-        return target(datum);
+        var consumer = Consumer
+            ?? throw new InvalidOperationException("This registry is not attached to a sink; create a BufferedMetricSink for it (AddNbaObservability does).");
+        return consumer.Accept(datum);
     }
 
     /// <inheritdoc />
@@ -236,7 +245,7 @@ public sealed class MetricRegistry : INbaMetrics
             ExportFailures = Statistics.ExportFailures,
             PeriodsSkipped = Statistics.PeriodsSkipped,
             LastExportError = Statistics.LastExportError,
-            QueuedDatums = QueueDepth?.Invoke() ?? 0,
+            QueuedDatums = Consumer?.QueuedDatums ?? 0,
             Uptime = _time.GetUtcNow() - _started,
             AggregationPeriod = TimeSpan.FromTicks(_periodTicks),
         };

@@ -164,9 +164,9 @@ public sealed class FaultTests
                 : LoopbackAwsServer.Ok(r.Action);
         });
         using var client = Client(server, retries: 0);
-        var pipeline = new Infrastructure.Pipeline();
         using var exporter = new CloudWatchExporter(client);
-        await using var sink = new BufferedMetricSink(pipeline.Registry, exporter, pipeline.Options);
+        await using var pipeline = new Infrastructure.Pipeline(exporter: exporter);
+        var sink = pipeline.Sink;
         foreach (var datum in Enumerable.Range(0, 12).Select(i => Datum(i == 2 ? "Bad2" : $"Good{i}", pipeline.Time.GetUtcNow())))
         {
             pipeline.Registry.Publish(datum);

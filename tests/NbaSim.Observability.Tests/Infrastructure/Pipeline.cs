@@ -7,12 +7,13 @@ internal sealed class Pipeline : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 5, TimeSpan.Zero);
 
-    public Pipeline(NbaObservabilityOptions? options = null, DateTimeOffset? start = null)
+    /// <summary>A registry drained by one sink (a registry has one sink at a time) into <paramref name="exporter"/>, or into <see cref="Exporter"/>.</summary>
+    public Pipeline(NbaObservabilityOptions? options = null, DateTimeOffset? start = null, IMetricExporter? exporter = null, Microsoft.Extensions.Logging.ILogger<BufferedMetricSink>? logger = null)
     {
         Options = options ?? new NbaObservabilityOptions();
         Time = new FakeTimeProvider(start ?? Start);
         Registry = new MetricRegistry(Options, Time);
-        Sink = new BufferedMetricSink(Registry, Exporter, Options);
+        Sink = new BufferedMetricSink(Registry, exporter ?? Exporter, Options, logger);
     }
 
     public NbaObservabilityOptions Options { get; }

@@ -26,6 +26,28 @@ public class BufferedMetricSinkTests
     }
 
     [Fact]
+    public async Task A_registry_is_drained_by_one_live_sink_and_a_second_is_refused_until_the_first_is_disposed()
+    {
+        var options = new NbaObservabilityOptions();
+        var registry = new MetricRegistry(options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Infrastructure.Pipeline.Start));
+        var first = new CapturingExporter();
+        var second = new CapturingExporter();
+        var sink = new BufferedMetricSink(registry, first, options);
+
+        var another = () => new BufferedMetricSink(registry, second, options);
+        another.Should().Throw<InvalidOperationException>().WithMessage("*already drained by another BufferedMetricSink*");
+        registry.Publish(Datums(1).Single()).Should().BeTrue();
+        await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
+        first.Datums.Should().ContainSingle("the first sink still owns the registry after the refused one");
+
+        await sink.DisposeAsync();
+        await using var replacement = new BufferedMetricSink(registry, second, options);
+        registry.Publish(Datums(1).Single()).Should().BeTrue();
+        await replacement.ForceFlushAsync(TestContext.Current.CancellationToken);
+        second.Datums.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Batches_split_at_1000_datums()
     {
         await using var p = new Infrastructure.Pipeline();
@@ -72,8 +94,8 @@ public class BufferedMetricSinkTests
     {
         var logger = new FakeLogger<BufferedMetricSink>();
         var options = new NbaObservabilityOptions { MaxQueuedDatums = 1000 };
-        var p = new Infrastructure.Pipeline(options);
-        await using var sink = new BufferedMetricSink(p.Registry, p.Exporter, options, logger);
+        await using var p = new Infrastructure.Pipeline(options, logger: logger);
+        var sink = p.Sink;
 
         var accepted = Datums(1500).Count(d => p.Registry.Publish(d));
 
