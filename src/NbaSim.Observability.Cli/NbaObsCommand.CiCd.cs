@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +9,6 @@ using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 using NbaSim.Observability.Aws.Sts;
 using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.Cli.MonitoringAsCode;
 using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli;

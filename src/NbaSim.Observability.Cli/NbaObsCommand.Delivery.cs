@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

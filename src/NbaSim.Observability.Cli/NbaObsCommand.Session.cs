@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Amazon.Runtime;
@@ -9,9 +8,7 @@ using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Sns;
 using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.CiCd;
 using NbaSim.Observability.Cli.MonitoringAsCode;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli;
 
