@@ -1,15 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using Amazon.Runtime;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sns;
-using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli;
 

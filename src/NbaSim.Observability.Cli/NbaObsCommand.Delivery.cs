@@ -1,16 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sns;
-using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.Cli.MonitoringAsCode;
-using NbaSim.Observability.Publishers;
-
 namespace NbaSim.Observability.Cli;
 
 /// <content>What a publishing command says about its datums: delivered, kept in the spool, or not delivered, with the exit code.</content>

@@ -1,14 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.Cli.MonitoringAsCode;
-
 namespace NbaSim.Observability.Cli;
 
 /// <content>Monitoring as code: plan/apply, export, preview, alarm status and alarm test.</content>

@@ -1,16 +1,3 @@
-using System.Globalization;
-using Amazon.Runtime;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sns;
-using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.CiCd;
-using NbaSim.Observability.Cli.MonitoringAsCode;
-using NbaSim.Observability.Publishers;
-
 namespace NbaSim.Observability.Cli;
 
 /// <content>The publishing commands: S3 inventory, cost, DIMS, data quality.</content>

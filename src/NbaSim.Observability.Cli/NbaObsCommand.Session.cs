@@ -1,15 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Amazon.Runtime;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sns;
-using NbaSim.Observability.Aws.Sts;
-using NbaSim.Observability.Cli.MonitoringAsCode;
-
 namespace NbaSim.Observability.Cli;
 
 /// <content>One command's configuration, services and clients.</content>

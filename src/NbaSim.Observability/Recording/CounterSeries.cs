@@ -29,14 +29,8 @@ public sealed class CounterSeries : MetricSeries
     /// <inheritdoc />
     public override void Record(double value)
     {
-        if (_off)
+        if (!Accepts(value))
         {
-            return;
-        }
-
-        if (!MetricValidator.IsValidValue(value))
-        {
-            Reject();
             return;
         }
 

@@ -24,14 +24,8 @@ public sealed class DistributionSeries : MetricSeries
     /// <inheritdoc />
     public override void Record(double value)
     {
-        if (_off)
+        if (!Accepts(value))
         {
-            return;
-        }
-
-        if (!MetricValidator.IsValidValue(value))
-        {
-            Reject();
             return;
         }
 

@@ -37,14 +37,8 @@ public sealed class GaugeSeries : MetricSeries
     /// <summary>Sets the current value.</summary>
     public override void Record(double value)
     {
-        if (_off)
+        if (!Accepts(value))
         {
-            return;
-        }
-
-        if (!MetricValidator.IsValidValue(value))
-        {
-            Reject();
             return;
         }
 

@@ -79,6 +79,27 @@ public abstract class MetricSeries
     [MethodImpl(MethodImplOptions.NoInlining)]
     private protected void Reject() => Interlocked.Increment(ref _rejected);
 
+    /// <summary>
+    /// Every series' first step on the hot path: false when the series is switched off (nothing is recorded) or the value
+    /// is not one CloudWatch accepts (NaN, ±∞, out of range: counted as rejected).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private protected bool Accepts(double value)
+    {
+        if (_off)
+        {
+            return false;
+        }
+
+        if (!MetricValidator.IsValidValue(value))
+        {
+            Reject();
+            return false;
+        }
+
+        return true;
+    }
+
     private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
         => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts) { Rollup = Rollup };
 
