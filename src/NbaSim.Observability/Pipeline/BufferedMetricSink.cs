@@ -25,7 +25,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     private readonly DiskDeliveryQueue? _disk;
     private readonly MemoryDeliveryQueue? _memory;
     private readonly PeriodCollector _collector;
-    private readonly BatchPublisher _publisher;
+    private readonly QueueDrainer _drainer;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SelfTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
@@ -34,7 +34,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     // delivered but unacknowledged, and the final flush would then send it again (CloudWatch would double-count).
     private readonly CancellationTokenSource _exportAbort = new();
     private Task _collectorTask = Task.CompletedTask;
-    private Task _publisherTask = Task.CompletedTask;
+    private Task _drainTask = Task.CompletedTask;
     private int _state; // 0 new, 1 running, 2 stopped
     private int _addedSinceWake;
     private long _bufferDrops;
@@ -88,7 +88,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
 
         _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
-        _publisher = new BatchPublisher(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
+        _drainer = new QueueDrainer(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
         _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
         try
         {
@@ -124,7 +124,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
 
         _collectorTask = Task.Run(() => _collector.RunAsync(_stopping.Token));
-        _publisherTask = Task.Run(() => PublishLoopAsync(_stopping.Token));
+        _drainTask = Task.Run(() => DrainLoopAsync(_stopping.Token));
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exportAbort.Token);
         try
         {
-            return await _publisher.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
+            return await _drainer.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -186,12 +186,12 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
         // The publisher's loop ends; an export in flight completes (it is cancelled only when the deadline passes).
-        var loopsEnded = await WaitBoundedAsync(_publisherTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        var loopsEnded = await WaitBoundedAsync(_drainTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
         if (!loopsEnded)
         {
             // An export of the publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
             await _exportAbort.CancelAsync().ConfigureAwait(false);
-            loopsEnded = await WaitBoundedAsync(_publisherTask, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+            loopsEnded = await WaitBoundedAsync(_drainTask, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
 
         // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
@@ -200,7 +200,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         var drained = false;
         while (loopsEnded && !drained && Remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
         {
-            drain = _publisher.DrainAsync(newestFirst: _disk is null, _exportAbort.Token);
+            drain = _drainer.DrainAsync(newestFirst: _disk is null, _exportAbort.Token);
             if (!await WaitBoundedAsync(drain, Remaining(), "flush", cancellationToken).ConfigureAwait(false))
             {
                 break;
@@ -224,7 +224,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
 
         // A drain still running (a flush of the caller's, an exporter that ignores cancellation) is waited for briefly,
         // so its datums are counted once: delivered, or left over below.
-        var idle = await _publisher.WaitIdleAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+        var idle = await _drainer.WaitIdleAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
 
         _stopFlushing = false;
         lock (_addGate)
@@ -342,7 +342,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         {
             // What the disk refused during the run gets a last chance. A drain that still holds the queue (an exporter
             // that ignores cancellation) cannot be waited for: what waits in memory is written aside, to new files.
-            if (!(idle && _publisher.TryPersist()))
+            if (!(idle && _drainer.TryPersist()))
             {
                 _disk.PersistStagedAside();
             }
@@ -396,7 +396,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
     }
 
-    private async Task PublishLoopAsync(CancellationToken cancellationToken)
+    private async Task DrainLoopAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -418,7 +418,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             {
                 // Not the stopping token: a drain under way completes (or is cancelled with the shutdown deadline).
                 Interlocked.Exchange(ref _addedSinceWake, 0);
-                await _publisher.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
+                await _drainer.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
             {

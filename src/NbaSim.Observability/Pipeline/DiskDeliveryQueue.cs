@@ -61,7 +61,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private int _asideFiles;
     private List<MetricDatum> _staged = [];
 
-    // Publisher-side state.
+    // Drain-side state (the queue drainer's thread).
     private readonly SpoolLane _backlog = new();
     private readonly SpoolLane _current = new();
     private bool _backlogTurn;
@@ -71,7 +71,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     private int _unloadedDatums;
     private int _inFlight;
     private int _memoryLeased; // in flight and only in memory (the disk refused them)
-    private int _publisherCount;
+    private int _drainSideCount;
     private int _inMemoryCount;
     private bool _writeFailing;
     private bool _closed;
@@ -93,7 +93,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             _unloadedDatums += Math.Max(0, info.Datums);
         }
 
-        Publish();
+        RefreshCounts();
     }
 
     /// <summary>Datums that are only in memory: lost if the process dies now.</summary>
@@ -123,7 +123,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         {
             lock (_stagedGate)
             {
-                return _staged.Count + Volatile.Read(ref _publisherCount) + (int)Interlocked.Read(ref _asideDatums);
+                return _staged.Count + Volatile.Read(ref _drainSideCount) + (int)Interlocked.Read(ref _asideDatums);
             }
         }
     }
@@ -184,7 +184,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                     file.Loaded = true;
                     foreach (var datum in chunk)
                     {
-                        var item = new QueuedDatum(datum, file);
+                        var item = new SpooledDatum(datum, file);
                         file.Outstanding.Add(item);
                         _current.Loaded.AddLast(item);
                     }
@@ -206,7 +206,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                 var rest = pending.Count - offset;
                 foreach (var datum in pending.Skip(offset))
                 {
-                    _inMemory.AddLast(new QueuedDatum(datum, null));
+                    _inMemory.AddLast(new QueuedDatum(datum));
                 }
 
                 if (!_writeFailing)
@@ -220,7 +220,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         }
 
         TrimMemory();
-        Publish();
+        RefreshCounts();
     }
 
     /// <summary>
@@ -317,7 +317,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         {
             foreach (var item in lease.Items)
             {
-                if (item.File is { } file)
+                if (FileOf(item) is { } file)
                 {
                     file.Leased++;
                 }
@@ -330,7 +330,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             _inFlight += lease.Items.Count;
         }
 
-        Publish();
+        RefreshCounts();
         return lease;
     }
 
@@ -374,7 +374,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         // Also after the stop and the dispose: an export that outlived them is acknowledged (its files deleted), so the
         // next start never sends again what was delivered.
         var (back, delivered) = BatchBuilder.Partition(lease, undelivered);
-        if (_stopped && delivered.Count(i => i.File is null) is > 0 and var late)
+        if (_stopped && delivered.Count(i => FileOf(i) is null) is > 0 and var late)
         {
             DeliveredAfterStop?.Invoke(late);
         }
@@ -382,7 +382,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         _inFlight -= lease.Items.Count;
         foreach (var item in lease.Items)
         {
-            if (item.File is { } file)
+            if (FileOf(item) is { } file)
             {
                 file.Leased--;
             }
@@ -397,10 +397,10 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
             Acknowledge(item);
         }
 
-        BatchBuilder.PushFront(_backlog.Loaded, back.Where(i => i.File?.Lane == _backlog).ToList());
-        BatchBuilder.PushFront(_current.Loaded, back.Where(i => i.File?.Lane == _current).ToList());
-        BatchBuilder.PushFront(_inMemory, back.Where(i => i.File is null).ToList());
-        Publish();
+        BatchBuilder.PushFront(_backlog.Loaded, back.Where(i => FileOf(i)?.Lane == _backlog).ToList());
+        BatchBuilder.PushFront(_current.Loaded, back.Where(i => FileOf(i)?.Lane == _current).ToList());
+        BatchBuilder.PushFront(_inMemory, back.Where(i => FileOf(i) is null).ToList());
+        RefreshCounts();
     }
 
     public void Checkpoint()
@@ -450,7 +450,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         file.Loaded = true;
         foreach (var datum in datums)
         {
-            var item = new QueuedDatum(datum, file);
+            var item = new SpooledDatum(datum, file);
             file.Outstanding.Add(item);
             file.Lane.Loaded.AddLast(item);
         }
@@ -463,7 +463,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
 
     private void Acknowledge(QueuedDatum item)
     {
-        if (item.File is not { } file)
+        if (FileOf(item) is not { } file)
         {
             return;
         }
@@ -516,7 +516,7 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
                 for (var node = file.Lane.Loaded.First; node is not null;)
                 {
                     var next = node.Next;
-                    if (node.Value.File == file)
+                    if (FileOf(node.Value) == file)
                     {
                         file.Lane.Loaded.Remove(node);
                     }
@@ -556,11 +556,21 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
         }
     }
 
-    private void Publish()
+    /// <summary>Refreshes the counts other threads read (Count, InMemoryCount) from the drain side's state.</summary>
+    private void RefreshCounts()
     {
         Volatile.Write(ref _inMemoryCount, _inMemory.Count + _memoryLeased);
-        Volatile.Write(ref _publisherCount, _backlog.Loaded.Count + _current.Loaded.Count + _inMemory.Count + _inFlight + _unloadedDatums);
+        Volatile.Write(ref _drainSideCount, _backlog.Loaded.Count + _current.Loaded.Count + _inMemory.Count + _inFlight + _unloadedDatums);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>The spool file an item was read from or written to; null for one only in memory (the disk refused it).</summary>
+    private static SpoolFile? FileOf(QueuedDatum item) => (item as SpooledDatum)?.File;
+
+    /// <summary>A datum of this queue that lives in a spool file.</summary>
+    private sealed class SpooledDatum(MetricDatum datum, SpoolFile file) : QueuedDatum(datum)
+    {
+        public SpoolFile File { get; } = file;
+    }
 }

@@ -59,10 +59,8 @@ internal sealed class DeliveryLease
     public DateTimeOffset OldestExpired { get; }
 }
 
-/// <summary>A datum in a queue, and the spool file that holds it (none in memory).</summary>
-internal sealed class QueuedDatum(MetricDatum datum, SpoolFile? file)
+/// <summary>A datum waiting in a delivery queue (the disk queue's own items also know their spool file).</summary>
+internal class QueuedDatum(MetricDatum datum)
 {
     public MetricDatum Datum { get; } = datum;
-
-    public SpoolFile? File { get; } = file;
 }

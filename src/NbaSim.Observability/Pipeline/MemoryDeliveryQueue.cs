@@ -42,7 +42,7 @@ internal sealed class MemoryDeliveryQueue(int capacity, Action<int> onDropped, A
         var dropped = 0;
         lock (_gate)
         {
-            _waiting.AddLast(new QueuedDatum(datum, null));
+            _waiting.AddLast(new QueuedDatum(datum));
             while (_waiting.Count + _inFlight > capacity && _waiting.Count > 0)
             {
                 _waiting.RemoveFirst();

@@ -69,7 +69,7 @@ public class BatchBuilderTests
     {
         var twin = MetricDatum.CreateValue("A", "same", 1, MetricUnit.Count, Now, now: Now);
         var other = MetricDatum.CreateValue("A", "same", 1, MetricUnit.Count, Now, now: Now);
-        var lease = new DeliveryLease([new QueuedDatum(twin, null), new QueuedDatum(other, null), new QueuedDatum(twin, null)], 0, DateTimeOffset.MaxValue);
+        var lease = new DeliveryLease([new QueuedDatum(twin), new QueuedDatum(other), new QueuedDatum(twin)], 0, DateTimeOffset.MaxValue);
 
         var (back, delivered) = BatchBuilder.Partition(lease, [twin]);
 
@@ -81,7 +81,7 @@ public class BatchBuilderTests
         => new(maxDatums, maxBytes, _ => size, Now.AddDays(-14));
 
     private static QueuedDatum Queued(string ns, string name, DateTimeOffset at)
-        => new(MetricDatum.CreateValue($"NBA-Simulator/{ns}", name, 1, MetricUnit.Count, at, now: at), null); // valid when recorded, expired by Now
+        => new(MetricDatum.CreateValue($"NBA-Simulator/{ns}", name, 1, MetricUnit.Count, at, now: at)); // valid when recorded, expired by Now
 
     private static LinkedList<QueuedDatum> Waiting(params (string Ns, string Name)[] items)
         => new(items.Select(i => Queued(i.Ns, i.Name, Now)));

@@ -1,5 +1,3 @@
-
-
 namespace NbaSim.Observability;
 
 /// <summary>Settings of the AWS cost publisher (<c>NbaObservability:Cost</c>).</summary>
@@ -22,20 +20,4 @@ public sealed class CostPublisherOptions
 
     /// <summary>Cost Explorer endpoint override (moto, LocalStack). Default: ce.us-east-1.amazonaws.com.</summary>
     public string? ServiceUrl { get; set; }
-}
-
-/// <summary>The figures one cost run published.</summary>
-/// <param name="MonthToDateUsd">Month-to-date unblended cost.</param>
-/// <param name="BudgetUtilizationPercent">Share of the budget used.</param>
-/// <param name="ForecastUsd">Forecast for the whole month, when asked for.</param>
-/// <param name="ByService">Cost per service, when asked for.</param>
-/// <param name="FromCache">True when Cost Explorer was not called (the cached figures were younger than RefreshInterval).</param>
-/// <param name="Period">The period asked of Cost Explorer.</param>
-public sealed record CostSnapshot(decimal MonthToDateUsd, decimal BudgetUtilizationPercent, decimal? ForecastUsd, IReadOnlyDictionary<string, decimal> ByService, bool FromCache, DateInterval Period);
-
-/// <summary>Publishes month-to-date AWS cost and budget utilization (NBA-Simulator/Costs).</summary>
-public interface ICostPublisher
-{
-    /// <summary>Publishes <c>MonthlyAWSCost</c> and <c>BudgetUtilization</c> (and the optional extras), from cache when fresh.</summary>
-    Task<CostSnapshot> PublishAsync(CancellationToken cancellationToken = default);
 }

@@ -11,7 +11,7 @@ namespace NbaSim.Observability.Pipeline;
 /// outage (one failed request per flush, not a storm).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The gate's wait handle is never created, so there is nothing to dispose; a drain abandoned at shutdown may still release it.")]
-internal sealed class BatchPublisher(IDeliveryQueue queue, IMetricExporter exporter, NbaObservabilityOptions options, PipelineStatistics statistics, ILogger logger, TimeProvider time)
+internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporter, NbaObservabilityOptions options, PipelineStatistics statistics, ILogger logger, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
