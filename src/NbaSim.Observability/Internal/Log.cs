@@ -106,4 +106,7 @@ internal static partial class Log
 
     [LoggerMessage(34, LogLevel.Information, "An export that outlived the stop delivered {Datums} datum(s) after all; they are no longer counted as dropped.")]
     public static partial void DeliveredAfterStop(ILogger logger, int datums);
+
+    [LoggerMessage(35, LogLevel.Error, "The exporter's {Member} threw; the datum goes in a batch of its own (or the envelope counts as 0) so delivery goes on.")]
+    public static partial void ExporterMeasureFailed(ILogger logger, string member, Exception exception);
 }

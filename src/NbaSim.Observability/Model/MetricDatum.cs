@@ -72,6 +72,10 @@ public sealed class MetricDatum
     internal MetricDatum WithRollup(MetricDimension[] rollup)
         => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Rollup = rollup };
 
+    /// <summary>A piece of this distribution (what one EMF document carried of it), as a datum of its own.</summary>
+    internal MetricDatum PieceOf(StatisticSet? statistics, double[] values, double[]? counts)
+        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, null, statistics, [.. values], counts is null ? null : [.. counts]) { Rollup = Rollup };
+
     internal MetricDatum WithoutRollup()
         => Rollup is null ? this : new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]);
 

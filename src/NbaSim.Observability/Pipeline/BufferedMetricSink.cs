@@ -87,16 +87,18 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             _queue = _memory;
         }
 
-        _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
-        _drainer = new QueueDrainer(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
-        _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
         try
         {
+            _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
+            _drainer = new QueueDrainer(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
+            _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
             registry.Link(this);
         }
-        catch (InvalidOperationException)
+        catch
         {
-            _telemetry.Dispose();
+            // Whatever failed after the queue opened (an exporter's getter, the meter factory, a second sink): the spool
+            // and its lock are released, and the registry stays free for the next sink.
+            _telemetry?.Dispose();
             _queue.Dispose();
             throw;
         }
@@ -246,12 +248,18 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
-        _registry.Unlink(this);
-
-        _telemetry.Dispose();
-        _queue.Dispose();
-        _stopping.Dispose();
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Even if stopping failed, this sink no longer drains the registry, and its spool lock is released.
+            _registry.Unlink(this);
+            _telemetry.Dispose();
+            _queue.Dispose();
+            _stopping.Dispose();
+        }
     }
 
     bool IRegistryConsumer.Accept(MetricDatum datum) => Enqueue(datum);

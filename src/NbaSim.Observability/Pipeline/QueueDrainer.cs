@@ -27,9 +27,9 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
             while (true)
             {
                 var leases = new List<DeliveryLease>(parallel);
-                var shape = new BatchShape(Math.Min(options.MaxDatumsPerBatch, Math.Max(1, exporter.MaxDatumsPerBatch)), options.MaxBatchBytes, exporter.EstimateSize, time.GetUtcNow() - MetricLimits.MaxAge)
+                var shape = new BatchShape(Math.Min(options.MaxDatumsPerBatch, Math.Max(1, exporter.MaxDatumsPerBatch)), options.MaxBatchBytes, SizeOf, time.GetUtcNow() - MetricLimits.MaxAge)
                 {
-                    EnvelopeOf = exporter.EnvelopeSize,
+                    EnvelopeOf = EnvelopeOf,
                 };
                 while (leases.Count < parallel && queue.Lease(shape, newestFirst) is { } lease)
                 {
@@ -58,8 +58,17 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
                 for (var i = leases.Count - 1; i >= 0; i--)
                 {
                     // Back to the front in reverse, so the queue keeps its order.
-                    queue.Complete(leases[i], outcomes[i]);
-                    failed |= outcomes[i].Count > 0;
+                    queue.Complete(leases[i], outcomes[i].Back);
+                    failed |= outcomes[i].Back.Count > 0 || outcomes[i].Replacements.Count > 0;
+                }
+
+                foreach (var outcome in outcomes)
+                {
+                    // Datums the exporter made from the batch's (the unsent part of a datum it split): new data, queued.
+                    foreach (var replacement in outcome.Replacements)
+                    {
+                        queue.Add(replacement);
+                    }
                 }
 
                 if (failed)
@@ -117,8 +126,12 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
         }
     }
 
-    /// <summary>Exports one batch; returns what was not delivered (empty on success). Never throws.</summary>
-    private async Task<IReadOnlyList<MetricDatum>> ExportOneAsync(List<MetricDatum> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Exports one batch. Returns the batch's own datums to keep (none on success) and, separately, datums the exporter
+    /// handed back that are not the batch's own (the unsent part of a datum it split, or copies): those are queued as
+    /// new data, so nothing handed back is lost whatever the exporter returns. Never throws.
+    /// </summary>
+    private async Task<(IReadOnlyList<MetricDatum> Back, IReadOnlyList<MetricDatum> Replacements)> ExportOneAsync(List<MetricDatum> batch, CancellationToken cancellationToken)
     {
         try
         {
@@ -126,15 +139,17 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
             if (result.Undelivered is not { Count: > 0 } undelivered)
             {
                 Delivered(batch.Count, result);
-                return [];
+                return ([], []);
             }
 
-            // Part was delivered: keep only the rest, so nothing is sent twice.
-            Delivered(batch.Count - undelivered.Count, result);
+            // Part was delivered: keep only the rest, so nothing is sent twice. What counts as delivered is what the
+            // batch does not get back, whatever the list holds (duplicates, foreign datums).
+            var (back, replacements) = Sort(batch, undelivered);
+            Delivered(batch.Count - back.Count, result);
             var failure = result.Failure ?? new InvalidOperationException($"The exporter handed back {undelivered.Count} undelivered datum(s) without a reason.");
             statistics.ExportFailed(failure);
-            Log.ExportFailed(logger, undelivered.Count, failure.GetType().Name, failure);
-            return undelivered;
+            Log.ExportFailed(logger, back.Count + replacements.Count, failure.GetType().Name, failure);
+            return (back, replacements);
         }
         catch (Exception ex)
         {
@@ -144,16 +159,83 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
                 Log.ExportFailed(logger, batch.Count, ex.GetType().Name, ex);
             }
 
-            return batch;
+            return (batch, []);
+        }
+    }
+
+    /// <summary>
+    /// Splits what an exporter handed back into the batch's own datums (by reference, each at most as often as it is in
+    /// the batch) and the others.
+    /// </summary>
+    private static (List<MetricDatum> Back, List<MetricDatum> Replacements) Sort(List<MetricDatum> batch, IReadOnlyList<MetricDatum> undelivered)
+    {
+        var inBatch = new Dictionary<MetricDatum, int>(ReferenceEqualityComparer.Instance);
+        foreach (var datum in batch)
+        {
+            inBatch[datum] = inBatch.GetValueOrDefault(datum) + 1;
+        }
+
+        var back = new List<MetricDatum>(undelivered.Count);
+        var replacements = new List<MetricDatum>();
+        foreach (var datum in undelivered)
+        {
+            if (datum is null)
+            {
+                continue;
+            }
+
+            if (inBatch.TryGetValue(datum, out var left))
+            {
+                if (left > 0)
+                {
+                    inBatch[datum] = left - 1;
+                    back.Add(datum);
+                }
+            }
+            else
+            {
+                replacements.Add(datum);
+            }
+        }
+
+        return (back, replacements);
+    }
+
+    /// <summary>The exporter's size of a datum; one it cannot measure goes in a batch of its own instead of stopping every drain.</summary>
+    private int SizeOf(MetricDatum datum)
+    {
+        try
+        {
+            return exporter.EstimateSize(datum);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ExporterMeasureFailed(logger, nameof(IMetricExporter.EstimateSize), ex);
+            return int.MaxValue / 2;
+        }
+    }
+
+    private int EnvelopeOf(string ns)
+    {
+        try
+        {
+            return exporter.EnvelopeSize(ns);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ExporterMeasureFailed(logger, nameof(IMetricExporter.EnvelopeSize), ex);
+            return 0;
         }
     }
 
     private void Delivered(int datums, ExportResult result)
     {
-        statistics.Exported(datums - result.RejectedDatums, result.BytesSent, result.Requests);
-        if (result.RejectedDatums > 0)
+        // An exporter's count of refused datums is trusted only within what left the batch.
+        var rejected = Math.Clamp(result.RejectedDatums, 0, datums);
+        statistics.Exported(datums - rejected, result.BytesSent, result.Requests);
+        if (rejected > 0)
         {
-            statistics.Dropped(result.RejectedDatums);
+            statistics.Dropped(rejected);
         }
     }
 }

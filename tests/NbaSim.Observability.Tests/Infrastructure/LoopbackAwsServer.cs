@@ -137,10 +137,10 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
             }
 
             var responseBody = response.Body;
-            if (cloudWatchJson && responseBody.StartsWith('<'))
+            if (cloudWatchJson && responseBody.StartsWith('<') && TryFromQueryResponse(responseBody) is var (json, queryError))
             {
-                // The same answer as CloudWatch gives it to a JSON 1.0 client (awsQueryCompatible errors).
-                var (json, queryError) = JsonAsForm.FromQueryResponse(responseBody);
+                // The same answer as CloudWatch gives it to a JSON 1.0 client (awsQueryCompatible errors). A body that is
+                // not XML at all (random bytes that happen to start with '<') is sent as it is.
                 responseBody = json;
                 if (queryError is not null)
                 {
@@ -162,6 +162,17 @@ internal sealed class LoopbackAwsServer : IAsyncDisposable
         }
     }
 
+    private static (string Json, string? QueryError)? TryFromQueryResponse(string body)
+    {
+        try
+        {
+            return JsonAsForm.FromQueryResponse(body);
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>What the loopback server answers: a status and body, optionally after a delay, or a connection reset.</summary>

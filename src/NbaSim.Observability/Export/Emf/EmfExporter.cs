@@ -63,7 +63,8 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, writable.Count * 256));
         var lineStarts = new List<int>();
         var lineDatums = new List<MetricDatum[]>();
-        EmfSerializer.Write(writable, buffer, lineStarts, lineDatums, _destination.MaxDocumentBytes, _format, refused);
+        var linePieces = new List<(MetricDatum Original, MetricDatum Piece)[]>();
+        EmfSerializer.Write(writable, buffer, lineStarts, lineDatums, _destination.MaxDocumentBytes, _format, refused, linePieces);
         foreach (var (datum, reason) in refused)
         {
             Internal.Log.EmfDatumRefused(_logger, datum.ToString(), reason);
@@ -90,7 +91,7 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
             }
 
             // Documents handed over are not sent again; the sink keeps the datums of the others.
-            var undelivered = lineDatums.Skip(partial.Delivered).Where((_, i) => !partial.Poisoned.Contains(partial.Delivered + i)).SelectMany(d => d).Distinct().ToList();
+            var undelivered = Undelivered(linePieces, partial.Delivered, partial.Poisoned);
             return ExportResult.Partial(new ExportResult(1, lineStarts.Count > partial.Delivered ? lineStarts[partial.Delivered] : buffer.WrittenCount, rejected), undelivered, partial.InnerException!);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
@@ -105,6 +106,53 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
 
         // One batch is what one PutMetricData call would carry, whatever the number of EMF documents.
         return new ExportResult(1, buffer.WrittenCount, Rejected(poisoned, lineDatums) + refused.Count);
+    }
+
+    /// <summary>
+    /// What the documents from <paramref name="delivered"/> on (poisoned ones aside) carried: a datum none of whose
+    /// documents was handed over goes back whole; of a datum split over documents some of which were handed over, only
+    /// the unsent pieces go back, as datums of their own, so no sample is written twice.
+    /// </summary>
+    private static List<MetricDatum> Undelivered(List<(MetricDatum Original, MetricDatum Piece)[]> linePieces, int delivered, IReadOnlyList<int> poisoned)
+    {
+        var handled = new HashSet<MetricDatum>(ReferenceEqualityComparer.Instance);
+        for (var line = 0; line < linePieces.Count; line++)
+        {
+            if (line < delivered || poisoned.Contains(line))
+            {
+                foreach (var (original, _) in linePieces[line])
+                {
+                    handled.Add(original);
+                }
+            }
+        }
+
+        var undelivered = new List<MetricDatum>();
+        var whole = new HashSet<MetricDatum>(ReferenceEqualityComparer.Instance);
+        for (var line = delivered; line < linePieces.Count; line++)
+        {
+            if (poisoned.Contains(line))
+            {
+                continue;
+            }
+
+            foreach (var (original, piece) in linePieces[line])
+            {
+                if (!handled.Contains(original))
+                {
+                    if (whole.Add(original))
+                    {
+                        undelivered.Add(original);
+                    }
+                }
+                else if (!ReferenceEquals(original, piece))
+                {
+                    undelivered.Add(piece);
+                }
+            }
+        }
+
+        return undelivered;
     }
 
     private static IReadOnlyList<MetricDatum> Writable(IReadOnlyList<MetricDatum> batch, List<(MetricDatum Datum, string Reason)> refused)

@@ -61,8 +61,11 @@ public static class EmfSerializer
     /// Serializes <paramref name="datums"/>; each document's datums go to <paramref name="lineDatums"/>, and a document
     /// larger than <paramref name="maxDocumentBytes"/> (1 MB, or a UDP datagram) is split into documents with fewer
     /// metrics. A datum that cannot be written at all (a single metric over the limit) goes to <paramref name="refused"/>.
+    /// Per document, <paramref name="linePieces"/> gets what it carries of each datum: the datum itself, or for a datum
+    /// split over several documents the piece written there, as a datum of its own (so the unsent pieces of a partly
+    /// written datum can be sent alone).
     /// </summary>
-    internal static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts, List<MetricDatum[]>? lineDatums, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)>? refused)
+    internal static int Write(IReadOnlyList<MetricDatum> datums, IBufferWriter<byte> output, List<int>? lineStarts, List<MetricDatum[]>? lineDatums, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)>? refused, List<(MetricDatum Original, MetricDatum Piece)[]>? linePieces = null)
     {
         ArgumentNullException.ThrowIfNull(datums);
         ArgumentNullException.ThrowIfNull(output);
@@ -76,14 +79,16 @@ public static class EmfSerializer
             var buffer = new ArrayBufferWriter<byte>(4096);
             var starts = new List<int>();
             var perLine = new List<MetricDatum[]>();
+            var entries = new List<Entry[]>();
             var tooLarge = new List<(MetricDatum Datum, string Reason)>();
-            var documents = WriteOnce(pass, buffer, starts, perLine, maxDocumentBytes, format, tooLarge);
+            var documents = WriteOnce(pass, buffer, starts, perLine, entries, maxDocumentBytes, format, tooLarge);
             if (tooLarge.Count == 0)
             {
                 buffer.WrittenSpan.CopyTo(output.GetSpan(buffer.WrittenCount));
                 output.Advance(buffer.WrittenCount);
                 lineStarts?.AddRange(starts);
                 lineDatums?.AddRange(perLine);
+                linePieces?.AddRange(Pieces(entries));
                 return documents;
             }
 
@@ -99,7 +104,19 @@ public static class EmfSerializer
         }
     }
 
-    private static int WriteOnce(IReadOnlyList<MetricDatum> datums, ArrayBufferWriter<byte> output, List<int> lineStarts, List<MetricDatum[]> lineDatums, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)> refused)
+    /// <summary>Each document's pieces: a datum written in one entry is its own piece; an entry of a split datum becomes a datum.</summary>
+    private static IEnumerable<(MetricDatum Original, MetricDatum Piece)[]> Pieces(List<Entry[]> lines)
+    {
+        var entriesPerDatum = new Dictionary<MetricDatum, int>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in lines.SelectMany(l => l))
+        {
+            entriesPerDatum[entry.Datum] = entriesPerDatum.GetValueOrDefault(entry.Datum) + 1;
+        }
+
+        return lines.Select(line => line.Select(e => (e.Datum, entriesPerDatum[e.Datum] == 1 || e.Values is null ? e.Datum : e.Datum.PieceOf(e.Statistics, e.Values, e.Counts))).ToArray());
+    }
+
+    private static int WriteOnce(IReadOnlyList<MetricDatum> datums, ArrayBufferWriter<byte> output, List<int> lineStarts, List<MetricDatum[]> lineDatums, List<Entry[]> lineEntries, int maxDocumentBytes, EmfFormat format, List<(MetricDatum Datum, string Reason)> refused)
     {
         maxDocumentBytes = Math.Min(maxDocumentBytes, MetricLimits.MaxEmfDocumentBytes);
         var documents = 0;
@@ -139,6 +156,7 @@ public static class EmfSerializer
 
                     lineStarts.Add(written);
                     lineDatums.Add([.. document.Select(e => e.Datum).Distinct()]);
+                    lineEntries.Add([.. document]);
                     var span = output.GetSpan(scratch.WrittenCount + 1);
                     scratch.WrittenSpan.CopyTo(span);
                     span[scratch.WrittenCount] = (byte)'\n';
