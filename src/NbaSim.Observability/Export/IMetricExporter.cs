@@ -49,7 +49,9 @@ public interface IMetricExporter
     /// <returns>
     /// What was sent. Datums the destination refused for good are counted in <see cref="ExportResult.RejectedDatums"/>.
     /// When part of the batch was delivered before a failure, <see cref="ExportResult.Undelivered"/> holds the rest and
-    /// <see cref="ExportResult.Failure"/> says why: the pipeline keeps only those, so nothing is sent twice.
+    /// <see cref="ExportResult.Failure"/> says why: the pipeline keeps only those, so nothing is sent twice. Hand back
+    /// the batch's own instances; a datum sent in part (split over requests) is handed back as new datums holding only
+    /// the unsent part, which the pipeline queues as new data. What the batch does not get back counts as delivered.
     /// </returns>
     /// <exception cref="Exception">Nothing was delivered and delivery may be retried: the pipeline keeps the whole batch.</exception>
     Task<ExportResult> ExportAsync(IReadOnlyList<MetricDatum> batch, CancellationToken cancellationToken);
