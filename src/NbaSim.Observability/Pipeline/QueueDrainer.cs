@@ -62,13 +62,22 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
                     failed |= outcomes[i].Back.Count > 0 || outcomes[i].Replacements.Count > 0;
                 }
 
+                var replaced = false;
                 foreach (var outcome in outcomes)
                 {
                     // Datums the exporter made from the batch's (the unsent part of a datum it split): new data, queued.
                     foreach (var replacement in outcome.Replacements)
                     {
                         queue.Add(replacement);
+                        replaced = true;
                     }
+                }
+
+                if (replaced)
+                {
+                    // Durable before the checkpoint makes the originals' acknowledgement durable: a crash in between
+                    // must not lose the unsent pieces.
+                    queue.Persist();
                 }
 
                 if (failed)
