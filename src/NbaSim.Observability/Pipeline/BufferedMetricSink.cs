@@ -59,7 +59,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         if (registry.Consumer is not null)
         {
             // Checked before anything is opened (the spool's lock); Link below settles a race between two constructors.
-            throw new InvalidOperationException("This registry is already drained by another BufferedMetricSink; dispose that sink first, or create one registry per sink.");
+            throw new InvalidOperationException(MetricRegistry.AlreadyDrained);
         }
 
         _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;

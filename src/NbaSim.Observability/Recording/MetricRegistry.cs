@@ -86,13 +86,16 @@ public sealed class MetricRegistry : INbaMetrics
     /// <summary>The sink that drains this registry, linked once (<see cref="Link"/>); null before and after it.</summary>
     internal IRegistryConsumer? Consumer => Volatile.Read(ref _consumer);
 
+    /// <summary>Why a second live sink on one registry is refused.</summary>
+    internal const string AlreadyDrained = "This registry is already drained by another BufferedMetricSink; dispose that sink first, or create one registry per sink.";
+
     /// <summary>Links the sink that drains this registry. One at a time: a second live sink would split its datums.</summary>
     /// <exception cref="InvalidOperationException">Another sink drains this registry.</exception>
     internal void Link(IRegistryConsumer consumer)
     {
         if (Interlocked.CompareExchange(ref _consumer, consumer, null) is { } other && !ReferenceEquals(other, consumer))
         {
-            throw new InvalidOperationException("This registry is already drained by another BufferedMetricSink; dispose that sink first, or create one registry per sink.");
+            throw new InvalidOperationException(AlreadyDrained);
         }
     }
 

@@ -216,8 +216,7 @@ public class ExporterContractAttackTests
     public async Task Emf_partial_write_of_a_split_distribution_does_not_double_count()
     {
         var destination = new FailAfterFirstLine();
-        var exporter = new EmfExporter(new EmfExporterOptions());
-        typeof(EmfExporter).GetField("_destination", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.SetValue(exporter, destination);
+        var exporter = new EmfExporter(destination);
         var (registry, sink) = Create(exporter);
         await using (sink)
         {

@@ -38,6 +38,14 @@ public sealed class EmfExporter : IMetricExporter, IAsyncDisposable
         _logger = logger ?? NullLogger<EmfExporter>.Instance;
     }
 
+    /// <summary>Creates the exporter over a destination of the caller's (tests: a destination that fails on cue).</summary>
+    internal EmfExporter(EmfDestination destination, EmfFormat format = EmfFormat.Exact, ILogger<EmfExporter>? logger = null)
+    {
+        _destination = destination ?? throw new ArgumentNullException(nameof(destination));
+        _format = format;
+        _logger = logger ?? NullLogger<EmfExporter>.Instance;
+    }
+
     /// <summary>Where lines go: <c>stdout</c>, a file path, or the agent's URL.</summary>
     public string Destination => _destination.Description;
 
