@@ -24,7 +24,7 @@ if (File.Exists(settings.EmfFile))
 var simulated = settings.Exporter == MetricExporterKind.Emf || settings.CloudWatchEndpoint is not null;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddNbaObservability(builder.Configuration);
+builder.Services.AddNbaObservability(builder.Configuration).AddNbaPublishers();
 builder.Services.AddNbaObservability(o =>
 {
     o.Exporter = settings.Exporter;

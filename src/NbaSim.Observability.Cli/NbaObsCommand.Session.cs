@@ -106,7 +106,7 @@ public sealed partial class NbaObsCommand
 
             var services = new ServiceCollection();
             services.AddLogging(l => l.ClearProviders().AddProvider(logging).SetMinimumLevel(LogLevel.Warning));
-            services.AddNbaObservability(merged);
+            services.AddNbaObservability(merged).AddNbaPublishers();
             AWSCredentials? credentials = null;
             if (endpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
             {
@@ -246,7 +246,7 @@ public sealed partial class NbaObsCommand
             await _services.DisposeAsync().ConfigureAwait(false);
         }
 
-        private void Configure(Aws.Runtime.AwsServiceConfig config)
+        private void Configure(NbaSim.Observability.Aws.Runtime.AwsServiceConfig config)
         {
             if (!string.IsNullOrEmpty(_options.CloudWatch.ServiceUrl))
             {

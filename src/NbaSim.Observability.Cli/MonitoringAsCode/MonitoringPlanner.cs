@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Sns;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.Sns;
 
 namespace NbaSim.Observability.Cli.MonitoringAsCode;
 

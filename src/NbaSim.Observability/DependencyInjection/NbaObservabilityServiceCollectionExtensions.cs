@@ -17,7 +17,11 @@ using NbaSim.Observability.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers NbaSim.Observability: the recorder, the buffered sink, the exporter and the hosted service that flushes.</summary>
+/// <summary>
+/// Registers NbaSim.Observability: the recorder, the buffered sink, the exporter and the hosted service that flushes
+/// (<c>AddNbaObservability</c>); the typed publishers and their schedules are added separately (<see cref="AddNbaPublishers"/>),
+/// so an application that only times methods registers no publisher and no AWS client of theirs.
+/// </summary>
 public static class NbaObservabilityServiceCollectionExtensions
 {
     /// <summary>Adds NbaSim.Observability configured in code. Calling it again only adds the configuration.</summary>
@@ -72,12 +76,20 @@ public static class NbaObservabilityServiceCollectionExtensions
 
         // After the sink's service: hosts stop services in reverse order, so the bridge stops before the last flush.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NbaSim.Observability.Meters.MeterBridgeHostedService>());
-        AddPublishers(services);
         return builder;
     }
 
-    private static void AddPublishers(IServiceCollection services)
+    /// <summary>
+    /// Adds the typed publishers (<see cref="IS3UploadMetrics"/>, <see cref="IAdceHealthMetrics"/>, <see cref="IDataQualityMetrics"/>,
+    /// <see cref="IDimsPublisher"/>, <see cref="ICostPublisher"/>, <see cref="IS3InventoryPublisher"/>) and the hosted scheduler that
+    /// runs the periodic ones as <c>NbaObservability:Schedule</c> says. Call it after one of the <c>AddNbaObservability</c>
+    /// overloads; calling it again adds nothing. Publishers, and the S3 and Cost Explorer clients they use, are created on
+    /// first use.
+    /// </summary>
+    public static IServiceCollection AddNbaPublishers(this IServiceCollection services)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
         // Each publisher sees its part of the one validated NbaObservability options object.
         services.TryAddSingleton<IOptions<S3InventoryOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.S3Inventory));
         services.TryAddSingleton<IOptions<CostPublisherOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.Cost));
@@ -113,6 +125,7 @@ public static class NbaObservabilityServiceCollectionExtensions
         services.TryAddSingleton<PublisherScheduler>();
         services.TryAddSingleton<IPublisherScheduler>(sp => sp.GetRequiredService<PublisherScheduler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PublisherScheduler>(sp => sp.GetRequiredService<PublisherScheduler>()));
+        return services;
     }
 
     private static Amazon.S3.AmazonS3Client CreateS3(IServiceProvider services)

@@ -34,6 +34,23 @@ internal sealed class ObservabilityHostedService : IHostedService
         }
 
         _sink = services.GetRequiredService<BufferedMetricSink>();
+        WarnIfScheduledWithoutPublishers(services, options.Value.Schedule, logger ?? (ILogger)NullLogger.Instance);
+    }
+
+    private static void WarnIfScheduledWithoutPublishers(IServiceProvider services, ScheduleOptions schedule, ILogger logger)
+    {
+        if (services.GetService<IPublisherScheduler>() is not null)
+        {
+            return;
+        }
+
+        foreach (var (name, enabled) in new[] { ("S3Inventory", schedule.S3Inventory.Enabled), ("Cost", schedule.Cost.Enabled), ("Dims", schedule.Dims.Enabled) })
+        {
+            if (enabled)
+            {
+                Log.ScheduleWithoutPublishers(logger, name);
+            }
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

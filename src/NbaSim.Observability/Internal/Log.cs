@@ -109,4 +109,7 @@ internal static partial class Log
 
     [LoggerMessage(35, LogLevel.Error, "The exporter's {Member} threw; the datum goes in a batch of its own (or the envelope counts as 0) so delivery goes on.")]
     public static partial void ExporterMeasureFailed(ILogger logger, string member, Exception exception);
+
+    [LoggerMessage(36, LogLevel.Warning, "NbaObservability:Schedule:{Publisher}:Enabled is true but no publisher scheduler is registered: nothing will run on that schedule. Call services.AddNbaPublishers() after AddNbaObservability(...).")]
+    public static partial void ScheduleWithoutPublishers(ILogger logger, string publisher);
 }

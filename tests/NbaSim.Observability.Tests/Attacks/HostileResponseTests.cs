@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Publishers;
 using NbaSim.Observability.Tests.Infrastructure;
@@ -110,7 +111,7 @@ public sealed class HostileResponseTests
         await using var server = new RawHttpServer(async (stream, ct) =>
             await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 307 Moved\r\nLocation: {other.Url}/steal\r\nContent-Length: 0\r\n\r\n"), ct));
 
-        var services = new ServiceCollection().AddNbaObservability(o => { o.S3Inventory.ServiceUrl = server.Url; });
+        var services = new ServiceCollection().AddNbaObservability(o => { o.S3Inventory.ServiceUrl = server.Url; }).AddNbaPublishers();
         services.AddSingleton<Amazon.Runtime.AWSCredentials>(new Amazon.Runtime.SessionAWSCredentials("AKIAFAKEFAKEFAKEFAKE", "fake-secret", "FAKE-SESSION-TOKEN"));
         await using var provider = services.BuildServiceProvider();
         var lister = provider.GetRequiredService<IS3ObjectLister>();

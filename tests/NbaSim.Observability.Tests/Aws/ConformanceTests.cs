@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Aws.Protocol;
-using NbaSim.Observability.Aws.Sns;
+using NbaSim.Observability.Cli.Aws.Sns;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Aws;

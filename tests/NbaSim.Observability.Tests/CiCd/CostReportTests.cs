@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Cli.Cost;
 using NbaSim.Observability.Tests.Aws;

@@ -47,7 +47,7 @@ public class AddNbaObservabilityTests
         services.AddNbaObservability(o => o.MaxSeriesPerNamespace = 10);
         services.AddNbaObservability(o => o.FlushInterval = TimeSpan.FromSeconds(3));
 
-        services.Count(s => s.ServiceType == typeof(IHostedService)).Should().Be(3, "the flush lifecycle, the Meter bridge and the publisher schedule, once each");
+        services.Count(s => s.ServiceType == typeof(IHostedService)).Should().Be(2, "the flush lifecycle and the Meter bridge, once each (the publisher schedule comes with AddNbaPublishers)");
         services.Count(s => s.ServiceType == typeof(IValidateOptions<NbaObservabilityOptions>)).Should().Be(1);
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value;

@@ -1,4 +1,5 @@
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Tests.Infrastructure;

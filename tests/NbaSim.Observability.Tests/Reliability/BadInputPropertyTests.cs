@@ -4,6 +4,7 @@ using System.Text;
 using CsCheck;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Publishers;

@@ -1,8 +1,9 @@
 using Amazon.Runtime;
+using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Aws.Runtime;
 
-namespace NbaSim.Observability.Aws.Sns;
+namespace NbaSim.Observability.Cli.Aws.Sns;
 
 /// <summary>CreateTopic (idempotent: the same name returns the same ARN).</summary>
 internal sealed class CreateTopicRequest : AwsRequest<CreateTopicResponse>

@@ -1,6 +1,9 @@
+using NbaSim.Observability.Aws;
+using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Protocol;
+using NbaSim.Observability.Aws.Runtime;
 
-namespace NbaSim.Observability.Aws.CloudWatch;
+namespace NbaSim.Observability.Cli.Aws.CloudWatch;
 
 /// <summary>PutDashboard: creates or replaces a dashboard.</summary>
 internal sealed class PutDashboardRequest : AwsRequest<PutDashboardResponse>

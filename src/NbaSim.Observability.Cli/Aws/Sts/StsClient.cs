@@ -1,8 +1,9 @@
 using Amazon.Runtime;
+using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Aws.Runtime;
 
-namespace NbaSim.Observability.Aws.Sts;
+namespace NbaSim.Observability.Cli.Aws.Sts;
 
 /// <summary>GetCallerIdentity: the account and principal the credentials belong to.</summary>
 internal sealed class GetCallerIdentityRequest : AwsRequest<GetCallerIdentityResponse>
