@@ -33,15 +33,15 @@ public sealed partial class NbaObsCommand
         var metrics = session.Get<INbaMetrics>();
         var now = Clock.GetUtcNow();
         MetricDimension[] dimensions = [new("Suite", name)];
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsPassed, report.Passed, MetricUnit.Count, now, dimensions));
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsFailed, report.Failed, MetricUnit.Count, now, dimensions));
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsSkipped, report.Skipped, MetricUnit.Count, now, dimensions));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsPassed, report.Passed, MetricUnit.Count, now, dimensions));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsFailed, report.Failed, MetricUnit.Count, now, dimensions));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestsSkipped, report.Skipped, MetricUnit.Count, now, dimensions));
         if (report.PassRatePercent is { } rate)
         {
-            metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestPassRate, rate, MetricUnit.Percent, now, dimensions));
+            metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestPassRate, rate, MetricUnit.Percent, now, dimensions));
         }
 
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestSuiteDuration, report.DurationSeconds, MetricUnit.Seconds, now, dimensions));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.TestSuiteDuration, report.DurationSeconds, MetricUnit.Seconds, now, dimensions));
         var perTest = metrics.Distribution(NbaMetricNames.CiCd, NbaMetricNames.TestDuration, MetricUnit.Seconds, default, dimensions);
         foreach (var seconds in report.TestSeconds)
         {
@@ -70,7 +70,7 @@ public sealed partial class NbaObsCommand
                 : $"--started-at {startedAt:O} is in the future; pass the time the pipeline started.");
         }
 
-        session.Get<INbaMetrics>().Publish(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.PipelineDuration, seconds, MetricUnit.Seconds, now, [new("Pipeline", pipeline), new("Status", status)]));
+        session.Get<INbaMetrics>().Enqueue(MetricDatum.CreateValue(NbaMetricNames.CiCd, NbaMetricNames.PipelineDuration, seconds, MetricUnit.Seconds, now, [new("Pipeline", pipeline), new("Status", status)]));
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);
         await Write(session, new { pipeline, status, durationSeconds = seconds, delivered = delivered == ExitCodes.Success, spooled = delivered == ExitCodes.Spooled },
             string.Create(CultureInfo.InvariantCulture, $"PipelineDuration {pipeline} ({status}) = {seconds:0.###} s{Verdict(delivered, " ")}")).ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed partial class NbaObsCommand
         var metrics = session.Get<INbaMetrics>();
         foreach (var datum in publication.Datums)
         {
-            metrics.Publish(datum);
+            metrics.Enqueue(datum);
         }
 
         var delivered = await DeliverAsync(session, cancellationToken).ConfigureAwait(false);

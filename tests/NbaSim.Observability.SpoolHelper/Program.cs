@@ -127,7 +127,7 @@ if (args[0] == "diskfull")
     {
         for (var i = 0; i < 500; i++)
         {
-            fullRegistry.Publish(MetricDatum.CreateValue("NBA-Simulator/DiskFull", "Ticks", 1, MetricUnit.Count, DateTimeOffset.UtcNow, [new MetricDimension("Series", $"r{round}-{i}")]));
+            fullRegistry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DiskFull", "Ticks", 1, MetricUnit.Count, DateTimeOffset.UtcNow, [new MetricDimension("Series", $"r{round}-{i}")]));
             published++;
         }
 

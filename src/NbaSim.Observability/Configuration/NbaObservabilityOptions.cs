@@ -20,7 +20,7 @@ public sealed class NbaObservabilityOptions
 
     /// <summary>
     /// Whether anything is recorded and exported. Default true. When false (or <c>NBAOBS_DISABLED=1</c>), recording is a
-    /// no-op, <see cref="INbaMetrics.Publish(MetricDatum)"/> discards, no exporter is built and no background work starts:
+    /// no-op, <see cref="INbaMetrics.Enqueue(MetricDatum)"/> discards, no exporter is built and no background work starts:
     /// for tests and local runs.
     /// </summary>
     public bool Enabled { get; set; } = true;

@@ -28,7 +28,7 @@ internal sealed class ObservabilityHostedService : IHostedService
             Log.SwitchedOff(logger ?? (ILogger)NullLogger.Instance, options.Value.Enabled ? $"{NbaObservabilityOptions.DisabledEnvironmentVariable} is set" : "Enabled is false");
 
             // Decided here once: a registry registered by the application is switched off too, so nothing accumulates
-            // without a sink and Publish discards instead of failing.
+            // without a sink and Enqueue discards instead of failing.
             services.GetService<MetricRegistry>()?.SwitchOff();
             return;
         }

@@ -93,7 +93,7 @@ internal sealed class CostPublisher(
 
     private void Send(string name, double value, MetricUnit unit, DateTimeOffset now, params MetricDimension[] dimensions)
     {
-        if (!metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.Costs, name, value, unit, now, dimensions, now: now)))
+        if (!metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.Costs, name, value, unit, now, dimensions, now: now)))
         {
             Internal.Log.CostDatumRefused(_logger, name);
         }

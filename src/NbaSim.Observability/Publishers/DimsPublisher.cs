@@ -22,7 +22,7 @@ internal sealed class DimsPublisher(INbaMetrics metrics, IOptions<DimsPublisherO
         var publication = await PrepareAsync(path, cancellationToken).ConfigureAwait(false);
         foreach (var datum in publication.Datums)
         {
-            metrics.Publish(datum);
+            metrics.Enqueue(datum);
         }
 
         // In a process the sink owns the datums from here: it retries, spools, or counts and logs what it cannot send.

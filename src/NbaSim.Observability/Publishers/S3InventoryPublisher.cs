@@ -73,13 +73,13 @@ internal sealed class S3InventoryPublisher(INbaMetrics metrics, IS3ObjectLister 
     {
         var now = time.GetUtcNow();
         MetricDimension[] bucket = [new("Bucket", inventory.Bucket)];
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3ObjectCount, inventory.Objects, MetricUnit.Count, now, bucket, now: now));
-        metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3TotalSizeGB, inventory.SizeGB, MetricUnit.Gigabytes, now, bucket, now: now));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3ObjectCount, inventory.Objects, MetricUnit.Count, now, bucket, now: now));
+        metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3TotalSizeGB, inventory.SizeGB, MetricUnit.Gigabytes, now, bucket, now: now));
         foreach (var (prefix, (objects, bytes)) in inventory.ByPrefix)
         {
             MetricDimension[] dims = [new("Bucket", inventory.Bucket), new("Prefix", prefix)];
-            metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3ObjectCount, objects, MetricUnit.Count, now, dims, now: now));
-            metrics.Publish(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3TotalSizeGB, bytes / (1024.0 * 1024 * 1024), MetricUnit.Gigabytes, now, dims, now: now));
+            metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3ObjectCount, objects, MetricUnit.Count, now, dims, now: now));
+            metrics.Enqueue(MetricDatum.CreateValue(NbaMetricNames.DataCollection, NbaMetricNames.S3TotalSizeGB, bytes / (1024.0 * 1024 * 1024), MetricUnit.Gigabytes, now, dims, now: now));
         }
     }
 }

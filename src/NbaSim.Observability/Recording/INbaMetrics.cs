@@ -32,7 +32,7 @@ public interface INbaMetrics
 
     /// <summary>Queues a datum built elsewhere (e.g. an inventory count) for the next flush, unaggregated.</summary>
     /// <returns><see langword="false"/> when the buffer is full; the datum is then counted as dropped and logged.</returns>
-    bool Publish(MetricDatum datum);
+    bool Enqueue(MetricDatum datum);
 
     /// <summary>Live counts and the estimated monthly CloudWatch cost of what this process publishes.</summary>
     ObservabilityDiagnostics GetDiagnostics();
@@ -52,4 +52,12 @@ public static class NbaMetricsExtensions
     /// <summary>A standard-resolution distribution.</summary>
     public static DistributionSeries Distribution(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit = MetricUnit.None, params ReadOnlySpan<MetricDimension> dimensions)
         => metrics.Distribution(ns, metricName, unit, default, dimensions);
+
+    /// <summary>The former name of <see cref="INbaMetrics.Enqueue(MetricDatum)"/>.</summary>
+    [Obsolete("Renamed to INbaMetrics.Enqueue: 'publish' is the typed publishers' word.")]
+    public static bool Publish(this INbaMetrics metrics, MetricDatum datum)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return metrics.Enqueue(datum);
+    }
 }

@@ -154,7 +154,7 @@ public sealed class MetricRegistry : INbaMetrics
     }
 
     /// <inheritdoc />
-    public bool Publish(MetricDatum datum)
+    public bool Enqueue(MetricDatum datum)
     {
         ArgumentNullException.ThrowIfNull(datum);
         if (_series.IsSwitchedOff)

@@ -25,7 +25,7 @@ public class ExporterContractAttackTests
         for (var i = 0; i < count; i++)
         {
             var d = MetricDatum.CreateValue(Ns, $"M{i:D2}", i, MetricUnit.Count, Start, now: Start);
-            registry.Publish(d).Should().BeTrue();
+            registry.Enqueue(d).Should().BeTrue();
             list.Add(d);
         }
 
@@ -221,7 +221,7 @@ public class ExporterContractAttackTests
         await using (sink)
         {
             var values = Enumerable.Range(1, 150).Select(i => (double)i).ToList();
-            registry.Publish(MetricDatum.CreateDistribution(Ns, "Latency", values, null, MetricUnit.Milliseconds, Start, now: Start)).Should().BeTrue();
+            registry.Enqueue(MetricDatum.CreateDistribution(Ns, "Latency", values, null, MetricUnit.Milliseconds, Start, now: Start)).Should().BeTrue();
             await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
             destination.Fail = false;
             await sink.ForceFlushAsync(TestContext.Current.CancellationToken);

@@ -178,7 +178,7 @@ public sealed class ErrorClassificationTests
         var at = DateTimeOffset.UtcNow;
         for (var i = 0; i < datums; i++)
         {
-            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, at));
+            registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, at));
         }
     }
 }

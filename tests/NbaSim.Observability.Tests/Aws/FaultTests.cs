@@ -170,7 +170,7 @@ public sealed class FaultTests
         var sink = pipeline.Sink;
         foreach (var datum in Enumerable.Range(0, 12).Select(i => Datum(i == 2 ? "Bad2" : $"Good{i}", pipeline.Time.GetUtcNow())))
         {
-            pipeline.Registry.Publish(datum);
+            pipeline.Registry.Enqueue(datum);
         }
 
         await sink.ForceFlushAsync(TestContext.Current.CancellationToken);

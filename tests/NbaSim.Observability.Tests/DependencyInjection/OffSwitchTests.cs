@@ -45,7 +45,7 @@ public class OffSwitchTests
             metrics.Counter("NBA-Simulator/ADCE", "ADCETasksCompleted").Add(7);
             metrics.Distribution("NBA-Simulator/Performance", "DataExtractionDuration", MetricUnit.Seconds).Record(1.5);
             using var gauge = metrics.ObservableGauge("NBA-Simulator/ADCE", "QueueDepth", MetricUnit.Count, () => Interlocked.Increment(ref gaugeReads), default);
-            metrics.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Direct", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue();
+            metrics.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Direct", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue();
             requests.Add(3);
             requests.Enabled.Should().Be(enabled, "the Meter bridge listens only when the pipeline is on");
             await host.StopAsync(TestContext.Current.CancellationToken);
@@ -97,7 +97,7 @@ public class OffSwitchTests
         await host.StartAsync(TestContext.Current.CancellationToken);
 
         own.IsSwitchedOff.Should().BeTrue();
-        own.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Direct", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue("discarded, not a 'no sink' failure");
+        own.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Direct", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue("discarded, not a 'no sink' failure");
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -189,7 +189,7 @@ public class OffSwitchTests
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            metrics.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "StartedAt", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue();
+            metrics.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", "StartedAt", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue();
             return Task.CompletedTask;
         }
 

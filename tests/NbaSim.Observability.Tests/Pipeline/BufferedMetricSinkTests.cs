@@ -36,15 +36,28 @@ public class BufferedMetricSinkTests
 
         var another = () => new BufferedMetricSink(registry, second, options);
         another.Should().Throw<InvalidOperationException>().WithMessage("*already drained by another BufferedMetricSink*");
-        registry.Publish(Datums(1).Single()).Should().BeTrue();
+        registry.Enqueue(Datums(1).Single()).Should().BeTrue();
         await sink.ForceFlushAsync(TestContext.Current.CancellationToken);
         first.Datums.Should().ContainSingle("the first sink still owns the registry after the refused one");
 
         await sink.DisposeAsync();
         await using var replacement = new BufferedMetricSink(registry, second, options);
-        registry.Publish(Datums(1).Single()).Should().BeTrue();
+        registry.Enqueue(Datums(1).Single()).Should().BeTrue();
         await replacement.ForceFlushAsync(TestContext.Current.CancellationToken);
         second.Datums.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task The_obsolete_Publish_name_still_enqueues_through_the_interface()
+    {
+        await using var p = new Infrastructure.Pipeline();
+        INbaMetrics metrics = p.Registry;
+        var datum = Datums(1).Single();
+#pragma warning disable CS0618 // the forwarder under test
+        metrics.Publish(datum).Should().BeTrue();
+#pragma warning restore CS0618
+        await p.Sink.ForceFlushAsync(TestContext.Current.CancellationToken);
+        p.Exporter.Datums.Should().ContainSingle().Which.MetricName.Should().Be(datum.MetricName);
     }
 
     [Fact]
@@ -53,7 +66,7 @@ public class BufferedMetricSinkTests
         await using var p = new Infrastructure.Pipeline();
         foreach (var datum in Datums(2500))
         {
-            p.Registry.Publish(datum).Should().BeTrue();
+            p.Registry.Enqueue(datum).Should().BeTrue();
         }
 
         await p.Sink.ForceFlushAsync(TestContext.Current.CancellationToken);
@@ -68,7 +81,7 @@ public class BufferedMetricSinkTests
         p.Exporter.Size = _ => 300_000; // four of these exceed 1 MB
         foreach (var datum in Datums(10))
         {
-            p.Registry.Publish(datum);
+            p.Registry.Enqueue(datum);
         }
 
         await p.Sink.ForceFlushAsync(TestContext.Current.CancellationToken);
@@ -97,7 +110,7 @@ public class BufferedMetricSinkTests
         await using var p = new Infrastructure.Pipeline(options, logger: logger);
         var sink = p.Sink;
 
-        var accepted = Datums(1500).Count(d => p.Registry.Publish(d));
+        var accepted = Datums(1500).Count(d => p.Registry.Enqueue(d));
 
         accepted.Should().Be(1500);
         p.Registry.GetDiagnostics().DatumsDropped.Should().Be(500);
@@ -131,7 +144,7 @@ public class BufferedMetricSinkTests
     {
         await using var p = new Infrastructure.Pipeline();
         p.Exporter.Fail = _ => new HttpRequestException("outage");
-        p.Registry.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Old", 1, MetricUnit.Count, p.Time.GetUtcNow(), now: p.Time.GetUtcNow()));
+        p.Registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Old", 1, MetricUnit.Count, p.Time.GetUtcNow(), now: p.Time.GetUtcNow()));
         await p.Sink.ForceFlushAsync(TestContext.Current.CancellationToken);
 
         p.Time.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));

@@ -105,7 +105,7 @@ public class ExporterContractTests
     {
         for (var i = 0; i < count; i++)
         {
-            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/Contract", $"M{i:D2}", i, MetricUnit.Count, Start, now: Start)).Should().BeTrue();
+            registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/Contract", $"M{i:D2}", i, MetricUnit.Count, Start, now: Start)).Should().BeTrue();
         }
     }
 

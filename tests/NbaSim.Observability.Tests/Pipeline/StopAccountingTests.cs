@@ -104,7 +104,7 @@ public sealed class StopAccountingTests : IDisposable
         var sink = new BufferedMetricSink(registry, new CapturingExporter(), plain, logger);
         sink.Start();
         await sink.StopAsync(ct);
-        registry.Publish(MetricDatum.CreateValue(Ns, "Late", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeFalse();
+        registry.Enqueue(MetricDatum.CreateValue(Ns, "Late", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeFalse();
         registry.GetDiagnostics().DatumsDropped.Should().Be(1);
         logger.Collector.GetSnapshot().Should().ContainSingle(l => l.Message.Contains("has stopped", StringComparison.Ordinal))
             .And.NotContain(l => l.Message.Contains("buffer is full", StringComparison.Ordinal), "a drop says why it happened");
@@ -114,7 +114,7 @@ public sealed class StopAccountingTests : IDisposable
         var sink2 = new BufferedMetricSink(registry2, new CapturingExporter(), spooled);
         sink2.Start();
         await sink2.StopAsync(ct);
-        registry2.Publish(MetricDatum.CreateValue(Ns, "Late", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue("kept in the spool");
+        registry2.Enqueue(MetricDatum.CreateValue(Ns, "Late", 1, MetricUnit.Count, DateTimeOffset.UtcNow)).Should().BeTrue("kept in the spool");
         registry2.GetDiagnostics().DatumsDropped.Should().Be(0);
         await sink2.DisposeAsync();
 

@@ -77,18 +77,18 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
 
         var now = time.GetUtcNow();
         MetricDimension[] bucket = [new("Bucket", "nba-sim-raw-data-lake")];
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3ObjectCount", 172_719, MetricUnit.Count, now, bucket, now: now));
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3TotalSizeGB", 118.3, MetricUnit.Gigabytes, now, bucket, now: now));
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/Costs", "MonthlyAWSCost", 41.2, MetricUnit.None, now, now: now));
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/Costs", "BudgetUtilization", 27.5, MetricUnit.Percent, now, now: now));
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/DIMS", "DIMS_S3Objects", 172_700, MetricUnit.Count, now, [new("Source", "DIMS")], now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3ObjectCount", 172_719, MetricUnit.Count, now, bucket, now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DataCollection", "S3TotalSizeGB", 118.3, MetricUnit.Gigabytes, now, bucket, now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/Costs", "MonthlyAWSCost", 41.2, MetricUnit.None, now, now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/Costs", "BudgetUtilization", 27.5, MetricUnit.Percent, now, now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DIMS", "DIMS_S3Objects", 172_700, MetricUnit.Count, now, [new("Source", "DIMS")], now: now));
         MetricDimension[] suite = [new("Suite", "pytest")];
         foreach (var (metric, value, unit) in new[] { ("TestsPassed", 311d, MetricUnit.Count), ("TestsFailed", 2d, MetricUnit.Count), ("TestsSkipped", 4d, MetricUnit.Count), ("TestPassRate", 99.4, MetricUnit.Percent) })
         {
-            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/CICD", metric, value, unit, now, suite, now: now));
+            registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/CICD", metric, value, unit, now, suite, now: now));
         }
 
-        registry.Publish(MetricDatum.CreateValue("NBA-Simulator/CICD", "PipelineDuration", 412, MetricUnit.Seconds, now, [new("Pipeline", "ci"), new("Status", "success")], now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/CICD", "PipelineDuration", 412, MetricUnit.Seconds, now, [new("Pipeline", "ci"), new("Status", "success")], now: now));
         var testTimes = registry.Distribution("NBA-Simulator/CICD", "TestDuration", MetricUnit.Seconds, default, suite);
         for (var i = 0; i < 300; i++)
         {

@@ -53,7 +53,7 @@ public sealed class PeriodLabelTests
             return null;
         };
         pipeline.Sink.Start();
-        pipeline.Registry.Publish(new MetricDatum("NBA-Simulator/DataCollection", "Backlog", [], MetricUnit.Count, Infrastructure.Pipeline.Start, 60, 1, null, null, null));
+        pipeline.Registry.Enqueue(new MetricDatum("NBA-Simulator/DataCollection", "Backlog", [], MetricUnit.Count, Infrastructure.Pipeline.Start, 60, 1, null, null, null));
         exporting.Wait(TimeSpan.FromSeconds(10), ct).Should().BeTrue("the publisher's loop is exporting when the stop begins");
         await pipeline.Sink.StopAsync(ct);
 

@@ -50,7 +50,7 @@ public sealed class ShutdownTests : IDisposable
         var at = DateTimeOffset.UtcNow;
         for (var i = 0; i < options.MaxDatumsPerBatch; i++)
         {
-            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, at));
+            registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", $"M{i}", i, MetricUnit.Count, at));
         }
 
         // A full batch wakes the publisher loop, whose export then hangs.
@@ -127,7 +127,7 @@ public sealed class ShutdownTests : IDisposable
         var old = DateTimeOffset.UtcNow.AddHours(-2);
         for (var i = 0; i < 10_000; i++)
         {
-            registry.Publish(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Backlog", i, MetricUnit.Count, old));
+            registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/ADCE", "Backlog", i, MetricUnit.Count, old));
         }
 
         registry.Counter("NBA-Simulator/ADCE", "ADCETasksCompleted").Add(3);
