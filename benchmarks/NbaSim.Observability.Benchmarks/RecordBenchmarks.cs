@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
-using NbaSim.Observability;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 

@@ -3,7 +3,6 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using NbaSim.Observability.Aggregation;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Aws.Runtime;
 

@@ -5,8 +5,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
 
 namespace NbaSim.Observability.Benchmarks;
 

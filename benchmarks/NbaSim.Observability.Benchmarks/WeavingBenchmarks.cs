@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
-using NbaSim.Observability;
 
 namespace NbaSim.Observability.Benchmarks;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace NbaSim.Observability.Cli;
 
 /// <summary>

@@ -1,4 +1,6 @@
 // Namespaces most of NbaObsCommand's partial files use, declared once for the project.
+global using System.Globalization;
+global using System.Text.Json;
 global using Amazon.Runtime;
 global using Microsoft.Extensions.Configuration;
 global using Microsoft.Extensions.DependencyInjection;
@@ -11,5 +13,3 @@ global using NbaSim.Observability.Cli.Aws.Sts;
 global using NbaSim.Observability.Cli.CiCd;
 global using NbaSim.Observability.Cli.MonitoringAsCode;
 global using NbaSim.Observability.Publishers;
-global using System.Globalization;
-global using System.Text.Json;

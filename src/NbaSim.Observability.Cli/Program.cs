@@ -1,4 +1,3 @@
-using System.CommandLine;
 using NbaSim.Observability.Cli;
 
 var cli = new NbaObsCommand(Console.Out, Console.Error);

@@ -1,8 +1,6 @@
 using System.Globalization;
 using NbaSim.Observability;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
-using NbaSim.Observability.Export.Emf;
 
 // usage: SpoolHelper record|replay SERVER_URL SPOOL_DIR LEDGER_FILE
 //        SpoolHelper host EMF_FILE: a Generic Host that records until SIGTERM; the open period must be in EMF_FILE on exit.

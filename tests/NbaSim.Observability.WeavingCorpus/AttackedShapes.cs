@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using NbaSim.Observability;
 
 namespace NbaSim.Observability.WeavingCorpus;
 

@@ -1,5 +1,3 @@
-using NbaSim.Observability;
-
 namespace NbaSim.Observability.WeavingFixtures;
 
 public abstract class Misuses

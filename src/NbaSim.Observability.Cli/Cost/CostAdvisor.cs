@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NbaSim.Observability.Cli.Cost;
 
 /// <summary>What the report is built from, as collected (no AWS here: the advice is a pure function of the data).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace NbaSim.Observability.Cli.Cost;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using System.Globalization;
 using NbaSim.Observability.Aws;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Publishers;
 
 namespace NbaSim.Observability.Cli.Cost;
 

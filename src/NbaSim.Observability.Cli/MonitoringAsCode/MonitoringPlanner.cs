@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NbaSim.Observability.Aws;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.Sns;
 
 namespace NbaSim.Observability.Cli.MonitoringAsCode;
 

@@ -1,11 +1,17 @@
 using Microsoft.Extensions.Options;
+using NbaSim.Observability.Configuration.Validators;
 
 namespace NbaSim.Observability;
 
-/// <summary>Validates <see cref="NbaObservabilityOptions"/> at start-up; each message names the setting, its value and the rule.</summary>
+/// <summary>
+/// Validates <see cref="NbaObservabilityOptions"/> at start-up; each message names the setting, its value and the rule.
+/// The single-setting ranges, URLs and enum values are attributes on the options, checked by source-generated code; this
+/// class adds the rules an attribute cannot say (a period that divides an hour and fits every alarm, lists, mappings).
+/// </summary>
 public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObservabilityOptions>
 {
-    private const string Prefix = NbaObservabilityOptions.SectionName + ":";
+    private const string Prefix = SettingMessages.Prefix;
+    private static readonly NbaObservabilityOptionsAttributeValidator Attributes = new();
 
     /// <summary>Throws what <c>ValidateOnStart</c> would throw, for the public constructors that take options directly.</summary>
     internal static void ThrowIfInvalid(NbaObservabilityOptions options)
@@ -22,15 +28,10 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-
-        if (!Enum.IsDefined(options.Exporter))
+        if (Attributes.Validate(name, options) is { Failed: true, Failures: { } attributeFailures })
         {
-            failures.Add($"{Prefix}Exporter is '{options.Exporter}'; use Emf or CloudWatch.");
+            failures.AddRange(attributeFailures);
         }
-
-        Range(failures, "FlushInterval", options.FlushInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
-        Range(failures, "ShutdownTimeout", options.ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
-        Range(failures, "ObservableGaugeTimeout", options.ObservableGaugeTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30));
 
         var period = options.AggregationPeriod;
         if (period < TimeSpan.FromSeconds(60) || period > TimeSpan.FromHours(1) || period.Ticks % TimeSpan.TicksPerSecond != 0 || TimeSpan.FromHours(1).Ticks % period.Ticks != 0)
@@ -43,42 +44,14 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             CheckAlarmPeriods(failures, options);
         }
 
-        Range(failures, "MaxSeriesPerNamespace", options.MaxSeriesPerNamespace, 1, 1_000_000);
-        Range(failures, "MaxQueuedDatums", options.MaxQueuedDatums, 1_000, 10_000_000);
-        Range(failures, "MaxDatumsPerBatch", options.MaxDatumsPerBatch, 1, MetricLimits.MaxDatumsPerRequest);
-        Range(failures, "MaxBatchBytes", options.MaxBatchBytes, 10_000, MetricLimits.MaxRequestBytes);
-
         if (CheckAgentEndpoint(options.Emf?.AgentEndpoint) is { } agentProblem)
         {
             failures.Add(agentProblem);
         }
 
-        if (options.Emf is { } emf && !Enum.IsDefined(emf.Format))
-        {
-            failures.Add($"{Prefix}Emf:Format is '{emf.Format}'; use Exact or Strict.");
-        }
-
-        Url(failures, "CloudWatch:ServiceUrl", options.CloudWatch?.ServiceUrl);
-
         if (options.CloudWatch?.Region is { Length: > 0 } region && !IsRegionName(region))
         {
             failures.Add($"{Prefix}CloudWatch:Region is '{region}'; expected a region name such as us-east-1.");
-        }
-
-        if (options.CloudWatch is { } cw)
-        {
-            if (CheckMaxConcurrentRequests(cw.MaxConcurrentRequests) is { } concurrency)
-            {
-                failures.Add(concurrency);
-            }
-
-            Range(failures, "CloudWatch:RequestTimeout", cw.RequestTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
-            Range(failures, "CloudWatch:MaxRetries", cw.MaxRetries, 0, 10);
-            Range(failures, "CloudWatch:CompressionThresholdBytes", cw.CompressionThresholdBytes, 0, 10_485_760);
-            if (!Enum.IsDefined(cw.Protocol))
-            {
-                failures.Add($"{Prefix}CloudWatch:Protocol is {(int)cw.Protocol}; expected Json or Query.");
-            }
         }
 
         if (options.Spool is { } spool && (spool.MaxBytes < 1024 * 1024 || spool.MaxBytes > 100L * 1024 * 1024 * 1024))
@@ -117,9 +90,8 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
         }
     }
 
-    /// <summary>The rule for <c>CloudWatch:MaxConcurrentRequests</c>, shared with the exporter's constructor.</summary>
-    internal static string? CheckMaxConcurrentRequests(int value)
-        => value is < 1 or > 16 ? $"{Prefix}CloudWatch:MaxConcurrentRequests is {value}; it must be between 1 and 16." : null;
+    /// <summary>The rule for <c>CloudWatch:MaxConcurrentRequests</c> (the attribute on the option), shared with the exporter's constructor.</summary>
+    internal static string? CheckMaxConcurrentRequests(int value) => CloudWatchExporterOptions.MaxConcurrentRequestsRule.Check(value);
 
     /// <summary>The rule for <c>Emf:AgentEndpoint</c>, shared with the EMF exporter's constructor.</summary>
     internal static string? CheckAgentEndpoint(string? agent)
@@ -136,9 +108,6 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
                 failures.Add($"{Prefix}S3Inventory:Buckets is [{string.Join(", ", s3.Buckets ?? [])}]; list 1 or more bucket names of 1 to 63 characters.");
             }
 
-            Range(failures, "S3Inventory:PrefixDepth", s3.PrefixDepth, 1, 10);
-            Range(failures, "S3Inventory:MaxPrefixes", s3.MaxPrefixes, 1, 1000);
-            Url(failures, "S3Inventory:ServiceUrl", s3.ServiceUrl);
         }
 
         if (options.Cost is { } cost)
@@ -147,9 +116,6 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             {
                 failures.Add($"{Prefix}Cost:MonthlyBudgetUsd is {cost.MonthlyBudgetUsd}; it must be between 0.01 and 10,000,000.");
             }
-
-            Range(failures, "Cost:RefreshInterval", cost.RefreshInterval, TimeSpan.FromMinutes(5), TimeSpan.FromDays(7));
-            Url(failures, "Cost:ServiceUrl", cost.ServiceUrl);
         }
 
         if (options.Dims is { } dims)
@@ -189,14 +155,6 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             {
                 Range(failures, $"Schedule:{name}:Interval", s.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
             }
-        }
-    }
-
-    private static void Url(List<string> failures, string setting, string? url)
-    {
-        if (url is { Length: > 0 } && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-        {
-            failures.Add($"{Prefix}{setting} is '{Internal.Redact.Url(url)}'; it must be an absolute http or https URL.");
         }
     }
 
@@ -240,14 +198,6 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
         if (value < min || value > max)
         {
             failures.Add($"{Prefix}{setting} is {value}; it must be between {min} and {max}.");
-        }
-    }
-
-    private static void Range(List<string> failures, string setting, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add($"{Prefix}{setting} is {value}; it must be between {min:N0} and {max:N0}.");
         }
     }
 }

@@ -1,19 +1,15 @@
-using NbaSim.Observability.Configuration;
 using System.Diagnostics.Metrics;
+using Amazon.Runtime;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability;
 using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Publishers;
-using Amazon.Runtime;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
-using NbaSim.Observability.Export.Emf;
+using NbaSim.Observability.Configuration;
 using NbaSim.Observability.Internal;
+using NbaSim.Observability.Publishers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

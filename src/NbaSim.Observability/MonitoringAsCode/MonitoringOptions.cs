@@ -4,30 +4,39 @@ namespace NbaSim.Observability;
 public sealed class MonitoringOptions
 {
     /// <summary>Region the dashboards and alarms live in. Default us-east-1.</summary>
+    /// <value>The default value is us-east-1.</value>
     public string Region { get; set; } = "us-east-1";
 
     /// <summary>12-digit account id; when empty it is read from the caller's identity (STS GetCallerIdentity).</summary>
+    /// <value>The default value is <see langword="null"/> (read from STS).</value>
     public string? AccountId { get; set; }
 
     /// <summary>The SNS topic alarms notify. Default nba-simulator-alerts.</summary>
+    /// <value>The default value is nba-simulator-alerts.</value>
     public string AlertTopicName { get; set; } = "nba-simulator-alerts";
 
     /// <summary>E-mail addresses subscribed to the alert topic.</summary>
+    /// <value>The default value is an empty list.</value>
     public List<string> AlertEmails { get; set; } = [];
 
     /// <summary>Phone numbers (E.164) subscribed to the alert topic by SMS.</summary>
+    /// <value>The default value is an empty list.</value>
     public List<string> AlertPhoneNumbers { get; set; } = [];
 
     /// <summary>Operations timed with [ProfilePerformance] that get duration widgets and regression alarms.</summary>
+    /// <value>The default value is DataExtraction, S3Upload and Validation (the demo's operations).</value>
     public List<string> ProfiledOperations { get; set; } = ["DataExtraction", "S3Upload", "Validation"];
 
     /// <summary>The data-lake bucket shown on the dashboards. Default nba-sim-raw-data-lake.</summary>
+    /// <value>The default value is nba-sim-raw-data-lake.</value>
     public string Bucket { get; set; } = "nba-sim-raw-data-lake";
 
     /// <summary>Test suites (the <c>Suite</c> dimension of <c>nbaobs publish tests</c>) with CI/CD widgets and a failed-tests alarm. Default: pytest.</summary>
+    /// <value>The default value is pytest.</value>
     public List<string> TestSuites { get; set; } = ["pytest"];
 
     /// <summary>CI pipelines (the <c>Pipeline</c> dimension of <c>nbaobs publish pipeline</c>) with a duration widget and a regression alarm. Default: ci.</summary>
+    /// <value>The default value is ci.</value>
     public List<string> Pipelines { get; set; } = ["ci"];
 }
 

@@ -8,12 +8,12 @@ namespace NbaSim.Observability;
 public static class ProfilingHost
 {
     private static readonly object Gate = new();
-    private static MetricRegistry? _current;
-    private static MetricRegistry? _default;
-    private static bool _defaultAdopted;
+    private static MetricRegistry? s_current;
+    private static MetricRegistry? s_default;
+    private static bool s_defaultAdopted;
 
     /// <summary>The registry woven methods currently record into.</summary>
-    public static MetricRegistry Current => Volatile.Read(ref _current) ?? CreateDefault();
+    public static MetricRegistry Current => Volatile.Read(ref s_current) ?? CreateDefault();
 
     /// <summary>Makes <paramref name="registry"/> the target of woven methods (e.g. in a test or a host built by hand).</summary>
     public static void Attach(MetricRegistry registry)
@@ -21,7 +21,7 @@ public static class ProfilingHost
         ArgumentNullException.ThrowIfNull(registry);
         lock (Gate)
         {
-            Volatile.Write(ref _current, registry);
+            Volatile.Write(ref s_current, registry);
         }
     }
 
@@ -33,12 +33,12 @@ public static class ProfilingHost
     {
         lock (Gate)
         {
-            if (registry.IsSwitchedOff && _current is { IsSwitchedOff: false } active && !ReferenceEquals(active, registry))
+            if (registry.IsSwitchedOff && s_current is { IsSwitchedOff: false } active && !ReferenceEquals(active, registry))
             {
                 return;
             }
 
-            Volatile.Write(ref _current, registry);
+            Volatile.Write(ref s_current, registry);
         }
     }
 
@@ -52,15 +52,15 @@ public static class ProfilingHost
         {
             // Only the registry woven code created on its own is adopted: one attached by hand (a test's, or a host built
             // by hand) belongs to its owner and is never reconfigured by someone else's host.
-            if (_defaultAdopted || _current is null || !ReferenceEquals(_current, _default))
+            if (s_defaultAdopted || s_current is null || !ReferenceEquals(s_current, s_default))
             {
-                _defaultAdopted = true;
+                s_defaultAdopted = true;
                 return null;
             }
 
-            _defaultAdopted = true;
-            _current.Reconfigure(options, time, logger);
-            return _current;
+            s_defaultAdopted = true;
+            s_current.Reconfigure(options, time, logger);
+            return s_current;
         }
     }
 
@@ -68,13 +68,13 @@ public static class ProfilingHost
     {
         lock (Gate)
         {
-            if (_current is null)
+            if (s_current is null)
             {
-                _default = new MetricRegistry();
-                Volatile.Write(ref _current, _default);
+                s_default = new MetricRegistry();
+                Volatile.Write(ref s_current, s_default);
             }
 
-            return _current;
+            return s_current;
         }
     }
 }

@@ -13,5 +13,6 @@ public sealed class ScheduleOptions
     public PublisherSchedule Dims { get; set; } = new() { Interval = TimeSpan.FromHours(6) };
 
     /// <summary>Each wait is the interval ± this fraction, so many processes do not call AWS in step. Default 0.1; 0 to 0.5.</summary>
+    /// <value>The default value is 0.1.</value>
     public double Jitter { get; set; } = 0.1;
 }

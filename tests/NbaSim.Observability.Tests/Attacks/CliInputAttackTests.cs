@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 using NbaSim.Observability.Tests.Oracles;
 using static NbaSim.Observability.Tests.MonitoringAsCode.CliTests;

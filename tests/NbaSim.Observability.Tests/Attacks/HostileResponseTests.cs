@@ -3,9 +3,6 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Export.Emf;
-using NbaSim.Observability.Publishers;
 using NbaSim.Observability.Tests.Infrastructure;
 using NbaSim.Observability.Tests.MonitoringAsCode;
 

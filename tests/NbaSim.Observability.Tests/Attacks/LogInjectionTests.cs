@@ -1,6 +1,5 @@
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 using NbaSim.Observability.Tests.MonitoringAsCode;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Meters;
 using NbaSim.Observability.Pipeline;
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Aws.Protocol;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Cli.Aws.Sns;
 using NbaSim.Observability.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Aws;

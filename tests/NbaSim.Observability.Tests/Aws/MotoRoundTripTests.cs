@@ -3,10 +3,9 @@ using System.Text;
 using System.Text.Json;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Cli.Aws.Sns;
-using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Aws;

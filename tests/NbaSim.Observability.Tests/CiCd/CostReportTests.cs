@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Cli.Cost;
 using NbaSim.Observability.Tests.Aws;
-using Microsoft.Extensions.Time.Testing;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.CiCd;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Tests.Oracles;
 
 namespace NbaSim.Observability.Tests.Export;

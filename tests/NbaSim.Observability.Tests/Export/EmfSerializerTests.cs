@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using NbaSim.Observability.Export.Emf;
 
 namespace NbaSim.Observability.Tests.Export;
 

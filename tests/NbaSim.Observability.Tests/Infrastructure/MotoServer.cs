@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Amazon.Runtime;
 
 [assembly: AssemblyFixture(typeof(NbaSim.Observability.Tests.Infrastructure.MotoServer))]

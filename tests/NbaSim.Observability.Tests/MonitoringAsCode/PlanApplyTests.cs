@@ -1,7 +1,6 @@
 using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Cli.Aws.Sns;
-using NbaSim.Observability.Cli;
 using NbaSim.Observability.Cli.MonitoringAsCode;
 using NbaSim.Observability.Tests.Infrastructure;
 

@@ -115,7 +115,7 @@ public class PackageConsumerTests
     }
 
     private static readonly SemaphoreSlim PackGate = new(1, 1);
-    private static (string Work, string Feed, string Version)? _packed;
+    private static (string Work, string Feed, string Version)? s_packed;
 
     /// <summary>Packs the library once for the consumer tests of this run.</summary>
     internal static async Task<(string Work, string Feed, string Version)> PackOnceAsync(CancellationToken ct)
@@ -123,7 +123,7 @@ public class PackageConsumerTests
         await PackGate.WaitAsync(ct);
         try
         {
-            if (_packed is { } done)
+            if (s_packed is { } done)
             {
                 return done;
             }
@@ -134,8 +134,8 @@ public class PackageConsumerTests
             var version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}.2";
             var pack = await RunAsync("dotnet", $"pack \"{Path.Combine(root, "src", "NbaSim.Observability", "NbaSim.Observability.csproj")}\" -c Release -o \"{feed}\" -p:Version={version}", root, ct);
             pack.ExitCode.Should().Be(0, pack.Output);
-            _packed = (work, feed, version);
-            return _packed.Value;
+            s_packed = (work, feed, version);
+            return s_packed.Value;
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NbaSim.Observability.Export.Emf;
 using NbaSim.Observability.Tests.MonitoringAsCode;
 
 namespace NbaSim.Observability.Tests.Preview;

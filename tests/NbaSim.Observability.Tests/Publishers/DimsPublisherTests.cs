@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using NbaSim.Observability.Publishers;
-using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Publishers;
 

@@ -1,9 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.CostExplorer;
-using NbaSim.Observability.Export.CloudWatch;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Publishers;
 using NbaSim.Observability.Tests.Aws;
 using NbaSim.Observability.Tests.Infrastructure;

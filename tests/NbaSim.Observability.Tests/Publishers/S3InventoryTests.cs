@@ -10,7 +10,7 @@ namespace NbaSim.Observability.Tests.Publishers;
 public sealed class S3InventoryTests(MotoServer moto)
 {
     private static readonly SemaphoreSlim SeedGate = new(1, 1);
-    private static (string Bucket, long Objects, long Bytes, Dictionary<string, (long, long)> ByPrefix)? _seeded;
+    private static (string Bucket, long Objects, long Bytes, Dictionary<string, (long, long)> ByPrefix)? s_seeded;
 
     [Fact]
     public async Task Count_and_size_match_exactly_across_pages_with_a_per_prefix_breakdown_and_progress()
@@ -64,7 +64,7 @@ public sealed class S3InventoryTests(MotoServer moto)
         await SeedGate.WaitAsync();
         try
         {
-            if (_seeded is { } done)
+            if (s_seeded is { } done)
             {
                 return done;
             }
@@ -86,8 +86,8 @@ public sealed class S3InventoryTests(MotoServer moto)
 
             await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (item, ct) =>
                 await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = item.Key, ContentBody = new string('x', item.Size) }, ct));
-            _seeded = (bucket, keys.Count, total, byPrefix);
-            return _seeded.Value;
+            s_seeded = (bucket, keys.Count, total, byPrefix);
+            return s_seeded.Value;
         }
         finally
         {

@@ -4,9 +4,8 @@ using System.Text;
 using CsCheck;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Protocol;
-using NbaSim.Observability.Export.Emf;
+using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Publishers;
 using NbaSim.Observability.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using NbaSim.Observability.Tests.Infrastructure;
-
 namespace NbaSim.Observability.Tests.Reliability;
 
 public class RaceTests

@@ -1,8 +1,6 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Testing;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Reliability;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Reliability;

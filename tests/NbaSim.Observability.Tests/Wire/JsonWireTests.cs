@@ -3,9 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Runtime;
-using NbaSim.Observability.Export.CloudWatch;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Wire;

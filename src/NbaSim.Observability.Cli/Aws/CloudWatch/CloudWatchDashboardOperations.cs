@@ -1,7 +1,5 @@
 using NbaSim.Observability.Aws;
-using NbaSim.Observability.Aws.CloudWatch;
 using NbaSim.Observability.Aws.Protocol;
-using NbaSim.Observability.Aws.Runtime;
 
 namespace NbaSim.Observability.Cli.Aws.CloudWatch;
 

@@ -1,9 +1,3 @@
-using NbaSim.Observability.Aws;
-using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Aws.Protocol;
-using NbaSim.Observability.Aws.Runtime;
-using NbaSim.Observability.Cli.Aws.CloudWatch;
-
 namespace NbaSim.Observability.Cli.Aws.CloudWatch;
 
 /// <summary>The CloudWatch operations only nbaobs sends (reads, dashboards, alarms), each a typed <c>SendAsync</c>.</summary>

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.Protocol;
 using NbaSim.Observability.Aws.Runtime;

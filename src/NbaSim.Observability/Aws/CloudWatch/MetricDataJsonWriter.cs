@@ -11,7 +11,7 @@ namespace NbaSim.Observability.Aws.CloudWatch;
 internal static class MetricDataJsonWriter
 {
     [ThreadStatic]
-    private static Utf8BodyWriter? t_scratch;
+    private static Utf8BodyWriter? s_scratch;
 
     /// <summary>Bytes of the body around the datums for <paramref name="ns"/>, less one: n datums need n − 1 commas.</summary>
     public static int EnvelopeBytes(string ns)
@@ -114,7 +114,7 @@ internal static class MetricDataJsonWriter
     /// <summary>The exact bytes <paramref name="datum"/> adds to a body, its separating comma included.</summary>
     public static int MeasureDatum(MetricDatum datum)
     {
-        var writer = t_scratch ??= new Utf8BodyWriter(8192);
+        var writer = s_scratch ??= new Utf8BodyWriter(8192);
         writer.Reset();
         WriteDatum(writer, datum);
         return writer.Length + 1;

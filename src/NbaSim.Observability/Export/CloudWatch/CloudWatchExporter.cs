@@ -2,9 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NbaSim.Observability.Aws;
 using NbaSim.Observability.Aws.CloudWatch;
-using NbaSim.Observability.Internal;
-
 using NbaSim.Observability.Export.CloudWatch;
+using NbaSim.Observability.Internal;
 
 namespace NbaSim.Observability;
 

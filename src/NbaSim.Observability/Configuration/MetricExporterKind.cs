@@ -1,0 +1,10 @@
+namespace NbaSim.Observability;
+
+/// <summary>Which exporter receives the batches.</summary>
+public enum MetricExporterKind
+{
+    /// <summary>CloudWatch Embedded Metric Format lines (stdout, a file, or the CloudWatch agent). Needs no AWS account.</summary>
+    Emf,
+    /// <summary>CloudWatch <c>PutMetricData</c>.</summary>
+    CloudWatch,
+}
