@@ -59,13 +59,13 @@ internal static class S3ListingMemory
     /// <summary>ListObjectsV2 over a bucket whose keys are generated: key i is "prefix{i % 5}/{i:D9}.json", size i % 100,000.</summary>
     private sealed class GeneratedBucketServer : IDisposable
     {
-        private readonly LoopbackListener _listener;
+        private readonly Testing.LoopbackListener _listener;
         private readonly long _objects;
 
         public GeneratedBucketServer(long objects)
         {
             _objects = objects;
-            _listener = new LoopbackListener(ServeAsync);
+            _listener = new Testing.LoopbackListener(ServeAsync);
         }
 
         public string Url => _listener.Url;

@@ -118,13 +118,13 @@ internal static class Soak
     /// <summary>A loopback PutMetricData endpoint that adds up the SampleCount of every datum it accepts.</summary>
     private sealed class CountingServer : IDisposable
     {
-        private readonly LoopbackListener _listener;
+        private readonly Testing.LoopbackListener _listener;
         private readonly ConcurrentDictionary<string, byte> _invocations = new();
         private long _sampleCount;
         private long _requests;
         private long _duplicates;
 
-        public CountingServer() => _listener = new LoopbackListener(ServeAsync);
+        public CountingServer() => _listener = new Testing.LoopbackListener(ServeAsync);
 
         public string Url => _listener.Url;
 

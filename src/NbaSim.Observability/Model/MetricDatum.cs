@@ -68,6 +68,13 @@ public sealed class MetricDatum
     /// </summary>
     internal MetricDimension[]? Rollup { get; init; }
 
+    /// <summary>
+    /// This datum's PutMetricData JSON object, kept from the first time the exporter measured it, so the request body
+    /// copies these bytes instead of serializing the datum a second time (and a re-leased datum is not measured again).
+    /// A datum is immutable, so the bytes stay right; a derived datum (<see cref="PieceOf"/>, <see cref="WithRollup"/>) starts without.
+    /// </summary>
+    internal byte[]? JsonFragment;
+
     /// <summary>This datum, no longer marked as counting toward a rollup (its merged rollup datum exists separately).</summary>
     internal MetricDatum WithRollup(MetricDimension[] rollup)
         => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Rollup = rollup };

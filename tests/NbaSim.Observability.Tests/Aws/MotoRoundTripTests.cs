@@ -15,6 +15,19 @@ public sealed class MotoRoundTripTests(MotoServer moto)
 {
     private static readonly string Run = Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>One metric's statistics over one hour-long period: SampleCount and Sum, and Minimum and Maximum when asked.</summary>
+    private static Task<GetMetricStatisticsResponse> HourlyStatisticsAsync(ICloudWatchClient client, string ns, string metricName, DateTimeOffset from, DateTimeOffset to, bool withExtremes, IReadOnlyList<MetricDimension>? dimensions = null)
+        => client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
+        {
+            Namespace = ns,
+            MetricName = metricName,
+            Dimensions = dimensions ?? [],
+            StartTime = from,
+            EndTime = to,
+            Period = 3600,
+            Statistics = withExtremes ? ["SampleCount", "Sum", "Minimum", "Maximum"] : ["SampleCount", "Sum"],
+        }, TestContext.Current.CancellationToken);
+
     [Theory]
     [InlineData(CloudWatchProtocol.Json)]
     [InlineData(CloudWatchProtocol.Query)]
@@ -30,16 +43,7 @@ public sealed class MotoRoundTripTests(MotoServer moto)
             MetricDatum.CreateValue(ns, "S3UploadDuration", 0.7, MetricUnit.Seconds, at, [new("Status", "success")]),
         ]), TestContext.Current.CancellationToken);
 
-        var stats = await client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
-        {
-            Namespace = ns,
-            MetricName = "S3UploadDuration",
-            Dimensions = [new("Status", "success")],
-            StartTime = at.AddMinutes(-5),
-            EndTime = at.AddMinutes(5),
-            Period = 3600,
-            Statistics = ["SampleCount", "Sum", "Minimum", "Maximum"],
-        }, TestContext.Current.CancellationToken);
+        var stats = await HourlyStatisticsAsync(client, ns, "S3UploadDuration", at.AddMinutes(-5), at.AddMinutes(5), withExtremes: true, dimensions: [new("Status", "success")]);
 
         // moto computes a datum that carries both StatisticValues and Values/Counts from the Values/Counts (real
         // CloudWatch takes the statistic set for SampleCount/Sum/Min/Max): counts, min and max still match exactly,
@@ -56,15 +60,7 @@ public sealed class MotoRoundTripTests(MotoServer moto)
             MetricDatum.CreateStatistics(ns, "ADCETasksCompleted", new StatisticSet(3, 9, 1, 5), MetricUnit.Count, at),
             MetricDatum.CreateStatistics(ns, "ADCETasksCompleted", new StatisticSet(2, 4.5, 0.5, 4), MetricUnit.Count, at),
         ]), TestContext.Current.CancellationToken);
-        var counter = await client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
-        {
-            Namespace = ns,
-            MetricName = "ADCETasksCompleted",
-            StartTime = at.AddMinutes(-5),
-            EndTime = at.AddMinutes(5),
-            Period = 3600,
-            Statistics = ["SampleCount", "Sum", "Minimum", "Maximum"],
-        }, TestContext.Current.CancellationToken);
+        var counter = await HourlyStatisticsAsync(client, ns, "ADCETasksCompleted", at.AddMinutes(-5), at.AddMinutes(5), withExtremes: true);
         counter.Datapoints.Single().Should().Match<Datapoint>(d => d.SampleCount == 5 && d.Sum == 13.5 && d.Minimum == 0.5 && d.Maximum == 5);
     }
 
@@ -85,16 +81,7 @@ public sealed class MotoRoundTripTests(MotoServer moto)
 
         request.MarshalledBytes.Should().BeGreaterThan(10_240);
         (client.Counters.BytesSent - before).Should().BeLessThan(request.MarshalledBytes / 3, "the body went out gzip-compressed");
-        var stats = await client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
-        {
-            Namespace = ns,
-            MetricName = "ADCETasksCompleted",
-            Dimensions = [new("Worker", "w1"), new("Queue", "games")],
-            StartTime = at.AddMinutes(-5),
-            EndTime = at.AddMinutes(5),
-            Period = 3600,
-            Statistics = ["SampleCount", "Sum"],
-        }, TestContext.Current.CancellationToken);
+        var stats = await HourlyStatisticsAsync(client, ns, "ADCETasksCompleted", at.AddMinutes(-5), at.AddMinutes(5), withExtremes: false, dimensions: [new("Worker", "w1"), new("Queue", "games")]);
         stats.Datapoints.Single().SampleCount.Should().Be(400);
         stats.Datapoints.Single().Sum.Should().Be(399 * 400 / 2);
     }
@@ -121,30 +108,13 @@ public sealed class MotoRoundTripTests(MotoServer moto)
 
         registry.GetDiagnostics().BatchesExported.Should().Be(1);
         var now = DateTimeOffset.UtcNow;
-        var durations = await client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
-        {
-            Namespace = ns,
-            MetricName = "DataExtractionDuration",
-            Dimensions = [new("Status", "success")],
-            StartTime = now.AddMinutes(-10),
-            EndTime = now.AddMinutes(5),
-            Period = 3600,
-            Statistics = ["SampleCount", "Sum", "Minimum", "Maximum"],
-        }, TestContext.Current.CancellationToken);
+        var durations = await HourlyStatisticsAsync(client, ns, "DataExtractionDuration", now.AddMinutes(-10), now.AddMinutes(5), withExtremes: true, dimensions: [new("Status", "success")]);
         var point = durations.Datapoints.Should().ContainSingle().Subject;
         point.SampleCount.Should().Be(1000);
         point.Sum.Should().BeApproximately(500.5, 5.005, "moto sums the Values/Counts representatives (within 1 %)");
         point.Minimum.Should().Be(0.001);
         point.Maximum.Should().Be(1.0);
-        var completed = await client.GetMetricStatisticsAsync(new GetMetricStatisticsRequest
-        {
-            Namespace = ns,
-            MetricName = "ADCETasksCompleted",
-            StartTime = now.AddMinutes(-10),
-            EndTime = now.AddMinutes(5),
-            Period = 3600,
-            Statistics = ["SampleCount", "Sum"],
-        }, TestContext.Current.CancellationToken);
+        var completed = await HourlyStatisticsAsync(client, ns, "ADCETasksCompleted", now.AddMinutes(-10), now.AddMinutes(5), withExtremes: false);
         completed.Datapoints.Single().Sum.Should().Be(1000, "a counter's statistic set is exact");
     }
 

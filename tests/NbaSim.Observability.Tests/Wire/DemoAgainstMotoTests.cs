@@ -136,55 +136,25 @@ public class DemoAgainstMotoTests
     /// <summary>Forwards every request to moto unchanged and keeps a copy of it and the status moto answered.</summary>
     private sealed class RecordingProxy : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
         private readonly HttpClient _http = new();
         private readonly string _upstream;
-        private readonly Task _loop;
+        private readonly Testing.LoopbackListener _listener;
 
         public RecordingProxy(string upstream)
         {
             _upstream = upstream;
-            Url = $"http://127.0.0.1:{Ports.Free()}/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _loop = Task.Run(LoopAsync);
+            _listener = new Testing.LoopbackListener(ForwardAsync);
         }
 
-        public string Url { get; }
+        public string Url => _listener.Url;
 
         public ConcurrentQueue<Proxied> Requests { get; } = new();
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
-            _listener.Stop();
-            try
-            {
-                await _loop;
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-            }
-
-            _listener.Close();
+            _listener.Dispose();
             _http.Dispose();
-        }
-
-        private async Task LoopAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                _ = Task.Run(() => ForwardAsync(context));
-            }
+            return ValueTask.CompletedTask;
         }
 
         private async Task ForwardAsync(HttpListenerContext context)

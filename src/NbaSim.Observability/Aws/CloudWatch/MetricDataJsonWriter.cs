@@ -32,7 +32,14 @@ internal static class MetricDataJsonWriter
                 writer.Byte((byte)',');
             }
 
-            WriteDatum(writer, data[i]);
+            if (data[i].JsonFragment is { } fragment)
+            {
+                writer.Raw(fragment);
+            }
+            else
+            {
+                WriteDatum(writer, data[i]);
+            }
         }
 
         WriteEnd(writer);
@@ -111,13 +118,32 @@ internal static class MetricDataJsonWriter
         w.Byte((byte)'}');
     }
 
-    /// <summary>The exact bytes <paramref name="datum"/> adds to a body, its separating comma included.</summary>
+    /// <summary>
+    /// The exact bytes <paramref name="datum"/> adds to a body, its separating comma included. The datum is serialized
+    /// once: the bytes are kept on it (<see cref="MetricDatum.JsonFragment"/>) and the body copies them.
+    /// </summary>
     public static int MeasureDatum(MetricDatum datum)
+    {
+        // Two threads measuring one datum at once both write the same bytes; either copy is right.
+        var fragment = datum.JsonFragment ??= Serialize(datum);
+        return fragment.Length + 1;
+    }
+
+    /// <summary>What <see cref="MeasureDatum"/> did before it kept the bytes: serialize into scratch, keep only the length.</summary>
+    internal static int MeasureWithoutKeeping(MetricDatum datum)
     {
         var writer = s_scratch ??= new Utf8BodyWriter(8192);
         writer.Reset();
         WriteDatum(writer, datum);
         return writer.Length + 1;
+    }
+
+    private static byte[] Serialize(MetricDatum datum)
+    {
+        var writer = s_scratch ??= new Utf8BodyWriter(8192);
+        writer.Reset();
+        WriteDatum(writer, datum);
+        return writer.WrittenSpan.ToArray();
     }
 
     /// <summary>Values, comma-separated: bucket midpoints as their cached short text, anything else exactly.</summary>

@@ -96,17 +96,17 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         var total = default(ExportResult);
         var handled = 0; // datums delivered or refused for good: never to be sent again
-        var groups = batch.GroupBy(d => d.Namespace, StringComparer.Ordinal).ToList();
+        var groups = ByNamespace(batch);
         for (var g = 0; g < groups.Count; g++)
         {
             var pending = new Queue<List<MetricDatum>>();
-            pending.Enqueue(groups[g].ToList());
+            pending.Enqueue(groups[g].Datums);
             while (pending.Count > 0)
             {
                 var part = pending.Dequeue();
                 try
                 {
-                    var request = new PutMetricDataRequest(groups[g].Key, part);
+                    var request = new PutMetricDataRequest(groups[g].Namespace, part);
                     await _client.PutMetricDataAsync(request, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _calls);
                     Interlocked.Add(ref _bytesBeforeCompression, request.MarshalledBytes);
@@ -157,13 +157,36 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                     }
 
                     // Something was delivered: hand back only what was not, so nothing is sent twice.
-                    var undelivered = part.Concat(pending.SelectMany(p => p)).Concat(groups.Skip(g + 1).SelectMany(x => x)).ToList();
+                    var undelivered = part.Concat(pending.SelectMany(p => p)).Concat(groups.Skip(g + 1).SelectMany(x => x.Datums)).ToList();
                     return ExportResult.Partial(total, undelivered, ex);
                 }
             }
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// The batch by namespace, in first-seen order. The pipeline's batches hold one namespace already (the batch builder
+    /// grouped them): that case is checked in one pass and not grouped again.
+    /// </summary>
+    private static List<(string Namespace, List<MetricDatum> Datums)> ByNamespace(IReadOnlyList<MetricDatum> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var first = batch[0].Namespace;
+        var single = true;
+        for (var i = 1; i < batch.Count && single; i++)
+        {
+            single = string.Equals(batch[i].Namespace, first, StringComparison.Ordinal);
+        }
+
+        return single
+            ? [(first, batch as List<MetricDatum> ?? [.. batch])]
+            : batch.GroupBy(d => d.Namespace, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
     }
 
     /// <summary>Credentials refused: every datum is kept, and the operator is told loudly, at most once a minute.</summary>

@@ -1,8 +1,11 @@
 using System.Net;
 
-namespace NbaSim.Observability.Benchmarks;
+namespace NbaSim.Observability.Testing;
 
-/// <summary>An HTTP server on a loopback port that hands every request to <c>handle</c>, each on the thread pool.</summary>
+/// <summary>
+/// An HTTP server on a loopback port that hands every request to <c>handle</c>, each on the thread pool. Shared source,
+/// compiled into the tests and the benchmarks (linked from tests/Shared/).
+/// </summary>
 internal sealed class LoopbackListener : IDisposable
 {
     private readonly HttpListener _listener;
