@@ -153,6 +153,12 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
             foreach (var (name, s) in new[] { ("S3Inventory", schedule.S3Inventory), ("Cost", schedule.Cost), ("Dims", schedule.Dims) })
             {
+                if (s is null)
+                {
+                    failures.Add($"{Prefix}Schedule:{name} is null; leave it out to keep its default schedule.");
+                    continue;
+                }
+
                 Range(failures, $"Schedule:{name}:Interval", s.Interval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
             }
         }

@@ -37,14 +37,14 @@ internal sealed class ObservabilityHostedService : IHostedService
         WarnIfScheduledWithoutPublishers(services, options.Value.Schedule, logger ?? (ILogger)NullLogger.Instance);
     }
 
-    private static void WarnIfScheduledWithoutPublishers(IServiceProvider services, ScheduleOptions schedule, ILogger logger)
+    private static void WarnIfScheduledWithoutPublishers(IServiceProvider services, ScheduleOptions? schedule, ILogger logger)
     {
         if (services.GetService<IPublisherScheduler>() is not null)
         {
             return;
         }
 
-        foreach (var (name, enabled) in new[] { ("S3Inventory", schedule.S3Inventory.Enabled), ("Cost", schedule.Cost.Enabled), ("Dims", schedule.Dims.Enabled) })
+        foreach (var (name, enabled) in new[] { ("S3Inventory", schedule?.S3Inventory?.Enabled == true), ("Cost", schedule?.Cost?.Enabled == true), ("Dims", schedule?.Dims?.Enabled == true) })
         {
             if (enabled)
             {

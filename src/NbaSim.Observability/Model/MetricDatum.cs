@@ -22,15 +22,26 @@ public sealed class MetricDatum
     {
         Namespace = ns;
         MetricName = metricName;
-        Dimensions = dimensions;
+
+        // Read-only views, not the arrays: a caller cannot change a datum after it was measured (its kept JSON bytes,
+        // its batch size) by casting a list back to the array it is.
+        Dimensions = Array.AsReadOnly(dimensions);
         Unit = unit;
         Timestamp = timestamp;
         StorageResolution = storageResolution;
         Value = value;
         StatisticValues = statisticValues;
-        Values = values;
-        Counts = counts;
+        RawValues = values;
+        RawCounts = counts;
+        Values = values is null ? null : Array.AsReadOnly(values);
+        Counts = counts is null ? null : Array.AsReadOnly(counts);
     }
+
+    /// <summary>The array behind <see cref="Values"/>, for the serializers' spans; never handed out.</summary>
+    internal double[]? RawValues { get; }
+
+    /// <summary>The array behind <see cref="Counts"/>, for the serializers' spans; never handed out.</summary>
+    internal double[]? RawCounts { get; }
 
     /// <summary>The CloudWatch namespace.</summary>
     public string Namespace { get; }

@@ -3,36 +3,6 @@ using NbaSim.Observability.Diagnostics;
 
 namespace NbaSim.Observability.Pipeline;
 
-/// <summary>A spool file known to the queue, and which of its datums are not yet acknowledged.</summary>
-internal sealed class SpoolFile(SpoolFileInfo info, SpoolLane lane)
-{
-    public SpoolFileInfo Info { get; set; } = info;
-
-    /// <summary>The backlog (found at start) or the files this process wrote.</summary>
-    public SpoolLane Lane { get; } = lane;
-
-    /// <summary>Its datums not yet acknowledged, once loaded.</summary>
-    public HashSet<QueuedDatum> Outstanding { get; } = new(ReferenceEqualityComparer.Instance);
-
-    public bool Loaded { get; set; }
-
-    /// <summary>Datums of this file in flight.</summary>
-    public int Leased { get; set; }
-
-    /// <summary>Some datums were acknowledged but the file on disk still holds them.</summary>
-    public bool PartlyAcknowledged { get; set; }
-}
-
-/// <summary>Spool files waiting in one order: loaded datums first, then files not read yet, oldest first.</summary>
-internal sealed class SpoolLane
-{
-    public LinkedList<QueuedDatum> Loaded { get; } = new();
-
-    public Queue<SpoolFile> Unloaded { get; } = new();
-
-    public bool IsEmpty => Loaded.Count == 0 && Unloaded.Count == 0;
-}
-
 /// <summary>
 /// The on-disk delivery queue (write-ahead spool). What is added waits in memory until <see cref="Persist"/> writes it
 /// (on the publisher's thread, never the collector's); batches are built across files, oldest first, so a backlog leaves
@@ -46,7 +16,7 @@ internal sealed class SpoolLane
 /// next persist. Past <c>maxBytes</c> the oldest file that is not in flight is dropped (counted and logged). Everything
 /// here runs on the publisher's thread, so size eviction cannot race an export.
 /// </remarks>
-internal sealed class DiskDeliveryQueue : IDeliveryQueue
+internal sealed partial class DiskDeliveryQueue : IDeliveryQueue
 {
     private const int DatumsPerFile = MetricLimits.MaxDatumsPerRequest;
     private readonly SpoolStore _store;
@@ -427,133 +397,6 @@ internal sealed class DiskDeliveryQueue : IDeliveryQueue
     {
         _closed = true;
         _store.Dispose();
-    }
-
-    private void Load(SpoolFile file)
-    {
-        _unloadedDatums -= Math.Max(0, file.Info.Datums);
-        var quarantinedBefore = _store.RecordsQuarantined;
-        var datums = _store.Read(file.Info.Path);
-        if (_store.RecordsQuarantined > quarantinedBefore)
-        {
-            // Records that failed validation can never be sent: counted as dropped (the store logged why).
-            _statistics.Dropped(_store.RecordsQuarantined - quarantinedBefore);
-        }
-
-        if (datums is null)
-        {
-            // Quarantined (logged) or unreadable now (left on disk for the next start).
-            Forget(file);
-            return;
-        }
-
-        file.Loaded = true;
-        foreach (var datum in datums)
-        {
-            var item = new SpooledDatum(datum, file);
-            file.Outstanding.Add(item);
-            file.Lane.Loaded.AddLast(item);
-        }
-
-        if (datums.Count == 0)
-        {
-            Delete(file);
-        }
-    }
-
-    private void Acknowledge(QueuedDatum item)
-    {
-        if (FileOf(item) is not { } file)
-        {
-            return;
-        }
-
-        file.Outstanding.Remove(item);
-        if (file.Outstanding.Count == 0 && file.Leased == 0)
-        {
-            Delete(file);
-        }
-        else
-        {
-            file.PartlyAcknowledged = true;
-        }
-    }
-
-    private void Delete(SpoolFile file)
-    {
-        if (!_store.Delete(file.Info.Path))
-        {
-            // Logged by the store. It is not read again by this process; a restart would send it again.
-        }
-
-        Forget(file);
-    }
-
-    private void Forget(SpoolFile file)
-    {
-        if (_files.Remove(file))
-        {
-            _bytes -= file.Info.Bytes;
-        }
-    }
-
-    /// <summary>Past the size cap, the oldest files not in flight go first (counted and logged).</summary>
-    private void MakeRoom()
-    {
-        for (var i = 0; _bytes > _maxBytes && i < _files.Count;)
-        {
-            var file = _files[i];
-            if (file.Leased > 0)
-            {
-                i++;
-                continue;
-            }
-
-            int lost;
-            if (file.Loaded)
-            {
-                lost = file.Outstanding.Count;
-                for (var node = file.Lane.Loaded.First; node is not null;)
-                {
-                    var next = node.Next;
-                    if (FileOf(node.Value) == file)
-                    {
-                        file.Lane.Loaded.Remove(node);
-                    }
-
-                    node = next;
-                }
-            }
-            else
-            {
-                lost = file.Info.Datums >= 0 ? file.Info.Datums : _store.Read(file.Info.Path)?.Count ?? 0;
-                _unloadedDatums -= Math.Max(0, file.Info.Datums);
-                var rest = file.Lane.Unloaded.Where(f => f != file).ToList();
-                file.Lane.Unloaded.Clear();
-                foreach (var f in rest)
-                {
-                    file.Lane.Unloaded.Enqueue(f);
-                }
-            }
-
-            Delete(file);
-            _statistics.Dropped(lost);
-            Internal.Log.SpoolFull(_logger, _maxBytes, lost);
-        }
-    }
-
-    private void TrimMemory()
-    {
-        var over = _inMemory.Count - _memoryCapacity;
-        if (over > 0)
-        {
-            for (var i = 0; i < over; i++)
-            {
-                _inMemory.RemoveFirst();
-            }
-
-            _onMemoryDropped(over);
-        }
     }
 
     /// <summary>Refreshes the counts other threads read (Count, InMemoryCount) from the drain side's state.</summary>

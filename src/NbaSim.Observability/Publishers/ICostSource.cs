@@ -2,7 +2,8 @@ namespace NbaSim.Observability;
 
 /// <summary>
 /// Where the cost publisher's figures come from. The default reads AWS Cost Explorer (UnblendedCost); register
-/// another implementation before <c>AddNbaObservability</c> to read a different billing source or to simulate one.
+/// another implementation (before <c>AddNbaPublishers</c>, or after it: the last registration wins) to read a different
+/// billing source or to simulate one.
 /// </summary>
 public interface ICostSource
 {

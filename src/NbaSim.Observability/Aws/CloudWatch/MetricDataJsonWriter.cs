@@ -93,17 +93,17 @@ internal static class MetricDataJsonWriter
             w.Byte((byte)'}');
         }
 
-        if (d.Values is { } values)
+        if (d.RawValues is { } values)
         {
             w.Raw(",\"Values\":["u8);
-            WriteValues(w, AsSpan(values), minimum, maximum);
+            WriteValues(w, values, minimum, maximum);
             w.Byte((byte)']');
         }
 
-        if (d.Counts is { } counts)
+        if (d.RawCounts is { } counts)
         {
             w.Raw(",\"Counts\":["u8);
-            WriteCounts(w, AsSpan(counts));
+            WriteCounts(w, counts);
             w.Byte((byte)']');
         }
 
@@ -215,9 +215,6 @@ internal static class MetricDataJsonWriter
         public readonly int Offset = offset;
         public int Length;
     }
-
-    /// <summary>The datum's arrays are arrays (<see cref="MetricDatum"/> stores them so); anything else is copied.</summary>
-    private static ReadOnlySpan<double> AsSpan(IReadOnlyList<double> list) => list as double[] ?? [.. list];
 
     private static void WriteStart(Utf8BodyWriter w, string ns)
     {

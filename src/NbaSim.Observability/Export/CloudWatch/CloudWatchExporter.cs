@@ -167,8 +167,8 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     }
 
     /// <summary>
-    /// The batch by namespace, in first-seen order. The pipeline's batches hold one namespace already (the batch builder
-    /// grouped them): that case is checked in one pass and not grouped again.
+    /// The batch by namespace, in first-seen order, copied. The pipeline's batches hold one namespace already (the batch
+    /// builder grouped them): that case is checked in one pass and not grouped again.
     /// </summary>
     private static List<(string Namespace, List<MetricDatum> Datums)> ByNamespace(IReadOnlyList<MetricDatum> batch)
     {
@@ -185,7 +185,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
         }
 
         return single
-            ? [(first, batch as List<MetricDatum> ?? [.. batch])]
+            ? [(first, [.. batch])] // a copy: the caller's list may change while this export awaits
             : batch.GroupBy(d => d.Namespace, StringComparer.Ordinal).Select(g => (g.Key, g.ToList())).ToList();
     }
 
