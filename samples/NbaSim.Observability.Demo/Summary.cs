@@ -44,7 +44,9 @@ internal static class Summary
         Console.WriteLine(string.Create(inv, $"  samples recorded                  {diagnostics.SamplesAggregated,14:N0}"));
         Console.WriteLine(string.Create(inv, $"  series                            {diagnostics.LiveSeries,14:N0}"));
         Console.WriteLine(string.Create(inv, $"  datums exported                   {diagnostics.DatumsExported,14:N0}"));
-        Console.WriteLine(string.Create(inv, $"  PutMetricData calls (batched)     {diagnostics.BatchesExported,14:N0}"));
+        // What a batch is depends on the exporter: a PutMetricData call, or a write of EMF documents.
+        var batches = settings.Exporter == MetricExporterKind.CloudWatch ? "PutMetricData calls (batched)" : "EMF writes (batched)         ";
+        Console.WriteLine(string.Create(inv, $"  {batches}     {diagnostics.BatchesExported,14:N0}"));
         Console.WriteLine(string.Create(inv, $"  calls of one-call-per-sample      {diagnostics.SamplesAggregated,14:N0}"));
         Console.WriteLine(string.Create(inv, $"  datums dropped                    {diagnostics.DatumsDropped,14:N0}"));
         Console.WriteLine(string.Create(inv, $"  estimated CloudWatch cost/month   {"$" + diagnostics.EstimatedMonthlyCostUsd.ToString("F2", inv),14}"));

@@ -78,6 +78,17 @@ public sealed partial class NbaObsCommand
     }
 
     /// <summary>
+    /// The operation <c>nbaobs time</c> names when <c>--operation</c> is left out: the command's file name without its
+    /// extension, capitalized, with characters a metric name should not carry dropped (<c>/usr/bin/make</c> → <c>Make</c>).
+    /// </summary>
+    internal static string OperationOf(string[] command)
+    {
+        var name = command.Length == 0 ? string.Empty : Path.GetFileNameWithoutExtension(command[0]);
+        var kept = new string(name.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.').ToArray());
+        return kept.Length == 0 ? "Command" : char.ToUpperInvariant(kept[0]) + kept[1..];
+    }
+
+    /// <summary>
     /// Runs the command, then publishes its duration within <paramref name="publishTimeout"/>. The exit code is always the
     /// command's: a publishing problem is one line on stderr.
     /// </summary>

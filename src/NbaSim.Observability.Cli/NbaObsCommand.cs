@@ -74,11 +74,11 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         pipeline.SetAction((p, ct) => Run(p, ct, s => s.SwitchedOff ? SwitchedOffAsync(s) : PublishPipelineAsync(s, p.GetValue(pipelineName)!, p.GetValue(duration), p.GetValue(startedAt), p.GetValue(pipelineStatus)!, ct)));
         var publish = new Command("publish", "Publish metrics now.") { s3, cost, dims, quality, tests, pipeline };
 
-        var operation = new Option<string>("--operation") { Description = "Operation name: publishes <NAME>Duration to NBA-Simulator/Performance.", Required = true };
+        var operation = new Option<string?>("--operation") { Description = "Operation name: publishes <NAME>Duration to NBA-Simulator/Performance. Default: the command's file name, capitalized (sleep → SleepDuration)." };
         var publishTimeout = new Option<TimeSpan>("--publish-timeout") { Description = "Longest wait for publishing after the command ends (default 00:00:05).", DefaultValueFactory = _ => TimeSpan.FromSeconds(5) };
         var commandLine = new Argument<string[]>("command") { Description = "The command and its arguments, after --.", Arity = ArgumentArity.OneOrMore };
         var time = new Command("time", "Run a command, exit with its exit code, and publish its duration as [ProfilePerformance] does.") { operation, publishTimeout, commandLine };
-        time.SetAction((p, ct) => TimeAsync(p, p.GetValue(operation)!, p.GetValue(publishTimeout), p.GetValue(commandLine)!));
+        time.SetAction((p, ct) => TimeAsync(p, p.GetValue(operation) ?? OperationOf(p.GetValue(commandLine)!), p.GetValue(publishTimeout), p.GetValue(commandLine)!));
 
         var status = new Command("status", "State of our alarms.");
         status.SetAction((p, ct) => Run(p, ct, s => AlarmStatusAsync(s, ct)));

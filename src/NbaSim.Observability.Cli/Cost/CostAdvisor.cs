@@ -77,7 +77,11 @@ internal static class CostAdvisor
 
         // PutMetricData: each namespace sends ceil(series / 1,000) calls per period (60 s, or 1 s for high resolution).
         var calls = inputs.MetricsPerNamespace.Sum(ns => Math.Ceiling(ns.Value / 1000.0) * (inputs.HighResolutionPerNamespace.GetValueOrDefault(ns.Key) > 0 ? CostPrices.SecondsPerMonth : CostPrices.SecondsPerMonth / 60));
-        var product = new ProductCost(series, inputs.Alarms.Count(a => !a.Anomaly), inputs.Alarms.Count(a => a.Anomaly), inputs.Dashboards, calls);
+        var highResolution = inputs.MetricsPerNamespace.Keys.Count(ns => inputs.HighResolutionPerNamespace.GetValueOrDefault(ns) > 0);
+        var basis = inputs.MetricsPerNamespace.Count == 0
+            ? "no metric of this product in CloudWatch yet, so no call"
+            : string.Create(inv, $"{inputs.MetricsPerNamespace.Count} namespace(s) listed in CloudWatch, each sending one call per 1,000 series every 60 s ({CostPrices.SecondsPerMonth / 60:N0} periods a month){(highResolution > 0 ? $", every second for the {highResolution} with high-resolution series" : string.Empty)}");
+        var product = new ProductCost(series, inputs.Alarms.Count(a => !a.Anomaly), inputs.Alarms.Count(a => a.Anomaly), inputs.Dashboards, calls, basis);
 
         var recommendations = new List<Recommendation>();
         if (inputs.ForecastUsd is { } forecast && forecast > inputs.BudgetUsd)

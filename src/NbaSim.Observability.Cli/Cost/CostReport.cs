@@ -17,7 +17,7 @@ internal sealed record ServiceCost(string Service, decimal MonthToDateUsd, decim
 }
 
 /// <summary>What this product itself costs in CloudWatch, per month.</summary>
-internal sealed record ProductCost(int CustomMetrics, int StandardAlarms, int AnomalyAlarms, int Dashboards, double PutMetricDataCallsPerMonth)
+internal sealed record ProductCost(int CustomMetrics, int StandardAlarms, int AnomalyAlarms, int Dashboards, double PutMetricDataCallsPerMonth, string PutMetricDataBasis)
 {
     public decimal MetricsUsd => CustomMetrics * CostPrices.MetricMonth;
 
@@ -62,7 +62,9 @@ internal sealed record CostReport(
                 : $"  forecast to month end    forecast unavailable ({ForecastUnavailableReason})",
             string.Create(inv, $"  budget                   ${BudgetUsd,10:N2}  ({BudgetUtilizationPercent:0.#} % used)"),
             string.Empty,
-            "Top services (month to date, on pace, last month)",
+            TopServices.Count == 0
+                ? "Top services: none; Cost Explorer reports no cost by service for this month or the last."
+                : "Top services (month to date, on pace, last month)",
         };
         lines.AddRange(TopServices.Select(s => string.Create(inv,
             $"  {s.Service,-40} ${s.MonthToDateUsd,9:N2}  {(s.ProjectedUsd is { } p ? $"${p,9:N2}" : "  (too early)"),10}  ${s.LastMonthUsd,9:N2}  {(s.MonthOverMonth is { } m ? $"{m * 100:+0;-0} %" : s.ProjectedUsd is null ? string.Empty : "new")}")));
@@ -72,6 +74,7 @@ internal sealed record CostReport(
         lines.Add(string.Create(inv, $"  alarms                   {Product.StandardAlarms,6} standard, {Product.AnomalyAlarms} anomaly  ${Product.AlarmsUsd,8:N2}"));
         lines.Add(string.Create(inv, $"  dashboards               {Product.Dashboards,6} ({CostPrices.FreeDashboards} free)  ${Product.DashboardsUsd,8:N2}"));
         lines.Add(string.Create(inv, $"  PutMetricData (estimate) {Product.PutMetricDataCallsPerMonth,6:N0} calls  ${Product.ApiUsd,8:N2}"));
+        lines.Add($"    basis: {Product.PutMetricDataBasis}");
         lines.Add(string.Create(inv, $"  total                                  ${Product.TotalUsd,8:N2}"));
         lines.Add(string.Empty);
         lines.Add(Recommendations.Count == 0 ? "Recommendations: none; the data calls for no change." : "Recommendations");

@@ -136,6 +136,16 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
         pipelines.Should().Contain(name + "-on", "the control run, switched on, published").And.NotContain(name);
     }
 
+    [Theory]
+    [InlineData(new[] { "sleep", "1" }, "Sleep")]
+    [InlineData(new[] { "/usr/bin/make", "test" }, "Make")]
+    [InlineData(new[] { "./run tests.sh" }, "Runtests")]
+    [InlineData(new[] { "pre-commit", "run" }, "Pre-commit")]
+    [InlineData(new[] { "\u00e9t\u00e9" }, "T")]
+    [InlineData(new[] { "\u00e9\u00e9" }, "Command")]
+    public void Time_without_operation_names_it_after_the_command(string[] command, string expected)
+        => NbaSim.Observability.Cli.NbaObsCommand.OperationOf(command).Should().Be(expected);
+
     [Fact]
     public async Task Time_returns_the_commands_exit_code_and_publishes_one_duration_with_its_status()
     {
@@ -152,6 +162,11 @@ public sealed class CiCdCommandTests(MotoServer moto) : IDisposable
         failure.SampleCount.Should().Be(1);
         failure.Minimum.Should().BeGreaterThanOrEqualTo(0.2);
         (await AwsCli.StatisticsAsync(url, "NBA-Simulator/Performance", operation + "Duration", started, ("Status", "success"))).SampleCount.Should().Be(1);
+
+        // --operation left out: the command names it.
+        var unnamed = await RunAsync("time", "--endpoint-url", url, "--", "true");
+        unnamed.Code.Should().Be(0, unnamed.Stderr);
+        (await AwsCli.StatisticsAsync(url, "NBA-Simulator/Performance", "TrueDuration", started, ("Status", "success"))).SampleCount.Should().Be(1);
     }
 
     [Fact]

@@ -127,6 +127,42 @@ public sealed class CostReportTests(MotoServer moto)
     }
 
     [Fact]
+    public void An_empty_account_says_so_instead_of_an_empty_heading_and_the_call_estimate_states_its_basis()
+    {
+        var empty = CostAdvisor.Build(new CostInputs
+        {
+            Today = new DateOnly(2026, 12, 2),
+            BudgetUsd = 150,
+            ThisMonth = new Dictionary<string, decimal>(),
+            LastMonth = new Dictionary<string, decimal>(),
+            MetricsPerNamespace = new Dictionary<string, int>(),
+            Alarms = [],
+            Dashboards = 0,
+            HighResolutionPerNamespace = new Dictionary<string, int>(),
+        }).RenderText();
+
+        empty.Should().Contain("Top services: none; Cost Explorer reports no cost by service for this month or the last.")
+            .And.NotContain("Top services (month to date");
+        empty.Should().Contain("PutMetricData (estimate)      0 calls").And.Contain("basis: no metric of this product in CloudWatch yet, so no call");
+
+        var busy = CostAdvisor.Build(new CostInputs
+        {
+            Today = new DateOnly(2026, 12, 2),
+            BudgetUsd = 150,
+            ThisMonth = new Dictionary<string, decimal> { ["Amazon CloudWatch"] = 1 },
+            LastMonth = new Dictionary<string, decimal>(),
+            MetricsPerNamespace = new Dictionary<string, int> { ["NBA-Simulator/ADCE"] = 8, ["NBA-Simulator/Performance"] = 1_200 },
+            Alarms = [],
+            Dashboards = 0,
+            HighResolutionPerNamespace = new Dictionary<string, int> { ["NBA-Simulator/Performance"] = 3 },
+        });
+
+        // ADCE: 1 call a minute; Performance: 2 calls (1,200 series) every second.
+        busy.Product.PutMetricDataCallsPerMonth.Should().Be(43_200 + (2 * 2_592_000));
+        busy.RenderText().Should().Contain("basis: 2 namespace(s) listed in CloudWatch, each sending one call per 1,000 series every 60 s (43,200 periods a month), every second for the 1 with high-resolution series");
+    }
+
+    [Fact]
     public void Storage_class_stale_alarms_and_quiet_months_follow_the_rules()
     {
         var today = new DateOnly(2026, 11, 16);

@@ -33,6 +33,7 @@ public class DemoAgainstMotoTests
             root,
             ct);
         run.ExitCode.Should().Be(0, run.Output);
+        run.Output.Should().Contain("PutMetricData calls (batched)", "the CloudWatch exporter's batches are PutMetricData calls");
 
         var puts = proxy.Requests.Where(r => r.Target?.EndsWith(".PutMetricData", StringComparison.Ordinal) == true || r.Body.Contains("Action=PutMetricData", StringComparison.Ordinal)).ToList();
         puts.Should().NotBeEmpty(run.Output);
@@ -104,6 +105,7 @@ public class DemoAgainstMotoTests
         var root = PackageConsumerTests.RepositoryRoot();
         var run = await PackageConsumerTests.RunAsync("dotnet", $"run --project \"{Path.Combine(root, "samples", "NbaSim.Observability.Demo")}\" -- --duration 3 --emf-file \"{emf}\"", root, ct);
         run.ExitCode.Should().Be(0, run.Output);
+        run.Output.Should().Contain("EMF writes (batched)").And.NotContain("PutMetricData calls", "the EMF exporter made no PutMetricData call");
         var lines = await File.ReadAllLinesAsync(emf, ct);
 
         // Every document the demo writes is valid against AWS's published EMF schema and the limits the page states.
