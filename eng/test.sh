@@ -87,7 +87,7 @@ echo "::: demo (README's first command, 5 s)"
 rm -rf artifacts/demo
 demo_log=$(mktemp)
 if dotnet run --project samples/NbaSim.Observability.Demo -- --duration 5 > "$demo_log" 2>&1 \
-   && grep -q "PutMetricData calls" "$demo_log" && [ -s artifacts/demo/dashboard.html ] \
+   && grep -qE "EMF writes \(batched\)|PutMetricData calls \(batched\)" "$demo_log" && [ -s artifacts/demo/dashboard.html ] \
    && for m in S3ObjectCount S3TotalSizeGB ADCETasksCompleted ADCETasksFailed ADCEQueueDepth ADCESuccessRate \
                DataExtractionDuration S3UploadDuration MonthlyAWSCost BudgetUtilization S3UploadFailures ValidationPassRate \
                DIMS_S3Objects DIMS_S3SizeGB DIMS_PythonFiles DIMS_TestFiles; do grep -q "\"$m\"" artifacts/demo/metrics.emf || { echo "missing $m"; false; }; done; then
