@@ -53,6 +53,48 @@ public static class NbaMetricsExtensions
     public static DistributionSeries Distribution(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit = MetricUnit.None, params ReadOnlySpan<MetricDimension> dimensions)
         => metrics.Distribution(ns, metricName, unit, default, dimensions);
 
+    // C# 12 (net8.0's default language version) does not read `params ReadOnlySpan<T>`: it sees a required span. These
+    // overloads let such a consumer leave the dimensions out. C# 13 and later prefer them (normal form) when no
+    // dimension is given, and the instance methods when options are given, so they change nothing there.
+
+    /// <summary>A standard-resolution counter without dimensions.</summary>
+    public static CounterSeries Counter(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit = MetricUnit.Count)
+        => NotNull(metrics).Counter(ns, metricName, unit, default, []);
+
+    /// <summary>A counter without dimensions.</summary>
+    public static CounterSeries Counter(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit, SeriesOptions options)
+        => NotNull(metrics).Counter(ns, metricName, unit, options, []);
+
+    /// <summary>A standard-resolution gauge without dimensions.</summary>
+    public static GaugeSeries Gauge(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit = MetricUnit.None)
+        => NotNull(metrics).Gauge(ns, metricName, unit, default, []);
+
+    /// <summary>A gauge without dimensions.</summary>
+    public static GaugeSeries Gauge(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit, SeriesOptions options)
+        => NotNull(metrics).Gauge(ns, metricName, unit, options, []);
+
+    /// <summary>A standard-resolution distribution without dimensions.</summary>
+    public static DistributionSeries Distribution(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit = MetricUnit.None)
+        => NotNull(metrics).Distribution(ns, metricName, unit, default, []);
+
+    /// <summary>A distribution without dimensions.</summary>
+    public static DistributionSeries Distribution(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit, SeriesOptions options)
+        => NotNull(metrics).Distribution(ns, metricName, unit, options, []);
+
+    /// <summary>An observable gauge without dimensions.</summary>
+    public static IDisposable ObservableGauge(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit, Func<double> observe, SeriesOptions options = default)
+        => NotNull(metrics).ObservableGauge(ns, metricName, unit, observe, options, []);
+
+    /// <summary>An observable gauge without dimensions; a null answer publishes nothing for that period.</summary>
+    public static IDisposable ObservableGauge(this INbaMetrics metrics, string ns, string metricName, MetricUnit unit, Func<double?> observe, SeriesOptions options = default)
+        => NotNull(metrics).ObservableGauge(ns, metricName, unit, observe, options, []);
+
+    private static INbaMetrics NotNull(INbaMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return metrics;
+    }
+
     /// <summary>The former name of <see cref="INbaMetrics.Enqueue(MetricDatum)"/>.</summary>
     [Obsolete("Renamed to INbaMetrics.Enqueue: 'publish' is the typed publishers' word.")]
     public static bool Publish(this INbaMetrics metrics, MetricDatum datum)

@@ -192,14 +192,18 @@ public class PackageConsumerTests
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
-    internal static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string workingDirectory, CancellationToken cancellationToken)
+    internal static Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string workingDirectory, CancellationToken cancellationToken)
+        => RunAsync(new ProcessStartInfo(file, arguments), workingDirectory, cancellationToken);
+
+    /// <summary>Runs one command line through bash, as a reader would paste it.</summary>
+    internal static Task<(int ExitCode, string Output)> RunShellAsync(string commandLine, string workingDirectory, CancellationToken cancellationToken)
+        => RunAsync(new ProcessStartInfo("bash") { ArgumentList = { "-c", commandLine } }, workingDirectory, cancellationToken);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, string workingDirectory, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        start.WorkingDirectory = workingDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment.Remove("MSBuildExtensionsPath");
