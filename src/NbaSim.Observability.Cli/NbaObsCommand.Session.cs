@@ -134,6 +134,12 @@ public sealed partial class NbaObsCommand
                 throw new OptionsValidationException(NbaObservabilityOptions.SectionName, typeof(NbaObservabilityOptions), validation.Failures);
             }
 
+            var log = provider.GetRequiredService<ILoggerFactory>().CreateLogger("nbaobs");
+            foreach (var warning in options.UnknownSettings)
+            {
+                log.Log(LogLevel.Warning, default, warning, null, static (text, _) => text);
+            }
+
             return new Session(provider, options, credentials, json);
         }
 

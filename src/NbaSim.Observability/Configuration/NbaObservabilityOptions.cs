@@ -12,6 +12,9 @@ public sealed class NbaObservabilityOptions
     /// <summary>The environment variable that turns the pipeline off when set to <c>1</c> or <c>true</c>, whatever <see cref="Enabled"/> says.</summary>
     public const string DisabledEnvironmentVariable = "NBAOBS_DISABLED";
 
+    /// <summary>Keys of the bound section that are no setting (the binder ignores them), one warning each; not bound.</summary>
+    internal IReadOnlyList<string> UnknownSettings { get; set; } = [];
+
     /// <summary>
     /// Whether anything is recorded and exported. Default true. When false (or <c>NBAOBS_DISABLED=1</c>), recording is a
     /// no-op, <see cref="INbaMetrics.Enqueue(MetricDatum)"/> discards, no exporter is built and no background work starts:

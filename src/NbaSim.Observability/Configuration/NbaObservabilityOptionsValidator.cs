@@ -66,6 +66,12 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
         ValidatePublishers(failures, options);
         ValidateMeters(failures, options.Meters);
+        if (failures.Count > 0)
+        {
+            // A key the binder ignored is often why a setting is missing or wrong: say so beside the failure.
+            failures.AddRange(options.UnknownSettings);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NbaSim.Observability;
 using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Configuration;
+using NbaSim.Observability.Configuration.Schema;
 using NbaSim.Observability.Internal;
 using NbaSim.Observability.Publishers;
 
@@ -49,7 +50,8 @@ public static class NbaObservabilityServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
-        AddCore(services).Bind(section).PostConfigure(o => ConfiguredLists.Apply(o, section));
+        AddCore(services).Configure(o => ConfigurationBinding.Bind(section, o)).PostConfigure(o => ConfiguredLists.Apply(o, section));
+        services.AddSingleton<IOptionsChangeTokenSource<NbaObservabilityOptions>>(new ConfigurationChangeTokenSource<NbaObservabilityOptions>(Options.Options.DefaultName, section));
         return services;
     }
 

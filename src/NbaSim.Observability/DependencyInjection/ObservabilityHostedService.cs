@@ -18,6 +18,11 @@ internal sealed class ObservabilityHostedService : IHostedService
 
     public ObservabilityHostedService(IServiceProvider services, IOptions<NbaObservabilityOptions> options, ILogger<ObservabilityHostedService>? logger = null)
     {
+        foreach (var warning in options.Value.UnknownSettings)
+        {
+            Log.UnknownSetting(logger ?? (ILogger)NullLogger.Instance, warning);
+        }
+
         if (ObservabilitySwitch.UnrecognizedEnvironmentValue is { } value)
         {
             Log.SwitchValueUnrecognized(logger ?? (ILogger)NullLogger.Instance, NbaObservabilityOptions.DisabledEnvironmentVariable, value);

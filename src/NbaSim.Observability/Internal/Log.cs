@@ -112,4 +112,7 @@ internal static partial class Log
 
     [LoggerMessage(36, LogLevel.Warning, "NbaObservability:Schedule:{Publisher}:Enabled is true but no publisher scheduler is registered: nothing will run on that schedule. Call services.AddNbaPublishers() after AddNbaObservability(...).")]
     public static partial void ScheduleWithoutPublishers(ILogger logger, string publisher);
+
+    [LoggerMessage(37, LogLevel.Warning, "{Message}")]
+    public static partial void UnknownSetting(ILogger logger, string message);
 }

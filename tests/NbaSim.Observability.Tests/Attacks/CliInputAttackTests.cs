@@ -254,7 +254,7 @@ public sealed partial class CliInputAttackTests(MotoServer moto) : IDisposable
         return new()
         {
             { "empty report path", ["publish", "tests", "--junit", ""], "--junit is empty; pass the report" },
-            { "config value of the wrong type", ["publish", "quality", "--passed", "1", "--total", "2", "--config", "{wrongtype}"], "Failed to convert configuration value 'abc' at 'NbaObservability:ShutdownTimeout'" },
+            { "config value of the wrong type", ["publish", "quality", "--passed", "1", "--total", "2", "--config", "{wrongtype}"], "NbaObservability:ShutdownTimeout is 'abc'; expected a time span as [d.]hh:mm:ss[.fff], e.g. 00:01:00 for one minute." },
             { "malformed config", ["publish", "quality", "--passed", "1", "--total", "2", "--config", "{malformed}"], "is not valid JSON" },
             { "malformed DIMS", ["publish", "dims", "--file", "{dims}"], ":2: (document): not valid YAML" },
             { "truncated report", ["publish", "tests", "--junit", "{truncated}"], "(the file is truncated); nothing was published." },

@@ -125,6 +125,20 @@ public class CliTests
         }
     }
 
+    [Fact]
+    public async Task A_config_key_that_is_no_setting_is_one_warning_line_and_the_command_still_runs()
+    {
+        var dir = Directory.CreateTempSubdirectory("nbaobs-typo-");
+        var config = Path.Combine(dir.FullName, "nbaobs.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { NbaObservability = new { Exporter = "Emf", Emf = new { Path = Path.Combine(dir.FullName, "out.emf") }, Monitoring = new { ProfiledOperation = new[] { "GameSimulation" } } } }), TestContext.Current.CancellationToken);
+
+        var (code, _, stderr) = await RunAsync("publish", "quality", "--passed", "9", "--total", "10", "--config", config);
+
+        code.Should().Be(0, stderr);
+        stderr.Trim().Should().Be("nbaobs: warning: NbaObservability:Monitoring:ProfiledOperation is not a setting and is ignored; did you mean NbaObservability:Monitoring:ProfiledOperations?");
+        dir.Delete(recursive: true);
+    }
+
     internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();

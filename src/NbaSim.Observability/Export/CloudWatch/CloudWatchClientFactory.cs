@@ -1,4 +1,5 @@
 using Amazon;
+using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CloudWatch;
 
 namespace NbaSim.Observability.Export.CloudWatch;
@@ -6,11 +7,17 @@ namespace NbaSim.Observability.Export.CloudWatch;
 /// <summary>Builds the CloudWatch client configuration from <c>NbaObservability:CloudWatch</c>.</summary>
 internal static class CloudWatchClientFactory
 {
+    /// <summary>What to set when no region is found.</summary>
+    internal const string NoRegionMessage =
+        "NbaObservability:CloudWatch:Region is not set and no AWS region was found: set it (e.g. us-east-1), or the environment variable AWS_REGION or AWS_DEFAULT_REGION, "
+        + "or region in the AWS profile (~/.aws/config, AWS_PROFILE). With NbaObservability:CloudWatch:ServiceUrl (moto, LocalStack) none is needed.";
+
     /// <summary>
     /// The client configuration for <paramref name="options"/>. With a ServiceUrl (moto, LocalStack) the signing region is
     /// <see cref="CloudWatchExporterOptions.Region"/>, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1; without one the
     /// region is <see cref="CloudWatchExporterOptions.Region"/> or the SDK's own resolution.
     /// </summary>
+    /// <exception cref="OptionsValidationException">No region is configured and the SDK's region chain finds none.</exception>
     public static CloudWatchClientConfig CreateConfig(CloudWatchExporterOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +40,13 @@ internal static class CloudWatchClientFactory
         else if (!string.IsNullOrEmpty(options.Region))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+        else
+        {
+            // The SDK's own chain (environment, profile, instance metadata); the SDK's "No RegionEndpoint or ServiceURL
+            // configured" names none of the places a region can be set.
+            config.RegionEndpoint = Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() ?? throw new OptionsValidationException(
+                Options.DefaultName, typeof(NbaObservabilityOptions), [NoRegionMessage]);
         }
 
         return config;
