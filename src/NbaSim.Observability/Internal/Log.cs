@@ -115,4 +115,10 @@ internal static partial class Log
 
     [LoggerMessage(37, LogLevel.Warning, "{Message}")]
     public static partial void UnknownSetting(ILogger logger, string message);
+
+    [LoggerMessage(38, LogLevel.Warning, "NbaObservability:Meters:{Index}:Name '{Meter}' matched no meter within {Grace} of start-up, so nothing of it is published; {Suggestion}")]
+    public static partial void ConfiguredMeterNeverSeen(ILogger logger, int index, string meter, TimeSpan grace, string suggestion);
+
+    [LoggerMessage(39, LogLevel.Warning, "NbaObservability:Meters:{Index}:Instruments:{Position} '{Instrument}' was not published by meter '{Meter}' within {Grace} of start-up; {Suggestion}")]
+    public static partial void ConfiguredInstrumentNeverSeen(ILogger logger, int index, int position, string instrument, string meter, TimeSpan grace, string suggestion);
 }

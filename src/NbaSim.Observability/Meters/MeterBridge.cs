@@ -26,13 +26,18 @@ internal sealed class MeterBridge : IDisposable
     private readonly object _readersGate = new(); // net8.0 has no System.Threading.Lock
     private ObservableReader[] _readers = [];
     private readonly ConcurrentDictionary<InstrumentBinding, bool> _bindings = new(ReferenceEqualityComparer.Instance);
+    private readonly ConfiguredMeterPresence _presence;
     private bool _disposed;
 
-    public MeterBridge(MetricRegistry registry, IReadOnlyList<MeterBridgeOptions> rules, ILogger logger)
+    /// <summary>How long after start a configured meter or instrument may take to appear before it is reported missing.</summary>
+    internal static readonly TimeSpan PresenceGrace = TimeSpan.FromMinutes(1);
+
+    public MeterBridge(MetricRegistry registry, IReadOnlyList<MeterBridgeOptions> rules, ILogger logger, TimeProvider? time = null)
     {
         _registry = registry;
         _rules = rules;
         _logger = logger;
+        _presence = new ConfiguredMeterPresence(rules, logger, time ?? TimeProvider.System, PresenceGrace);
         _listener = new MeterListener
         {
             InstrumentPublished = OnInstrumentPublished,
@@ -49,6 +54,7 @@ internal sealed class MeterBridge : IDisposable
     public void Dispose()
     {
         _registry.BeforeCollect -= RecordObservables;
+        _presence.Dispose();
         _listener.Dispose();
         ObservableReader[] readers;
         lock (_readersGate)
@@ -128,6 +134,7 @@ internal sealed class MeterBridge : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
+        _presence.Observe(instrument);
         var rule = _rules.FirstOrDefault(r => Matches(r, instrument));
         if (rule is null || Kind(instrument) is not { } kind)
         {
@@ -174,12 +181,14 @@ internal sealed class MeterBridge : IDisposable
 
     private static bool Matches(MeterBridgeOptions rule, Instrument instrument)
     {
-        var meter = instrument.Meter.Name;
-        var named = rule.Name.EndsWith('*')
+        return MeterMatches(rule, instrument.Meter.Name) && (rule.Instruments.Count == 0 || rule.Instruments.Contains(instrument.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Whether the rule names this meter (exactly, or by a prefix ending in <c>*</c>).</summary>
+    internal static bool MeterMatches(MeterBridgeOptions rule, string meter)
+        => rule.Name.EndsWith('*')
             ? meter.StartsWith(rule.Name[..^1], StringComparison.Ordinal)
             : string.Equals(meter, rule.Name, StringComparison.Ordinal);
-        return named && (rule.Instruments.Count == 0 || rule.Instruments.Contains(instrument.Name, StringComparer.Ordinal));
-    }
 
     private static BridgeKind? Kind(Instrument instrument)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace NbaSim.Observability.Meters;
 
 /// <summary>Starts the Meter bridge with the host when <c>NbaObservability:Meters</c> lists any meter; stops it before the sink's last flush.</summary>
-internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions<NbaObservabilityOptions> options, ILogger<MeterBridge>? logger = null) : IHostedService, IDisposable
+internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions<NbaObservabilityOptions> options, ILogger<MeterBridge>? logger = null, TimeProvider? time = null) : IHostedService, IDisposable
 {
     private MeterBridge? _bridge;
 
@@ -14,7 +14,7 @@ internal sealed class MeterBridgeHostedService(MetricRegistry registry, IOptions
     {
         if (options.Value.Meters is { Count: > 0 } meters && !Configuration.ObservabilitySwitch.IsDisabled(options.Value))
         {
-            _bridge = new MeterBridge(registry, [.. meters], logger ?? (ILogger)NullLogger.Instance);
+            _bridge = new MeterBridge(registry, [.. meters], logger ?? (ILogger)NullLogger.Instance, time);
         }
 
         return Task.CompletedTask;

@@ -64,6 +64,15 @@ public static class ProfilingHost
         }
     }
 
+    /// <summary>True while woven code records into the default registry and no host has taken it.</summary>
+    private static bool StillWithoutHost()
+    {
+        lock (Gate)
+        {
+            return !s_defaultAdopted && s_default is not null && ReferenceEquals(s_current, s_default);
+        }
+    }
+
     private static MetricRegistry CreateDefault()
     {
         lock (Gate)
@@ -72,6 +81,11 @@ public static class ProfilingHost
             {
                 s_default = new MetricRegistry();
                 Volatile.Write(ref s_current, s_default);
+
+                // Once per process, off the recording path: the first woven call that finds no host gets here. The exit
+                // handler keeps the notice (and its timer) alive.
+                var notice = new Profiling.NoHostNotice(StillWithoutHost, Console.Error, TimeProvider.System);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => notice.SayIfStillWithoutHost();
             }
 
             return s_current;

@@ -52,6 +52,20 @@ public class PackageConsumerTests
     }
 
     [Fact]
+    public async Task A_woven_app_that_never_builds_a_host_is_told_once_on_stderr_what_to_add()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (work, feed, version) = await PackOnceAsync(ct);
+        var app = await WriteConsumerAsync(work, feed, "nohost", version, string.Empty, ct);
+
+        var run = await RunAsync("dotnet", "run -c Release", app, ct);
+
+        run.ExitCode.Should().Be(0, run.Output);
+        run.Output.Should().Contain("WOVEN 42");
+        run.Output.Split('\n').Count(l => l.Contains("no host was built with services.AddNbaObservability(...)", StringComparison.Ordinal)).Should().Be(1, run.Output);
+    }
+
+    [Fact]
     public async Task Flipping_the_opt_out_takes_effect_on_an_incremental_build_both_ways()
     {
         var ct = TestContext.Current.CancellationToken;
