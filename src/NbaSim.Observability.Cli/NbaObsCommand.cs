@@ -16,6 +16,11 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
     private readonly Option<string?> _config = new("--config") { Description = "JSON configuration file with an NbaObservability section.", Recursive = true };
     private readonly Option<string> _output = new("--output") { Description = "text or json.", Recursive = true, DefaultValueFactory = _ => "text" };
     private readonly Option<bool> _verbose = new("--verbose") { Description = "Show stack traces on errors.", Recursive = true };
+    private readonly Option<string?> _assembly = new("--assembly")
+    {
+        Description = "Your app's built assembly (e.g. bin/Release/net10.0/MyApp.dll): dashboards and alarms follow its [ProfilePerformance] operations, dimensions included, besides Monitoring:ProfiledOperations.",
+        Recursive = true,
+    };
 
     /// <summary>The clock every command reads "now" and "today" from (tests set a fixed one).</summary>
     internal TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -25,7 +30,7 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
     {
         _output.AcceptOnlyFromAmong("text", "json");
         var root = new RootCommand("nbaobs: monitoring as code and metric publishing for the NBA simulator.");
-        foreach (var option in new Option[] { _endpoint, _region, _config, _output, _verbose })
+        foreach (var option in new Option[] { _endpoint, _region, _config, _assembly, _output, _verbose })
         {
             root.Options.Add(option);
         }
@@ -119,12 +124,25 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         return await parsed.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
+    /// <summary>Where the operations read from <c>--assembly</c> start in the list, after any configured ones.</summary>
+    private const int AssemblyOperationsIndex = 100_000;
+
     private async Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<Session, Task<int>> body, Action<Dictionary<string, string?>>? overrides = null)
     {
         try
         {
             var settings = new Dictionary<string, string?>();
             overrides?.Invoke(settings);
+            if (parse.GetValue(_assembly) is { } assembly)
+            {
+                // After the configured ones (lists are ordered by index), so both count; each operation once.
+                var operations = MonitoringAsCode.ProfiledOperationReader.Read(assembly);
+                for (var i = 0; i < operations.Count; i++)
+                {
+                    settings[$"Monitoring:ProfiledOperations:{AssemblyOperationsIndex + i}"] = operations[i].ToString();
+                }
+            }
+
             await using var session = Session.Create(parse.GetValue(_config), parse.GetValue(_endpoint), parse.GetValue(_region), parse.GetValue(_output) == "json", settings, new CliLoggerProvider(error, parse.GetValue(_verbose)));
             return await body(session).ConfigureAwait(false);
         }

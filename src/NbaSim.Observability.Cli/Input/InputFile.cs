@@ -19,6 +19,9 @@ internal static class InputFile
     /// <summary>An EMF file given to <c>dashboards preview</c>.</summary>
     public const long MaxEmfBytes = 256L * 1024 * 1024;
 
+    /// <summary>An application assembly given to <c>--assembly</c>, read whole (its metadata only).</summary>
+    public const long MaxAssemblyBytes = 256L * 1024 * 1024;
+
     /// <summary>Checks that <paramref name="path"/> names a readable file, not a directory; throws a one-line input error.</summary>
     public static string Require(string option, string? path, string hint)
     {

@@ -82,8 +82,22 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     private static void CheckAlarmPeriods(List<string> failures, NbaObservabilityOptions options)
     {
         var monitoring = options.Monitoring ?? new MonitoringOptions();
+        var operations = new List<string>();
+        foreach (var operation in monitoring.ProfiledOperations ?? [])
+        {
+            try
+            {
+                NbaSim.Observability.MonitoringAsCode.ProfiledOperation.Parse(operation ?? string.Empty);
+                operations.Add(operation!);
+            }
+            catch (FormatException ex)
+            {
+                failures.Add(ex.Message);
+            }
+        }
+
         var context = new MonitoringContext(monitoring.Region, "000000000000", monitoring.AlertTopicName,
-            options.Cost?.MonthlyBudgetUsd ?? 1, monitoring.ProfiledOperations ?? [], monitoring.Bucket);
+            options.Cost?.MonthlyBudgetUsd ?? 1, operations, monitoring.Bucket);
         var seconds = (int)options.AggregationPeriod.TotalSeconds;
         foreach (var alarm in NbaMonitoring.Alarms(context))
         {

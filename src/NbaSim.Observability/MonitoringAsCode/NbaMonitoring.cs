@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.MonitoringAsCode;
 using static NbaSim.Observability.NbaMetricNames;
 
 namespace NbaSim.Observability;
@@ -50,8 +51,9 @@ public static class NbaMonitoring
                 21600, "Maximum", r),
         ]);
 
-        var durations = c.ProfiledOperations.SelectMany(op => DurationPercentiles.Select(p =>
-            MetricLine.Of(Performance, op + "Duration", Success) with { Stat = p, Label = $"{op} {p}" })).ToList();
+        var operations = Operations(c);
+        var durations = operations.SelectMany(op => DurationPercentiles.Select(p =>
+            MetricLine.Of(op.Namespace, op.MetricName, [Success, .. op.Dimensions]) with { Stat = p, Label = $"{op.Label} {p}" })).ToList();
         var performance = new DashboardDefinition("NBA-Simulator-Performance",
         [
             new MetricWidget(new(0, 0, 24, 6), "Operation Performance (p50 / p95 / p99)", durations, 300, "p95", r) { LeftAxis = new AxisRange(0, null, "Seconds") },
@@ -65,7 +67,7 @@ public static class NbaMonitoring
                 Annotations = [new HorizontalAnnotation("AWS-CostBudgetExceeded (80 %)", 80, "#d62728")],
             },
             new MetricWidget(new(0, 12, 24, 6), "Operation Failures",
-                c.ProfiledOperations.Select(op => MetricLine.Of(Performance, op + "Duration", new MetricDimension("Status", "failure")) with { Stat = "SampleCount", Label = $"{op} failures" }).ToList(), 300, "SampleCount", r),
+                operations.Select(op => MetricLine.Of(op.Namespace, op.MetricName, [new MetricDimension("Status", "failure"), .. op.Dimensions]) with { Stat = "SampleCount", Label = $"{op.Label} failures" }).ToList(), 300, "SampleCount", r),
 
             // CI/CD (nbaobs publish tests / pipeline): on this dashboard, as a fourth one would cost $3 a month.
             new MetricWidget(new(0, 18), "CI/CD: Test Results",
@@ -173,8 +175,8 @@ public static class NbaMonitoring
             AnomalyAlarm(c, "ADCE-QueueDepthAnomaly", "ADCE queue depth is outside its expected band", Adce, AdceQueueDepth, [], "Average", "GreaterThanUpperThreshold"),
         };
 
-        alarms.AddRange(c.ProfiledOperations.Select(op => AnomalyAlarm(
-            c, $"{op}-DurationRegression", $"{op} p95 duration is above its expected band (performance regression)", Performance, op + "Duration", [Success], "p95", "GreaterThanUpperThreshold")));
+        alarms.AddRange(Operations(c).Select(op => AnomalyAlarm(
+            c, $"{op.Key}-DurationRegression", $"{op.Label} p95 duration is above its expected band (performance regression)", op.Namespace, op.MetricName, [Success, .. op.Dimensions], "p95", "GreaterThanUpperThreshold")));
 
         // A run with a failed test; no run is not a failure.
         alarms.AddRange(c.TestSuites.Select(suite => new MetricAlarmDefinition
@@ -232,6 +234,11 @@ public static class NbaMonitoring
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>The profiled operations, parsed (<c>Name[Dim=Value]@Namespace</c>), each once.</summary>
+    /// <exception cref="FormatException">An entry is not in that form (the options validator reports it at start-up).</exception>
+    internal static IReadOnlyList<ProfiledOperation> Operations(MonitoringContext c)
+        => c.ProfiledOperations.Select(ProfiledOperation.Parse).DistinctBy(op => op.ToString()).ToList();
 
     private static MetricAlarmDefinition AnomalyAlarm(MonitoringContext c, string name, string description, string ns, string metric, MetricDimension[] dimensions, string stat, string comparison) => new()
     {

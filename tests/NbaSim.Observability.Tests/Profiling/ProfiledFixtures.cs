@@ -33,6 +33,13 @@ public class Uploader : IUploader
         return x * 2;
     }
 
+    // Read from this assembly's metadata by nbaobs --assembly (ProfiledOperationReaderTests).
+    [ProfilePerformance("FixtureGameSimulation", Dimensions = ["Engine=v2"])]
+    public int Simulate(int x) => x;
+
+    [ProfilePerformance("FixtureEngineWarmup", Namespace = "NBA-Simulator/Engine")]
+    public int Warmup(int x) => x;
+
     [ProfilePerformance("FixtureStatic")]
     public static string Static(string s) => s + "!";
 
