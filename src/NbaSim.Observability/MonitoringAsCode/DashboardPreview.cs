@@ -15,6 +15,10 @@ public static class DashboardPreview
     private const int ChartHeight = 230;
     private const int Left = 58;
     private const int Right = 16;
+    private const int RightWithAxis = 58;
+
+    /// <summary>Left-axis values whose largest is this many times the smallest are drawn on a logarithmic axis.</summary>
+    internal const double LogScaleRatio = 1000;
     private const int Top = 12;
     private const int Bottom = 34;
 
@@ -64,7 +68,12 @@ public static class DashboardPreview
 
         // Counted in the browser, so a test can tell that every chart was drawn with data.
         html.Append("<script>addEventListener('load',()=>{const w=[...document.querySelectorAll('section[data-kind=metric]')];")
-            .Append("document.body.dataset.metricWidgets=w.length;document.body.dataset.widgetsWithData=w.filter(s=>s.querySelectorAll('svg .series circle').length>0).length;});</script>")
+            .Append("document.body.dataset.metricWidgets=w.length;document.body.dataset.widgetsWithData=w.filter(s=>s.querySelectorAll('svg .series circle').length>0).length;")
+            .Append("let o=[];for(const g of document.querySelectorAll('svg')){const t=[...g.querySelectorAll('text')].map(e=>[e,e.getBoundingClientRect()]);")
+            .Append("for(let i=0;i<t.length;i++)for(let j=i+1;j<t.length;j++){const a=t[i][1],b=t[j][1];if(Math.min(a.right,b.right)-Math.max(a.left,b.left)>1&&Math.min(a.bottom,b.bottom)-Math.max(a.top,b.top)>1)o.push(t[i][0].textContent+'|'+t[j][0].textContent);}}")
+            .Append("document.body.dataset.textOverlaps=o.length;document.body.dataset.overlapping=o.slice(0,5).join(';');")
+            .Append("document.body.dataset.rightAxes=[...document.querySelectorAll('svg')].filter(g=>g.querySelector('.right-tick')).length;")
+            .Append("document.body.dataset.logAxes=document.querySelectorAll('svg[data-scale=log]').length;});</script>")
             .Append("</body></html>");
         return html.ToString();
     }
@@ -89,30 +98,71 @@ public static class DashboardPreview
         var t1 = all.Max(p => p.Time);
         if (t1 - t0 < TimeSpan.FromMinutes(1))
         {
-            // One point (or a few seconds): a minute around them, so the five time labels are distinct.
-            var middle = t0 + ((t1 - t0) / 2);
-            t0 = middle.AddSeconds(-30);
-            t1 = middle.AddSeconds(30);
+            // A short run: its own span plus a margin (5 % a side, at least 2 s, so the five time labels are distinct),
+            // not a minute that squeezes a 10-second run into a sixth of the chart.
+            var pad = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, (t1 - t0).Ticks / 20));
+            t0 -= pad;
+            t1 += pad;
         }
 
         var leftSeries = series.Where(s => !s.Line.RightAxis).SelectMany(s => s.Points).Select(p => p.Value).ToList();
         var annotations = widget.Annotations.Select(a => a.Value).ToList();
-        var min = widget.LeftAxis?.Min ?? Math.Min(0, leftSeries.Concat(annotations).DefaultIfEmpty(0).Min());
-        var max = widget.LeftAxis?.Max ?? leftSeries.Concat(annotations).DefaultIfEmpty(1).Max() * 1.1;
-        var ticks = Ticks(ref min, ref max, fixedMin: widget.LeftAxis?.Min is not null, fixedMax: widget.LeftAxis?.Max is not null);
 
-        var plotW = width - Left - Right;
+        // Series that differ by three orders of magnitude or more (a 0.45 s warm-up beside a 3 µs validation) share a
+        // logarithmic axis: on a linear one the small ones lie flat on zero.
+        var logScale = widget.LeftAxis?.Max is null && leftSeries.Count > 0 && leftSeries.All(v => v > 0 && double.IsFinite(v))
+            && leftSeries.Max() / leftSeries.Min() >= LogScaleRatio;
+        double min, max;
+        List<double> ticks;
+        if (logScale)
+        {
+            var values = leftSeries.Concat(annotations.Where(a => a > 0)).ToList();
+            min = Math.Pow(10, Math.Floor(Math.Log10(values.Min())));
+            max = Math.Pow(10, Math.Ceiling(Math.Log10(values.Max())));
+            ticks = [];
+            for (var decade = min; decade <= max * 1.0001 && ticks.Count < MaxTicks; decade *= 10)
+            {
+                ticks.Add(decade);
+            }
+        }
+        else
+        {
+            min = widget.LeftAxis?.Min ?? Math.Min(0, leftSeries.Concat(annotations).DefaultIfEmpty(0).Min());
+            max = widget.LeftAxis?.Max ?? leftSeries.Concat(annotations).DefaultIfEmpty(1).Max() * 1.1;
+            ticks = Ticks(ref min, ref max, fixedMin: widget.LeftAxis?.Min is not null, fixedMax: widget.LeftAxis?.Max is not null);
+        }
+
+        // Right-axis series get an axis of their own, with its ticks and unit: 113 GB must not read as a count.
+        var rightSeries = series.Where(s => s.Line.RightAxis && s.Points.Count > 0).ToList();
+        double rightMin = 0, rightMax = 1;
+        var rightTicks = new List<double>();
+        if (rightSeries.Count > 0)
+        {
+            rightMax = Math.Max(rightSeries.SelectMany(s => s.Points).Max(p => p.Value) * 1.1, 1e-9);
+            rightTicks = Ticks(ref rightMin, ref rightMax, fixedMin: true, fixedMax: false);
+        }
+
+        var right = rightSeries.Count > 0 ? RightWithAxis : Right;
+        var plotW = width - Left - right;
         var plotH = ChartHeight - Top - Bottom;
         double X(DateTimeOffset t) => Left + (plotW * (t - t0).TotalSeconds / (t1 - t0).TotalSeconds);
         // Halves, so that an axis spanning ±1.7e308 does not overflow to infinity.
-        double Y(double v, double lo, double hi) => Top + plotH - (plotH * (((Math.Clamp(v, lo, hi) / 2) - (lo / 2)) / ((hi / 2) - (lo / 2))));
+        double Linear(double v, double lo, double hi) => Top + plotH - (plotH * (((Math.Clamp(v, lo, hi) / 2) - (lo / 2)) / ((hi / 2) - (lo / 2))));
+        double Logarithmic(double v) => Top + plotH - (plotH * (Math.Log10(Math.Clamp(v, min, max)) - Math.Log10(min)) / (Math.Log10(max) - Math.Log10(min)));
+        double YLeft(double v) => logScale ? Logarithmic(v) : Linear(v, min, max);
 
         var svg = new StringBuilder();
-        svg.Append("<svg width=\"").Append(width).Append("\" height=\"").Append(ChartHeight).Append("\" role=\"img\">");
+        svg.Append("<svg width=\"").Append(width).Append("\" height=\"").Append(ChartHeight).Append("\" role=\"img\"").Append(logScale ? " data-scale=\"log\"" : string.Empty).Append('>');
         foreach (var v in ticks)
         {
-            var y = Y(v, min, max);
-            svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"#e9ebed\"/><text x=\"{Left - 6}\" y=\"{y + 4:F1}\" font-size=\"10\" text-anchor=\"end\">{Format(v)}</text>"));
+            var y = YLeft(v);
+            svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{width - right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"#e9ebed\"/><text class=\"tick\" x=\"{Left - 6}\" y=\"{y + 4:F1}\" font-size=\"10\" text-anchor=\"end\">{Format(v)}</text>"));
+        }
+
+        foreach (var v in rightTicks)
+        {
+            var y = Linear(v, rightMin, rightMax);
+            svg.Append(Invariant($"<text class=\"tick right-tick\" x=\"{width - right + 6}\" y=\"{y + 4:F1}\" font-size=\"10\" text-anchor=\"start\">{Format(v)}</text>"));
         }
 
         for (var i = 0; i <= 4; i++)
@@ -120,33 +170,45 @@ public static class DashboardPreview
             var t = t0 + ((t1 - t0) * i / 4);
             var x = X(t);
             var anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
-            svg.Append(Invariant($"<text x=\"{x:F1}\" y=\"{ChartHeight - 16}\" font-size=\"10\" text-anchor=\"{anchor}\">{t.UtcDateTime:HH:mm:ss}</text>"));
+            svg.Append(Invariant($"<text class=\"time\" x=\"{x:F1}\" y=\"{ChartHeight - 16}\" font-size=\"10\" text-anchor=\"{anchor}\">{t.UtcDateTime:HH:mm:ss}</text>"));
         }
 
+        var leftLabel = widget.LeftAxis?.Label ?? unit;
         svg.Append(Invariant($"<text x=\"{Left + (plotW / 2)}\" y=\"{ChartHeight - 3}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#5f6b7a\">time (UTC)</text>"));
-        svg.Append(Invariant($"<text class=\"axis-unit\" x=\"10\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(-90 10 {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(widget.LeftAxis?.Label ?? unit)}</text>"));
-        svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/><line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{Top + plotH}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/>"));
+        if (leftLabel.Length > 0 || logScale)
+        {
+            svg.Append(Invariant($"<text class=\"axis-unit\" x=\"10\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(-90 10 {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(leftLabel + (logScale ? " (log scale)" : string.Empty))}</text>"));
+        }
+
+        if (rightSeries.Count > 0)
+        {
+            var rightLabel = AxisUnit(widget, rightSeries.Select(s => s.Line), records);
+            rightLabel = rightLabel.Length > 0 ? rightLabel : string.Join(" / ", rightSeries.Select(s => Label(s.Line)));
+            svg.Append(Invariant($"<text class=\"axis-unit right-unit\" x=\"{width - 8}\" y=\"{Top + (plotH / 2)}\" font-size=\"10\" fill=\"#5f6b7a\" transform=\"rotate(90 {width - 8} {Top + (plotH / 2)})\" text-anchor=\"middle\">{Encode(rightLabel)}</text>"));
+            svg.Append(Invariant($"<line x1=\"{width - right}\" x2=\"{width - right}\" y1=\"{Top}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/>"));
+        }
+
+        svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/><line x1=\"{Left}\" x2=\"{width - right}\" y1=\"{Top + plotH}\" y2=\"{Top + plotH}\" stroke=\"#879596\"/>"));
 
         foreach (var a in widget.Annotations)
         {
-            var y = Y(a.Value, min, max);
-            svg.Append(Invariant($"<g class=\"annotation\"><line x1=\"{Left}\" x2=\"{width - Right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"{a.Color ?? "#d62728"}\" stroke-dasharray=\"6 4\"/><text x=\"{width - Right - 4}\" y=\"{y - 4:F1}\" font-size=\"10\" text-anchor=\"end\" fill=\"{a.Color ?? "#d62728"}\">{Encode(a.Label)}</text></g>"));
+            var y = YLeft(a.Value);
+            svg.Append(Invariant($"<g class=\"annotation\"><line x1=\"{Left}\" x2=\"{width - right}\" y1=\"{y:F1}\" y2=\"{y:F1}\" stroke=\"{a.Color ?? "#d62728"}\" stroke-dasharray=\"6 4\"/><text x=\"{width - right - 4}\" y=\"{y - 4:F1}\" font-size=\"10\" text-anchor=\"end\" fill=\"{a.Color ?? "#d62728"}\">{Encode(a.Label)}</text></g>"));
         }
 
         foreach (var (line, color, data) in series)
         {
-            // Right-axis series are scaled to their own range.
-            var (lo, hi) = line.RightAxis && data.Count > 0 ? (0d, Math.Max(data.Max(p => p.Value) * 1.1, 1e-9)) : (min, max);
+            double Y(double v) => line.RightAxis ? Linear(v, rightMin, rightMax) : YLeft(v);
             svg.Append("<g class=\"series\" stroke=\"").Append(color).Append("\" fill=\"").Append(color).Append("\">");
             if (data.Count > 1)
             {
-                svg.Append("<polyline fill=\"none\" stroke-width=\"2\" points=\"")
-                    .AppendJoin(' ', data.Select(p => Invariant($"{X(p.Time):F1},{Y(p.Value, lo, hi):F1}"))).Append("\"/>");
+                svg.Append("<polyline fill=\"none\" stroke-width=\"2\"").Append(line.RightAxis ? " stroke-dasharray=\"4 2\"" : string.Empty).Append(" points=\"")
+                    .AppendJoin(' ', data.Select(p => Invariant($"{X(p.Time):F1},{Y(p.Value):F1}"))).Append("\"/>");
             }
 
             foreach (var p in data)
             {
-                svg.Append(Invariant($"<circle r=\"2.5\" cx=\"{X(p.Time):F1}\" cy=\"{Y(p.Value, lo, hi):F1}\"><title>{Encode(Label(line))}: {Format(p.Value)} at {p.Time.UtcDateTime:HH:mm:ss}</title></circle>"));
+                svg.Append(Invariant($"<circle r=\"2.5\" cx=\"{X(p.Time):F1}\" cy=\"{Y(p.Value):F1}\"><title>{Encode(Label(line))}: {Format(p.Value)} at {p.Time.UtcDateTime:HH:mm:ss}</title></circle>"));
             }
 
             svg.Append("</g>");
@@ -241,7 +303,7 @@ public static class DashboardPreview
             .Select(line => (line.Stat ?? widget.Stat) == "SampleCount"
                 ? MetricUnit.Count
                 : records.FirstOrDefault(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName)?.Unit)
-            .Where(u => u is not null)
+            .Where(u => u is not null && u != MetricUnit.None)
             .Select(u => u!.Value.ToWireName())
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -311,7 +373,20 @@ public static class DashboardPreview
         return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
     }
 
-    private static string Format(double v) => Math.Abs(v) >= 1e15 ? v.ToString("0.##E+0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture) : Math.Abs(v) >= 1 ? v.ToString("0.##", CultureInfo.InvariantCulture) : v.ToString("0.####", CultureInfo.InvariantCulture);
+    /// <summary>At most about six characters, so a tick label never runs into the axis title beside it (100,000 → 100k).</summary>
+    internal static string Format(double v)
+    {
+        var a = Math.Abs(v);
+        return a >= 1e15 ? v.ToString("0.##E+0", CultureInfo.InvariantCulture)
+            : a >= 1e12 ? (v / 1e12).ToString("0.##", CultureInfo.InvariantCulture) + "T"
+            : a >= 1e9 ? (v / 1e9).ToString("0.##", CultureInfo.InvariantCulture) + "G"
+            : a >= 1e6 ? (v / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M"
+            : a >= 1e4 ? (v / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + "k"
+            : a >= 1000 ? v.ToString("N0", CultureInfo.InvariantCulture)
+            : a >= 1 || a == 0 ? v.ToString("0.##", CultureInfo.InvariantCulture)
+            : a >= 1e-4 ? v.ToString("0.####", CultureInfo.InvariantCulture)
+            : v.ToString("0.##E+0", CultureInfo.InvariantCulture);
+    }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 

@@ -59,6 +59,7 @@ public static class NbaMonitoring
             new MetricWidget(new(0, 0, 24, 6), "Operation Performance (p50 / p95 / p99)", durations, 300, "p95", r) { LeftAxis = new AxisRange(0, null, "Seconds") },
             new MetricWidget(new(0, 6), "AWS Costs vs Budget", [MetricLine.Of(Costs, MonthlyAwsCost)], 86400, "Maximum", r)
             {
+                LeftAxis = new AxisRange(0, null, "USD"),
                 Annotations = [new HorizontalAnnotation("Budget Limit", (double)c.MonthlyBudgetUsd, "#d62728")],
             },
             new MetricWidget(new(12, 6), "Budget Utilization %", [MetricLine.Of(Costs, BudgetUtilization)], 86400, "Maximum", r)

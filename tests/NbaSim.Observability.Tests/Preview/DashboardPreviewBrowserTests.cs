@@ -39,7 +39,42 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         var withData = int.Parse(WidgetsWithData().Match(dom).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         metricWidgets.Should().Be(NbaMonitoring.Dashboards(DefinitionsTests.Context).Sum(d => d.Widgets.OfType<MetricWidget>().Count()));
         withData.Should().Be(metricWidgets, "every chart must show recorded data");
+
+        // Readability, measured by the browser on the rendered page.
+        Attribute(dom, "text-overlaps").Should().Be("0", "no label runs into another (e.g. the 'Count' title into the 100k tick): " + Attribute(dom, "overlapping"));
+        Attribute(dom, "right-axes").Should().Be("2", "S3 Bucket Growth (Gigabytes) and DIMS (Drift detected) draw a right axis with its own ticks");
+        Attribute(dom, "log-axes").Should().Be("1", "Operation Performance: a 0.45 s warm-up beside 3 µs validations");
     }
+
+    [Fact]
+    public async Task The_preview_labels_axes_with_units_and_spans_a_short_run_not_a_minute()
+    {
+        var emf = Path.Combine(_dir.FullName, "metrics.emf");
+        await RecordEveryDashboardMetricAsync(emf);
+        var html = Path.Combine(_dir.FullName, "dashboard.html");
+        (await CliTests.RunAsync("dashboards", "preview", "--emf", emf, "--out", html)).Code.Should().Be(0);
+        var page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
+
+        Widget(page, "AWS Costs vs Budget").Should().Contain(">USD</text>").And.NotContain(">None</text>");
+        Widget(page, "S3 Bucket Growth").Should().Contain("class=\"axis-unit right-unit\"").And.Contain(">Gigabytes</text>");
+        Widget(page, "Operation Performance (p50 / p95 / p99)").Should().Contain(">Seconds (log scale)</text>");
+        page.Should().NotContain(">100,000<", "large ticks are compact: 100k");
+
+        // The run spans 10 s: the time axis spans it with a margin, not the minute it used to.
+        var times = TimeLabel().Matches(Widget(page, "Operation Performance (p50 / p95 / p99)")).Select(m => TimeSpan.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        times.Should().HaveCount(5);
+        (times[^1] - times[0]).Should().BeLessThan(TimeSpan.FromSeconds(20)).And.BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(9));
+    }
+
+    private static string Widget(string page, string title)
+    {
+        var start = page.IndexOf($"<h3>{System.Net.WebUtility.HtmlEncode(title)}</h3>", StringComparison.Ordinal);
+        start.Should().BePositive(title);
+        return page[start..page.IndexOf("</section>", start, StringComparison.Ordinal)];
+    }
+
+    private static string Attribute(string dom, string name)
+        => Regex.Match(dom, $"data-{name}=\"([^\"]*)\"").Groups[1].Value;
 
     private static async Task RecordEveryDashboardMetricAsync(string emf)
     {
@@ -52,6 +87,7 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         var uploads = new S3UploadMetrics(registry);
         var quality = new DataQualityMetrics(registry);
         using var depth = adce.ObserveQueueDepth(() => 12);
+        // Validation takes microseconds, the others milliseconds, and one extraction is a 0.45 s warm-up.
         var durations = new[] { "DataExtraction", "S3Upload", "Validation" }
             .SelectMany(op => new[] { "success", "failure" }.Select(status => registry.Distribution("NBA-Simulator/Performance", op + "Duration", MetricUnit.Seconds, default, new MetricDimension("Status", status))))
             .ToList();
@@ -60,7 +96,8 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         {
             for (var i = 0; i < 200; i++)
             {
-                durations[i % durations.Count].Record(0.001 + (random.NextDouble() * 0.05));
+                var series = durations[i % durations.Count];
+                series.Record(i % durations.Count is 4 or 5 ? 3e-6 + (random.NextDouble() * 2e-6) : second == 0 && i == 0 ? 0.45 : 0.001 + (random.NextDouble() * 0.05));
                 if (i % 10 == 0)
                 {
                     adce.TaskCompleted();
@@ -82,6 +119,7 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/Costs", "MonthlyAWSCost", 41.2, MetricUnit.None, now, now: now));
         registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/Costs", "BudgetUtilization", 27.5, MetricUnit.Percent, now, now: now));
         registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DIMS", "DIMS_S3Objects", 172_700, MetricUnit.Count, now, [new("Source", "DIMS")], now: now));
+        registry.Enqueue(MetricDatum.CreateValue("NBA-Simulator/DIMS", "DIMS_DriftDetected", 1, MetricUnit.Count, now, now: now));
         MetricDimension[] suite = [new("Suite", "pytest")];
         foreach (var (metric, value, unit) in new[] { ("TestsPassed", 311d, MetricUnit.Count), ("TestsFailed", 2d, MetricUnit.Count), ("TestsSkipped", 4d, MetricUnit.Count), ("TestPassRate", 99.4, MetricUnit.Percent) })
         {
@@ -115,6 +153,9 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
         await stderr;
         return (process.ExitCode, await stdout);
     }
+
+    [GeneratedRegex("class=\"time\"[^>]*>(\\d\\d:\\d\\d:\\d\\d)<")]
+    private static partial Regex TimeLabel();
 
     [GeneratedRegex("data-metric-widgets=\"(\\d+)\"")]
     private static partial Regex MetricWidgets();
