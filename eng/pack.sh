@@ -7,8 +7,9 @@
 # The version is MAJOR.MINOR from Directory.Build.props' VersionPrefix, then:
 #   .N      N = the number of commits on HEAD, for a tree with no uncommitted change. The same commit always packs to the
 #           same version and, being a deterministic build, the same bytes; each later commit packs to a higher one.
-#   .N.S    for a tree with uncommitted changes: S = seconds since HEAD's commit, so a repack of changed sources never
-#           reuses a version that NuGet's global packages folder already holds a different copy of.
+#   .N.S    for a tree with uncommitted changes or untracked files: S = seconds since HEAD's commit (at least 1), so a
+#           repack of changed sources never reuses a version that NuGet's global packages folder holds a copy of. It
+#           outranks the clean 0.1.N of the same commit (pack again after committing: 0.1.N+1 outranks both).
 # Both match README's floating reference `Version="0.1.*"`, which restores the highest version in the feed.
 # The assemblies keep AssemblyVersion MAJOR.MINOR.0.0 (binding redirects never break within a minor version); the file
 # version and the informational version (`nbaobs --version`, with the commit) carry the package version.
@@ -37,8 +38,10 @@ if [ -z "$version" ]; then
     echo "pack.sh: a shallow clone counts too few commits for an increasing version; run 'git fetch --unshallow' or pass --version" >&2; exit 2
   fi
   version="$prefix.$height"
-  if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-    version="$version.$(( $(date +%s) - $(git log -1 --format=%ct HEAD) ))"
+  # Untracked files count: the SDK compiles every .cs file under a project, committed or not.
+  if [ -n "$(git status --porcelain)" ]; then
+    since=$(( $(date +%s) - $(git log -1 --format=%ct HEAD) ))
+    version="$version.$(( since < 1 ? 1 : since ))"   # a commit dated in the future still gives a valid, positive part
   fi
 fi
 build=$(echo "$version" | sed -n 's/^[0-9]*\.[0-9]*\.\([0-9]*\).*/\1/p')

@@ -32,9 +32,9 @@ internal static class ProfiledOperationReader
             foreach (var handle in reader.CustomAttributes)
             {
                 var attribute = reader.GetCustomAttribute(handle);
-                if (attribute.Parent.Kind == HandleKind.MethodDefinition && IsProfilePerformance(reader, attribute))
+                if (attribute.Parent.Kind == HandleKind.MethodDefinition && IsProfilePerformance(reader, attribute) && Decode(attribute, full) is { } operation)
                 {
-                    found.Add(Decode(attribute));
+                    found.Add(operation);
                 }
             }
 
@@ -64,10 +64,24 @@ internal static class ProfiledOperationReader
             && reader.StringComparer.Equals(type.Namespace, typeof(ProfilePerformanceAttribute).Namespace!);
     }
 
-    private static ProfiledOperation Decode(CustomAttribute attribute)
+    /// <summary>The operation, or <see langword="null"/> for an attribute of that name with another shape (not ours).</summary>
+    private static ProfiledOperation? Decode(CustomAttribute attribute, string path)
     {
-        var value = attribute.DecodeValue(new TypeNames());
-        var operation = (string?)value.FixedArguments[0].Value ?? string.Empty;
+        CustomAttributeValue<string> value;
+        try
+        {
+            value = attribute.DecodeValue(new TypeNames());
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+        {
+            throw new CliInputException($"--assembly {path} has a [ProfilePerformance] attribute whose arguments cannot be read ({ex.Message}); {Hint}", ex);
+        }
+
+        if (value.FixedArguments is not [{ Value: string operation }])
+        {
+            return null;
+        }
+
         var ns = ProfilePerformanceAttribute.DefaultNamespace;
         var dimensions = new List<MetricDimension>();
         foreach (var named in value.NamedArguments)

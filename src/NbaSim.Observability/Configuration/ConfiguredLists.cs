@@ -17,7 +17,19 @@ internal static class ConfiguredLists
         Replace(section, "Monitoring:ProfiledOperations", v => options.Monitoring.ProfiledOperations = v);
         Replace(section, "Monitoring:TestSuites", v => options.Monitoring.TestSuites = v);
         Replace(section, "Monitoring:Pipelines", v => options.Monitoring.Pipelines = v);
+
+        // Each meter's lists too (bound in the order of the section's children, as the binder binds the list).
+        var meters = section.GetSection("Meters").GetChildren().OrderBy(Index).ToList();
+        for (var i = 0; i < meters.Count && i < options.Meters.Count; i++)
+        {
+            var meter = options.Meters[i];
+            Replace(meters[i], "Instruments", v => meter.Instruments = v);
+            Replace(meters[i], "Dimensions", v => meter.Dimensions = v);
+        }
     }
+
+    private static int Index(IConfigurationSection child)
+        => int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue;
 
     private static void Replace(IConfiguration section, string key, Action<List<string>> set)
     {
@@ -26,7 +38,7 @@ internal static class ConfiguredLists
         if (children.Count > 0)
         {
             set([.. children
-                .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+                .OrderBy(Index)
                 .Select(c => c.Value)
                 .OfType<string>()]);
         }

@@ -76,6 +76,44 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     }
 
     /// <summary>
+    /// An operation entry must parse, and name a series the woven method could publish (the weaver's rules: CloudWatch's
+    /// names, no <c>Status</c> of its own, each dimension once), and two entries must not share an alarm name.
+    /// </summary>
+    private static string? CheckOperation(string text, Dictionary<string, string> alarmKeys)
+    {
+        NbaSim.Observability.MonitoringAsCode.ProfiledOperation operation;
+        try
+        {
+            operation = NbaSim.Observability.MonitoringAsCode.ProfiledOperation.Parse(text);
+            MetricValidator.ValidateNamespace(operation.Namespace);
+            MetricValidator.ValidateMetricName(operation.MetricName);
+            if (operation.Dimensions.Any(d => d.Name == "Status"))
+            {
+                return $"{Prefix}Monitoring:ProfiledOperations has '{text}'; Status is the profiler's own dimension (success, failure, cancelled): remove it.";
+            }
+
+            MetricValidator.ValidateDimensions([new MetricDimension("Status", "success"), .. operation.Dimensions]);
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
+        catch (MetricValidationException ex)
+        {
+            return $"{Prefix}Monitoring:ProfiledOperations has '{text}': {ex.Message}";
+        }
+
+        var key = operation.Key.ToUpperInvariant();
+        if (alarmKeys.TryGetValue(key, out var other) && other != operation.ToString())
+        {
+            return $"{Prefix}Monitoring:ProfiledOperations has '{other}' and '{text}', which would share the alarm name {operation.Key}-DurationRegression; rename one.";
+        }
+
+        alarmKeys[key] = operation.ToString();
+        return null;
+    }
+
+    /// <summary>
     /// An alarm whose period is shorter than the aggregation period sees data in only some of its periods (a 300-second
     /// alarm over 3,600-second data is empty 11 times out of 12): the shipped alarms must all fit.
     /// </summary>
@@ -83,16 +121,16 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
     {
         var monitoring = options.Monitoring ?? new MonitoringOptions();
         var operations = new List<string>();
+        var alarmKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var operation in monitoring.ProfiledOperations ?? [])
         {
-            try
+            if (CheckOperation(operation ?? string.Empty, alarmKeys) is { } problem)
             {
-                NbaSim.Observability.MonitoringAsCode.ProfiledOperation.Parse(operation ?? string.Empty);
-                operations.Add(operation!);
+                failures.Add(problem);
             }
-            catch (FormatException ex)
+            else
             {
-                failures.Add(ex.Message);
+                operations.Add(operation!);
             }
         }
 

@@ -13,7 +13,7 @@ namespace NbaSim.Observability.Meters;
 /// </summary>
 internal sealed class ConfiguredMeterPresence : IDisposable
 {
-    /// <summary>Meter and instrument names remembered for suggestions; more are not kept (meters created per tenant).</summary>
+    /// <summary>Meter names, and instrument names per rule, remembered for suggestions; more are not kept (meters created per tenant).</summary>
     internal const int MaxRememberedNames = 512;
 
     private readonly IReadOnlyList<MeterBridgeOptions> _rules;
@@ -21,6 +21,8 @@ internal sealed class ConfiguredMeterPresence : IDisposable
     private readonly TimeSpan _grace;
     private readonly ConcurrentDictionary<string, byte> _meters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int Rule, string Instrument), byte> _instruments = new();
+    private readonly int[] _ruleSeen;
+    private readonly int[] _ruleRemembered;
     private readonly ITimer _timer;
 
     public ConfiguredMeterPresence(IReadOnlyList<MeterBridgeOptions> rules, ILogger logger, TimeProvider time, TimeSpan grace)
@@ -28,6 +30,8 @@ internal sealed class ConfiguredMeterPresence : IDisposable
         _rules = rules;
         _logger = logger;
         _grace = grace;
+        _ruleSeen = new int[rules.Count];
+        _ruleRemembered = new int[rules.Count];
         _timer = time.CreateTimer(static state => ((ConfiguredMeterPresence)state!).Report(), this, grace, Timeout.InfiniteTimeSpan);
     }
 
@@ -42,9 +46,16 @@ internal sealed class ConfiguredMeterPresence : IDisposable
 
         for (var i = 0; i < _rules.Count; i++)
         {
-            if (MeterBridge.MeterMatches(_rules[i], meter) && _instruments.Count < MaxRememberedNames)
+            if (!MeterBridge.MeterMatches(_rules[i], meter))
             {
-                _instruments.TryAdd((i, instrument.Name), 0);
+                continue;
+            }
+
+            // Seen is remembered whatever the bound: a rule is never reported missing because another filled it.
+            Volatile.Write(ref _ruleSeen[i], 1);
+            if (Volatile.Read(ref _ruleRemembered[i]) < MaxRememberedNames && _instruments.TryAdd((i, instrument.Name), 0))
+            {
+                Interlocked.Increment(ref _ruleRemembered[i]);
             }
         }
     }
@@ -56,11 +67,16 @@ internal sealed class ConfiguredMeterPresence : IDisposable
         {
             var rule = _rules[i];
             var seen = _instruments.Keys.Where(k => k.Rule == i).Select(k => k.Instrument).Order(StringComparer.Ordinal).ToList();
-            if (seen.Count == 0)
+            if (Volatile.Read(ref _ruleSeen[i]) == 0)
             {
                 var closest = ConfigurationCheck.Closest(rule.Name.TrimEnd('*'), _meters.Keys);
                 Log.ConfiguredMeterNeverSeen(_logger, i, rule.Name, _grace, closest is null ? "no meter with a similar name was seen" : $"did you mean '{closest}'?");
                 continue;
+            }
+
+            if (Volatile.Read(ref _ruleRemembered[i]) >= MaxRememberedNames)
+            {
+                continue; // more instruments than remembered: an unseen name may be among the forgotten ones
             }
 
             for (var j = 0; j < rule.Instruments.Count; j++)

@@ -19,6 +19,9 @@ public static class DashboardPreview
 
     /// <summary>Left-axis values whose largest is this many times the smallest are drawn on a logarithmic axis.</summary>
     internal const double LogScaleRatio = 1000;
+
+    /// <summary>Most labelled decades on a log axis: about 12 px of height per label.</summary>
+    private const int MaxLogTicks = 10;
     private const int Top = 12;
     private const int Bottom = 34;
 
@@ -101,8 +104,12 @@ public static class DashboardPreview
             // A short run: its own span plus a margin (5 % a side, at least 2 s, so the five time labels are distinct),
             // not a minute that squeezes a 10-second run into a sixth of the chart.
             var pad = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, (t1 - t0).Ticks / 20));
-            t0 -= pad;
-            t1 += pad;
+            t0 = t0 - DateTimeOffset.MinValue > pad ? t0 - pad : DateTimeOffset.MinValue;
+            t1 = DateTimeOffset.MaxValue - t1 > pad ? t1 + pad : DateTimeOffset.MaxValue;
+            if (t1 == t0)
+            {
+                t1 = t0.AddTicks(1);
+            }
         }
 
         var leftSeries = series.Where(s => !s.Line.RightAxis).SelectMany(s => s.Points).Select(p => p.Value).ToList();
@@ -116,13 +123,18 @@ public static class DashboardPreview
         List<double> ticks;
         if (logScale)
         {
-            var values = leftSeries.Concat(annotations.Where(a => a > 0)).ToList();
-            min = Math.Pow(10, Math.Floor(Math.Log10(values.Min())));
-            max = Math.Pow(10, Math.Ceiling(Math.Log10(values.Max())));
+            // Whole decades, kept finite and above zero (5e-324 and 1.7e308 are values too), labelled at most every
+            // LogTickStep-th decade so that the labels never stack.
+            var values = leftSeries.Concat(annotations.Where(a => a > 0 && double.IsFinite(a))).ToList();
+            var low = (int)Math.Clamp(Math.Floor(Math.Log10(values.Min())), -300, 300);
+            var high = (int)Math.Clamp(Math.Ceiling(Math.Log10(values.Max())), low + 1, 300);
+            min = Math.Pow(10, low);
+            max = Math.Pow(10, high);
+            var step = Math.Max(1, (int)Math.Ceiling((high - low) / (double)MaxLogTicks));
             ticks = [];
-            for (var decade = min; decade <= max * 1.0001 && ticks.Count < MaxTicks; decade *= 10)
+            for (var decade = low; decade <= high; decade += step)
             {
-                ticks.Add(decade);
+                ticks.Add(Math.Pow(10, decade));
             }
         }
         else

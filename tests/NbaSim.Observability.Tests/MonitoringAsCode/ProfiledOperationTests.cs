@@ -35,7 +35,17 @@ public class ProfiledOperationTests
         var result = new NbaObservabilityOptionsValidator().Validate(null, options);
 
         result.Failures.Should().ContainSingle().Which.Should().Be(
-            $"NbaObservability:Monitoring:ProfiledOperations has '{text}'; expected Name, Name[Dimension=Value,…] or either followed by @Namespace, e.g. GameSimulation[Engine=v2].");
+            $"NbaObservability:Monitoring:ProfiledOperations has '{text}'; expected Name, Name[Dimension=Value,…] or either followed by @Namespace, e.g. GameSimulation[Engine=v2] (a backslash escapes [ ] , = @ \\).");
+    }
+
+    [Fact]
+    public void Two_operations_that_would_share_an_alarm_name_are_a_start_up_failure()
+    {
+        var options = new NbaObservabilityOptions();
+        options.Monitoring.ProfiledOperations = ["Sim[Engine=v2]", "Sim-Engine-v2"];
+
+        new NbaObservabilityOptionsValidator().Validate(null, options).Failures.Should().Equal(
+            "NbaObservability:Monitoring:ProfiledOperations has 'Sim[Engine=v2]' and 'Sim-Engine-v2', which would share the alarm name Sim-Engine-v2-DurationRegression; rename one.");
     }
 
     [Fact]
@@ -44,7 +54,7 @@ public class ProfiledOperationTests
         var context = new MonitoringContext("us-east-1", "123456789012", "nba-simulator-alerts", 150m, ["GameSimulation[Engine=v2]@NBA-Simulator/Engine"], "b");
 
         var performance = NbaMonitoring.Dashboards(context).Single(d => d.Name == "NBA-Simulator-Performance").RenderBody();
-        var alarm = NbaMonitoring.Alarms(context).Single(a => a.AlarmName == "GameSimulation-v2-DurationRegression");
+        var alarm = NbaMonitoring.Alarms(context).Single(a => a.AlarmName == "GameSimulation-Engine-v2-NBA-Simulator-Engine-DurationRegression");
 
         using var body = JsonDocument.Parse(performance);
         var lines = body.RootElement.GetProperty("widgets").EnumerateArray()

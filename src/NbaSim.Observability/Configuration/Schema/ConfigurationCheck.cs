@@ -49,13 +49,16 @@ internal static class ConfigurationCheck
         }
     }
 
-    /// <summary>The setting a key is, or <see langword="null"/>. List items (<c>Buckets:0</c>) belong to their list.</summary>
+    /// <summary>
+    /// The setting a key is, or <see langword="null"/>. List items belong to their list, whatever their key
+    /// (<c>Buckets:0</c>, and <c>Buckets:first</c>, which the binder appends too).
+    /// </summary>
     private static SettingSpec? Find(string[] segments)
     {
         foreach (var spec in ConfigurationSchema.Settings)
         {
             if (Matches(spec.Segments, segments, segments.Length)
-                || (spec.Type == SettingType.TextList && segments.Length == spec.Segments.Length + 1 && IsIndex(segments[^1]) && Matches(spec.Segments, segments, spec.Segments.Length)))
+                || (spec.Type == SettingType.TextList && segments.Length == spec.Segments.Length + 1 && Matches(spec.Segments, segments, spec.Segments.Length)))
             {
                 return spec;
             }
@@ -88,7 +91,7 @@ internal static class ConfigurationCheck
         for (var length = 1; length <= segments.Length; length++)
         {
             var known = ConfigurationSchema.Settings.Any(s => s.Segments.Length >= length && Matches(s.Segments[..length], segments, length)
-                || (s.Type == SettingType.TextList && length == s.Segments.Length + 1 && IsIndex(segments[length - 1]) && Matches(s.Segments, segments, s.Segments.Length)));
+                || (s.Type == SettingType.TextList && length == s.Segments.Length + 1 && Matches(s.Segments, segments, s.Segments.Length)));
             if (!known)
             {
                 return string.Join(':', segments[..length]);
@@ -110,8 +113,25 @@ internal static class ConfigurationCheck
             .Where(n => n != "*")
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var closest = Closest(segments[^1], candidates);
         var where = parent.Length == 0 ? prefix.TrimEnd(':') : prefix + string.Join(':', parent);
+        var children = ConfigurationSchema.Settings
+            .Where(s => s.Segments.Length > segments.Length && Matches(s.Segments[..segments.Length], segments, segments.Length))
+            .Select(s => s.Segments[segments.Length])
+            .Where(n => n != "*")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (children.Count > 0)
+        {
+            // A value where a section is expected, e.g. Meters:0 = "Microsoft.AspNetCore.Hosting".
+            return $"{prefix}{unknown} has a value, but it is a section and the value is ignored; set its settings instead: {string.Join(", ", children.Select(c => $"{prefix}{unknown}:{c}"))}.";
+        }
+
+        var closest = Closest(segments[^1], candidates);
+        if (closest is null && candidates.Count == 0)
+        {
+            return $"{prefix}{unknown} is not a setting and is ignored.";
+        }
+
         return closest is not null
             ? $"{prefix}{unknown} is not a setting and is ignored; did you mean {where}:{closest}?"
             : $"{prefix}{unknown} is not a setting and is ignored; the settings under {where} are {string.Join(", ", candidates)}.";
@@ -195,8 +215,6 @@ internal static class ConfigurationCheck
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             && value >= low && value <= high;
     }
-
-    private static bool IsIndex(string segment) => segment.Length > 0 && segment.All(char.IsAsciiDigit);
 
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..77] + "...";
 }

@@ -40,6 +40,16 @@ public class ConfigurationCheckTests
     }
 
     [Fact]
+    public void A_value_where_a_section_belongs_names_the_settings_to_set_and_a_list_item_of_any_key_is_quiet()
+    {
+        var warnings = ConfigurationCheck.UnknownKeys(Section(new() { ["Meters:0"] = "Microsoft.AspNetCore.Hosting", ["S3Inventory:Buckets:first"] = "b1", ["Zzzzzz"] = "1" }));
+
+        warnings.Should().Equal(
+            "NbaObservability:Meters:0 has a value, but it is a section and the value is ignored; set its settings instead: NbaObservability:Meters:0:Name, NbaObservability:Meters:0:Namespace, NbaObservability:Meters:0:Instruments, NbaObservability:Meters:0:Dimensions.",
+            "NbaObservability:Zzzzzz is not a setting and is ignored; the settings under NbaObservability are Enabled, Exporter, FlushInterval, AggregationPeriod, HighResolutionByDefault, MaxSeriesPerNamespace, MaxQueuedDatums, MaxDatumsPerBatch, MaxBatchBytes, ShutdownTimeout, ObservableGaugeTimeout, Emf, CloudWatch, Spool, Meters, S3Inventory, Cost, Dims, Monitoring, Schedule.");
+    }
+
+    [Fact]
     public void A_misspelt_section_is_reported_once_not_once_per_key_under_it()
     {
         var warnings = ConfigurationCheck.UnknownKeys(Section(new() { ["Cloudwach:Region"] = "x", ["Cloudwach:MaxRetries"] = "1", ["Cloudwach:Protocol"] = "Json" }));
