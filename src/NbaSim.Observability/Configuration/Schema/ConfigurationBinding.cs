@@ -11,7 +11,7 @@ internal static class ConfigurationBinding
 {
     public static void Bind(IConfigurationSection section, NbaObservabilityOptions options)
     {
-        var errors = ConfigurationCheck.ConversionErrors(section);
+        var (errors, unknownKeys) = ConfigurationCheck.Check(section);
         if (errors.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(NbaObservabilityOptions), errors);
@@ -20,7 +20,7 @@ internal static class ConfigurationBinding
         try
         {
             section.Bind(options);
-            options.UnknownSettings = ConfigurationCheck.UnknownKeys(section);
+            options.UnknownSettings = unknownKeys;
         }
         catch (InvalidOperationException ex)
         {

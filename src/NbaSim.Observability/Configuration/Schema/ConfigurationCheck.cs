@@ -11,12 +11,17 @@ namespace NbaSim.Observability.Configuration.Schema;
 internal static class ConfigurationCheck
 {
     /// <summary>Values that cannot be converted, one message each.</summary>
-    public static IReadOnlyList<string> ConversionErrors(IConfiguration section)
-        => [.. Walk(section).Where(f => f.IsError).Select(f => f.Message)];
+    public static IReadOnlyList<string> ConversionErrors(IConfiguration section) => Check(section).Errors;
 
     /// <summary>Keys that are not settings, one message each.</summary>
-    public static IReadOnlyList<string> UnknownKeys(IConfiguration section)
-        => [.. Walk(section).Where(f => !f.IsError).Select(f => f.Message)];
+    public static IReadOnlyList<string> UnknownKeys(IConfiguration section) => Check(section).UnknownKeys;
+
+    /// <summary>Both, from one reading of the section.</summary>
+    public static (IReadOnlyList<string> Errors, IReadOnlyList<string> UnknownKeys) Check(IConfiguration section)
+    {
+        var findings = Walk(section).ToList();
+        return ([.. findings.Where(f => f.IsError).Select(f => f.Message)], [.. findings.Where(f => !f.IsError).Select(f => f.Message)]);
+    }
 
     private static IEnumerable<(bool IsError, string Message)> Walk(IConfiguration section)
     {
