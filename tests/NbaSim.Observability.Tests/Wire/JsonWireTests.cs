@@ -80,6 +80,8 @@ public class JsonWireTests
         await serve;
 
         headers!["Content-Encoding"].Should().Be("gzip");
+        headers["Content-Length"].Should().Be(wire!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), "the pooled body is sent with its length, not chunked");
+        headers.Should().NotContainKey("Transfer-Encoding");
         headers["X-Amz-Target"].Should().Be("GraniteServiceVersion20100801.PutMetricData");
         headers["Content-Type"].Should().Be("application/x-amz-json-1.0");
         using (var unzip = new GZipStream(new MemoryStream(wire!), CompressionMode.Decompress))
@@ -103,6 +105,55 @@ public class JsonWireTests
         };
         var botocore = await Python("sigv4_sign.py", JsonSerializer.Serialize(spec));
         headers["Authorization"].Should().Be(botocore.Trim());
+    }
+
+    [Fact]
+    public async Task Bodies_read_from_pooled_buffers_stay_whole_across_retries_and_concurrent_calls()
+    {
+        // The compressed body reaches the SDK as a stream over a pooled buffer that goes back to the pool when the call
+        // is over. Oracle: what the server decompresses is, byte for byte, what each request serializes to, on every
+        // attempt, while other calls rent and fill buffers at the same time.
+        var bodies = new System.Collections.Concurrent.ConcurrentDictionary<string, List<byte[]>>();
+        var attempts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        using var server = new NbaSim.Observability.Testing.LoopbackListener(async context =>
+        {
+            using var plain = new MemoryStream();
+            using (var unzip = new GZipStream(context.Request.InputStream, CompressionMode.Decompress))
+            {
+                await unzip.CopyToAsync(plain);
+            }
+
+            using var document = JsonDocument.Parse(plain.ToArray());
+            var name = document.RootElement.GetProperty("MetricData")[0].GetProperty("MetricName").GetString()!;
+            lock (bodies)
+            {
+                bodies.GetOrAdd(name, _ => []).Add(plain.ToArray());
+            }
+
+            // Every call is throttled once, then accepted: the SDK sends the same stream again.
+            var first = attempts.AddOrUpdate(name, 1, (_, n) => n + 1) == 1;
+            context.Response.StatusCode = first ? 400 : 200;
+            context.Response.ContentType = "application/x-amz-json-1.0";
+            if (first)
+            {
+                context.Response.AddHeader("x-amzn-query-error", "Throttling;Sender");
+            }
+
+            await context.Response.OutputStream.WriteAsync(first ? """{"__type":"ThrottlingException","message":"Rate exceeded"}"""u8.ToArray() : "{}"u8.ToArray());
+            context.Response.Close();
+        });
+        using var client = new CloudWatchClient(new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret"), new CloudWatchClientConfig { ServiceURL = server.Url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 3 });
+        var requests = Enumerable.Range(0, 12).Select(i => new PutMetricDataRequest(Ns, Benchmarks($"Call{i:D2}", 10 + (i * 37)))).ToList();
+        var expected = requests.ToDictionary(r => r.MetricData[0].MetricName, AwsJsonProtocol.Body);
+
+        await Task.WhenAll(requests.Select(r => client.PutMetricDataAsync(r, TestContext.Current.CancellationToken)));
+
+        bodies.Keys.Should().BeEquivalentTo(expected.Keys);
+        foreach (var (name, received) in bodies)
+        {
+            received.Should().HaveCount(2, $"{name} was throttled once and retried");
+            received.Should().AllSatisfy(body => body.Should().Equal(expected[name], $"every attempt of {name} carries its own body"));
+        }
     }
 
     [Fact]
@@ -153,10 +204,10 @@ public class JsonWireTests
         }
     }
 
-    private static List<MetricDatum> Benchmarks()
-        => Enumerable.Range(0, 40).Select(i => MetricDatum.CreateStatistics(
+    private static List<MetricDatum> Benchmarks(string name = "S3UploadDuration", int count = 40)
+        => Enumerable.Range(0, count).Select(i => MetricDatum.CreateStatistics(
             Ns,
-            "S3UploadDuration",
+            name,
             new StatisticSet(300, 45.5, 0.0123, 1.987),
             MetricUnit.Seconds,
             new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero),

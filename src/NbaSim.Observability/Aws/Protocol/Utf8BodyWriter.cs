@@ -149,6 +149,12 @@ internal sealed class Utf8BodyWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Copies what was written into an exact-size array (what the SDK's request takes as its body).</summary>
     public byte[] ToArray() => WrittenSpan.ToArray();
 
+    /// <summary>
+    /// A read-only, seekable stream over what was written, without copying it. Valid until the writer is reset or
+    /// returned: the owner keeps the writer for as long as the stream may be read.
+    /// </summary>
+    public MemoryStream OpenRead() => new(_buffer, 0, _length, writable: false, publiclyVisible: false);
+
     public void Dispose()
     {
         var buffer = _buffer;

@@ -140,6 +140,7 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
             ResourcePath = "/",
         };
         var body = BodyBuffers.Rent();
+        var sent = body;
         try
         {
             request.WriteJson(body);
@@ -148,27 +149,35 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
             if (request.MayCompress && config is { DisableRequestCompression: false } && body.Length >= config.RequestMinCompressionSizeBytes)
             {
                 // Compressed here rather than by the SDK's handler, to choose the level (GzipBody) and reuse buffers.
-                var compressed = BodyBuffers.Rent();
-                try
+                sent = BodyBuffers.Rent();
+                GzipBody.Compress(body.WrittenSpan, sent);
+                marshalled.Headers["Content-Encoding"] = "gzip";
+            }
+
+            if (request.MayCompress)
+            {
+                // A hot-path request (up to 1 MB, twice a second when busy) is read by the SDK as a stream over the pooled
+                // buffer, not copied into a fresh large-object array per request; the client returns the buffer when the
+                // call is over (AwsServiceClient.SendCoreAsync), retries included. Any earlier lease is released first.
+                if (request.LeasedBody is { } earlier)
                 {
-                    GzipBody.Compress(body.WrittenSpan, compressed);
-                    marshalled.Content = compressed.ToArray();
-                }
-                finally
-                {
-                    BodyBuffers.Return(compressed);
+                    BodyBuffers.Return(earlier);
                 }
 
-                marshalled.Headers["Content-Encoding"] = "gzip";
+                request.LeasedBody = sent;
+                marshalled.ContentStream = sent.OpenRead();
             }
             else
             {
-                marshalled.Content = body.ToArray();
+                marshalled.Content = sent.ToArray();
             }
         }
         finally
         {
-            BodyBuffers.Return(body);
+            if (!ReferenceEquals(request.LeasedBody, body))
+            {
+                BodyBuffers.Return(body);
+            }
         }
 
         marshalled.Headers["X-Amz-Target"] = $"{targetPrefix}.{request.Operation}";

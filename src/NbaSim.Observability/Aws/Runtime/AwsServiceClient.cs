@@ -12,6 +12,12 @@ internal abstract class AwsRequest : AmazonWebServiceRequest
     /// <summary>Body bytes before compression, set when the request is marshalled.</summary>
     internal long MarshalledBytes { get; set; }
 
+    /// <summary>
+    /// The pooled buffer the marshalled body is read from (AWSSDK.Core reads it as a stream, retries included), held
+    /// until the call is over: then <see cref="AwsServiceClient"/> returns it to the pool.
+    /// </summary>
+    internal Utf8BodyWriter? LeasedBody { get; set; }
+
     /// <summary>Whether the body may be gzip-compressed (PutMetricData, as the AWS SDKs do at 10,240 bytes and more).</summary>
     internal virtual bool MayCompress => false;
 
@@ -107,6 +113,15 @@ internal abstract class AwsServiceClient : AmazonServiceClient, IAwsClient
             // The SDK's message quotes the raw response body (escapes, forged log lines, any length): say what failed
             // in our words, and keep the body out of every message and log.
             throw new InvalidDataException($"The response to {request.Operation} (HTTP {(int)ex.StatusCode}) could not be read: {Internal.Redact.ServerText(ex.InnerException?.Message ?? "it is not what the operation returns")}");
+        }
+        finally
+        {
+            // Every attempt (retries included) has been sent or abandoned: the body's buffer goes back to the pool.
+            if (request.LeasedBody is { } body)
+            {
+                request.LeasedBody = null;
+                BodyBuffers.Return(body);
+            }
         }
     }
 }
