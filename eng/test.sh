@@ -73,7 +73,8 @@ read -r passed failed skipped < <(awk '
   END { printf "%d %d %d\n", p, f, s }' "$log")
 
 # The soak tool for 10 seconds (benchmarks/, a console program): 2 threads at full speed into the CloudWatch exporter,
-# reconciled against what a loopback server received. It counts as one more check.
+# reconciled against what a loopback server (a process of its own) received, with nothing dropped and the peak working
+# set within 120 MB (SOAK_MAX_MB). It prints where the memory went. It counts as one more check.
 echo "::: soak (10 s)"
 if dotnet run -c Release --project benchmarks/NbaSim.Observability.Benchmarks -- soak 10 2 100; then
   passed=$((passed + 1))

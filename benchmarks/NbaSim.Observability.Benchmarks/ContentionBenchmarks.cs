@@ -1,26 +1,42 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace NbaSim.Observability.Benchmarks;
 
-/// <summary>Two threads recording into one series at full speed; time is per sample. Results: docs/performance.md.</summary>
+/// <summary>
+/// 1, 2 and 4 threads recording into one series at full speed, against OpenTelemetry's instrument in the same run; time
+/// is per sample (all threads' samples). The threads record values of one range (as scrapers timing one operation do),
+/// each starting at another point of it. Results: docs/performance.md ("Recording under contention").
+/// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
 public class ContentionBenchmarks
 {
     private const int PerThread = 200_000;
     private readonly Meter _meter = new("NbaSim.Benchmarks.Contention");
     private MeterProvider? _provider;
     private Histogram<double> _otelHistogram = null!;
+    private Counter<double> _otelCounter = null!;
     private DistributionSeries _distribution = null!;
+    private CounterSeries _counter = null!;
+
+    /// <summary>Threads recording at once.</summary>
+    [Params(1, 2, 4)]
+    public int Threads { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _provider = Sdk.CreateMeterProviderBuilder().AddMeter(_meter.Name).AddInMemoryExporter(new List<Metric>()).Build();
         _otelHistogram = _meter.CreateHistogram<double>("s3upload.duration", "s");
-        _distribution = new MetricRegistry().Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds);
+        _otelCounter = _meter.CreateCounter<double>("s3upload.bytes", "By");
+        var registry = new MetricRegistry();
+        _distribution = registry.Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds);
+        _counter = registry.Counter("NBA-Simulator/Performance", "S3UploadBytes", MetricUnit.Bytes);
     }
 
     [GlobalCleanup]
@@ -30,23 +46,56 @@ public class ContentionBenchmarks
         _meter.Dispose();
     }
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = 2 * PerThread, Description = "OpenTelemetry histogram, 2 threads")]
-    public void OtelTwoThreads() => Run(static (self, v) => self._otelHistogram.Record(v));
+    [Benchmark(Baseline = true, OperationsPerInvoke = PerThread, Description = "OpenTelemetry Histogram.Record")]
+    [BenchmarkCategory("distribution")]
+    public void OtelHistogram() => Run(static (self, v) => self._otelHistogram.Record(v));
 
-    [Benchmark(OperationsPerInvoke = 2 * PerThread, Description = "DistributionSeries, 2 threads")]
-    public void DistributionTwoThreads() => Run(static (self, v) => self._distribution.Record(v));
+    [Benchmark(OperationsPerInvoke = PerThread, Description = "DistributionSeries.Record")]
+    [BenchmarkCategory("distribution")]
+    public void Distribution() => Run(static (self, v) => self._distribution.Record(v));
 
+    [Benchmark(Baseline = true, OperationsPerInvoke = PerThread, Description = "OpenTelemetry Counter.Add")]
+    [BenchmarkCategory("counter")]
+    public void OtelCounter() => Run(static (self, v) => self._otelCounter.Add(v));
+
+    [Benchmark(OperationsPerInvoke = PerThread, Description = "CounterSeries.Add")]
+    [BenchmarkCategory("counter")]
+    public void Counter() => Run(static (self, v) => self._counter.Add(v));
+
+    // OperationsPerInvoke is per thread: BenchmarkDotNet divides by PerThread, so the figure is wall time per sample of
+    // one thread, and the per-sample cost of all threads together is that figure divided by Threads.
     private void Run(Action<ContentionBenchmarks, double> record)
     {
-        var other = new Thread(() => Loop(record, 0.5));
-        other.Start();
-        Loop(record, 0.001);
-        other.Join();
+        if (Threads == 1)
+        {
+            Loop(record, 0);
+            return;
+        }
+
+        using var gate = new ManualResetEventSlim();
+        var others = new Thread[Threads - 1];
+        for (var t = 0; t < others.Length; t++)
+        {
+            var index = t + 1;
+            others[t] = new Thread(() =>
+            {
+                gate.Wait();
+                Loop(record, index);
+            });
+            others[t].Start();
+        }
+
+        gate.Set();
+        Loop(record, 0);
+        foreach (var other in others)
+        {
+            other.Join();
+        }
     }
 
-    private void Loop(Action<ContentionBenchmarks, double> record, double start)
+    private void Loop(Action<ContentionBenchmarks, double> record, int thread)
     {
-        var v = start;
+        var v = 0.001 + (0.5 * thread);
         for (var i = 0; i < PerThread; i++)
         {
             record(this, v);

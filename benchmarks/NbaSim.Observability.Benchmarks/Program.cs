@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "junit-memory")
     return NbaSim.Observability.Benchmarks.JUnitMemory.Run(args.Length > 1 ? args[1..] : ["5", "50"]);
 }
 
+if (args.Length > 0 && args[0] == "async-pairs")
+{
+    return AsyncPairs.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "soak-server")
 {
     return await Soak.ServeAsync();

@@ -6,7 +6,9 @@ namespace NbaSim.Observability.Aggregation;
 /// from the bits of the double (exponent and top mantissa bits), so recording needs no logarithm.
 /// </summary>
 /// <remarks>
-/// Octaves are allocated on first use (512 bytes each), so memory follows the range actually observed.
+/// Each octave holds one block of 64 counts per stripe (<see cref="Stripes"/>), a cache line apart, so threads on
+/// different processors count the same value without sharing a line; <see cref="Drain"/> adds the stripes up.
+/// Octaves are allocated on first use (576 bytes per stripe), so memory follows the range actually observed.
 /// Magnitudes below 2^-64 are counted as zero; magnitudes at or above 2^64 land in an overflow bucket whose
 /// representative is the exact extreme (the owner clamps representatives to the exact [min, max]).
 /// </remarks>
@@ -18,14 +20,20 @@ internal sealed class LogLinearHistogram
     private const int MaxExponent = 63;
     private const int Octaves = MaxExponent - MinExponent + 1;
 
+    /// <summary>Longs from one stripe's block to the next: 64 counts and one cache line of gap.</summary>
+    private const int StripeStride = SubBuckets + 8;
+
     private readonly long[]?[] _positive = new long[Octaves][];
     private readonly long[]?[] _negative = new long[Octaves][];
     private long _zero;
     private long _negativeOverflow;
     private long _positiveOverflow;
 
-    /// <summary>Counts one occurrence of <paramref name="value"/> (finite).</summary>
-    public void Record(double value)
+    /// <summary>Counts one occurrence of <paramref name="value"/> (finite) in the first stripe.</summary>
+    public void Record(double value) => Record(value, 0);
+
+    /// <summary>Counts one occurrence of <paramref name="value"/> (finite) in <paramref name="stripe"/> (below <see cref="Stripes.Count"/>).</summary>
+    public void Record(double value, int stripe)
     {
         var bits = BitConverter.DoubleToInt64Bits(value);
         var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
@@ -45,7 +53,7 @@ internal sealed class LogLinearHistogram
         var octaves = bits < 0 ? _negative : _positive;
         var octave = exponent - MinExponent;
         var counts = Volatile.Read(ref octaves[octave]) ?? AllocateOctave(octaves, octave);
-        Interlocked.Increment(ref counts[sub]);
+        Interlocked.Increment(ref counts[(stripe * StripeStride) + sub]);
     }
 
     /// <summary>
@@ -78,7 +86,7 @@ internal sealed class LogLinearHistogram
         DrainOverflow(ref _positiveOverflow, negative: false, output);
     }
 
-    /// <summary>The edges of the bucket that holds <paramref name="value"/> (as <see cref="Record"/> would file it).</summary>
+    /// <summary>The edges of the bucket that holds <paramref name="value"/> (as <see cref="Record(double, int)"/> would file it).</summary>
     internal static (double Lower, double Upper) BoundsOf(double value)
     {
         var bits = BitConverter.DoubleToInt64Bits(value);
@@ -131,7 +139,7 @@ internal sealed class LogLinearHistogram
     private static long[] AllocateOctave(long[]?[] octaves, int octave)
     {
         // Only the first sample in a new power of two allocates; racing threads agree on one array.
-        var fresh = new long[SubBuckets];
+        var fresh = new long[StripeStride * Stripes.Count];
         return Interlocked.CompareExchange(ref octaves[octave], fresh, null) ?? fresh;
     }
 
@@ -147,12 +155,15 @@ internal sealed class LogLinearHistogram
         for (var i = 0; i < SubBuckets; i++)
         {
             var sub = negative ? SubBuckets - 1 - i : i;
-            if (Volatile.Read(ref counts[sub]) == 0)
+            long count = 0;
+            for (var index = sub; index < counts.Length; index += StripeStride)
             {
-                continue;
+                if (Volatile.Read(ref counts[index]) != 0)
+                {
+                    count += Interlocked.Exchange(ref counts[index], 0);
+                }
             }
 
-            var count = Interlocked.Exchange(ref counts[sub], 0);
             if (count != 0)
             {
                 output.Add(Bucket(octave, sub, negative, count));

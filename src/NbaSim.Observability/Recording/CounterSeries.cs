@@ -1,14 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NbaSim.Observability.Aggregation;
 
 namespace NbaSim.Observability;
 
 /// <summary>A counter: sums increments per period and publishes an exact statistic set (Sum is the total).</summary>
 public sealed class CounterSeries : MetricSeries
 {
-    private long _count;
-    private double _sum;
-    private double _min = double.PositiveInfinity;
-    private double _max = double.NegativeInfinity;
+    /// <summary>One cell per stripe: threads on different processors add into different cache lines (see <see cref="Stripes"/>).</summary>
+    private readonly StatisticCell[] _cells = StatisticCell.NewStripes();
 
     internal CounterSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow)
         : base(ns, metricName, unit, dimensions, options, isOverflow)
@@ -36,11 +36,12 @@ public sealed class CounterSeries : MetricSeries
 
         // The sum first, the count last: the count commits the sample. The harvest takes the count before the sum, so a
         // racing sample's sum can land a harvest before its count but never after it (where a harvest that sees count 0
-        // would leave it behind).
-        AddDouble(ref _sum, value);
-        Interlocked.Increment(ref _count);
-        Min(ref _min, value);
-        Max(ref _max, value);
+        // would leave it behind). A sample's four updates go to one cell, whichever processor the thread is on after.
+        ref var cell = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), Stripes.Current());
+        AddDouble(ref cell.Sum, value);
+        Interlocked.Increment(ref cell.Count);
+        Min(ref cell.Min, value);
+        Max(ref cell.Max, value);
     }
 
     internal override void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
@@ -53,12 +54,22 @@ public sealed class CounterSeries : MetricSeries
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
-        if (Volatile.Read(ref _count) == 0)
+        long pending = 0;
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            pending += Volatile.Read(ref cell.Count);
+        }
+
+        if (pending == 0)
         {
             // A sample racing the last harvest may have left its min/max behind: never report them as this period's.
             // (A sum without its count belongs to a sample still recording: its count comes, and the sum goes with it.)
-            Interlocked.Exchange(ref _min, double.PositiveInfinity);
-            Interlocked.Exchange(ref _max, double.NegativeInfinity);
+            foreach (ref var cell in _cells.AsSpan())
+            {
+                Interlocked.Exchange(ref cell.Min, double.PositiveInfinity);
+                Interlocked.Exchange(ref cell.Max, double.NegativeInfinity);
+            }
+
             if (Options.PublishZeroWhenIdle && !periodAlreadyPublished)
             {
                 output.Add(NewDatum(periodStart, 0d, null, null, null));
@@ -67,10 +78,25 @@ public sealed class CounterSeries : MetricSeries
             return 0;
         }
 
-        var count = Interlocked.Exchange(ref _count, 0);
-        var sum = Interlocked.Exchange(ref _sum, 0d);
-        var min = Interlocked.Exchange(ref _min, double.PositiveInfinity);
-        var max = Interlocked.Exchange(ref _max, double.NegativeInfinity);
+        // Every stripe's count before any stripe's sum (see Record), then the extremes.
+        long count = 0;
+        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            count += Interlocked.Exchange(ref cell.Count, 0);
+        }
+
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            sum += Interlocked.Exchange(ref cell.Sum, 0d);
+        }
+
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            min = Math.Min(min, Interlocked.Exchange(ref cell.Min, double.PositiveInfinity));
+            max = Math.Max(max, Interlocked.Exchange(ref cell.Max, double.NegativeInfinity));
+        }
+
         if (count == 0)
         {
             return 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NbaSim.Observability.Aggregation;
 
 namespace NbaSim.Observability;
@@ -9,9 +11,9 @@ namespace NbaSim.Observability;
 public sealed class DistributionSeries : MetricSeries
 {
     private readonly LogLinearHistogram _histogram = new();
-    private double _sum;
-    private double _min = double.PositiveInfinity;
-    private double _max = double.NegativeInfinity;
+
+    /// <summary>Sum, minimum and maximum, one cell per stripe (see <see cref="Stripes"/>); the counts are the buckets'.</summary>
+    private readonly StatisticCell[] _cells = StatisticCell.NewStripes();
 
     internal DistributionSeries(string ns, string metricName, MetricUnit unit, MetricDimension[] dimensions, SeriesOptions options, bool isOverflow)
         : base(ns, metricName, unit, dimensions, options, isOverflow)
@@ -31,11 +33,13 @@ public sealed class DistributionSeries : MetricSeries
 
         // The bucket counts double as SampleCount, so a sample costs one increment, one add and two compares. The sum
         // first, the count last (see CounterSeries): the harvest drains the counts before it takes the sum, so a sum is
-        // never left behind by a harvest that saw no count.
-        AddDouble(ref _sum, value);
-        _histogram.Record(value);
-        Min(ref _min, value);
-        Max(ref _max, value);
+        // never left behind by a harvest that saw no count. All of a sample's updates go to the stripe picked here.
+        var stripe = Stripes.Current();
+        ref var cell = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), stripe);
+        AddDouble(ref cell.Sum, value);
+        _histogram.Record(value, stripe);
+        Min(ref cell.Min, value);
+        Max(ref cell.Max, value);
     }
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
@@ -45,14 +49,26 @@ public sealed class DistributionSeries : MetricSeries
         if (scratch.Count == 0)
         {
             // See CounterSeries: drop stale extremes of a racing sample; a sum without its count waits for the count.
-            Interlocked.Exchange(ref _min, double.PositiveInfinity);
-            Interlocked.Exchange(ref _max, double.NegativeInfinity);
+            foreach (ref var cell in _cells.AsSpan())
+            {
+                Interlocked.Exchange(ref cell.Min, double.PositiveInfinity);
+                Interlocked.Exchange(ref cell.Max, double.NegativeInfinity);
+            }
+
             return 0;
         }
 
-        var sum = Interlocked.Exchange(ref _sum, 0d);
-        var min = Interlocked.Exchange(ref _min, double.PositiveInfinity);
-        var max = Interlocked.Exchange(ref _max, double.NegativeInfinity);
+        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            sum += Interlocked.Exchange(ref cell.Sum, 0d);
+        }
+
+        foreach (ref var cell in _cells.AsSpan())
+        {
+            min = Math.Min(min, Interlocked.Exchange(ref cell.Min, double.PositiveInfinity));
+            max = Math.Max(max, Interlocked.Exchange(ref cell.Max, double.NegativeInfinity));
+        }
         if (min > max)
         {
             // Only possible when a concurrent sample was counted before its min/max landed.
