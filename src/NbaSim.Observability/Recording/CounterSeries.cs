@@ -7,6 +7,10 @@ namespace NbaSim.Observability;
 /// <summary>A counter: sums increments per period and publishes an exact statistic set (Sum is the total).</summary>
 public sealed class CounterSeries : MetricSeries
 {
+    /// <summary>The extremes the last harvest published (harvest thread only): the fallback when a period's extremes went with it.</summary>
+    private double _lastMin = double.NaN;
+    private double _lastMax = double.NaN;
+
     /// <summary>One cell per stripe: threads on different processors add into different cache lines (see <see cref="Stripes"/>).</summary>
     private readonly StatisticCell[] _cells = StatisticCell.NewStripes();
 
@@ -54,22 +58,19 @@ public sealed class CounterSeries : MetricSeries
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
-        long pending = 0;
+        // The extremes, then every stripe's count, then every stripe's sum: the reverse of a sample's order (sum, count,
+        // extremes). Extremes taken first belong to samples whose counts are taken next (or were taken by an earlier
+        // harvest: then they are stale and an idle period drops them); every counted sample's sum is taken. Only a sample
+        // still recording may leave its extremes to the next period or bring its sum one period early.
+        TakeExtremes(_cells, out var min, out var max);
+        long count = 0;
         foreach (ref var cell in _cells.AsSpan())
         {
-            pending += Volatile.Read(ref cell.Count);
+            count += Interlocked.Exchange(ref cell.Count, 0);
         }
 
-        if (pending == 0)
+        if (count == 0)
         {
-            // A sample racing the last harvest may have left its min/max behind: never report them as this period's.
-            // (A sum without its count belongs to a sample still recording: its count comes, and the sum goes with it.)
-            foreach (ref var cell in _cells.AsSpan())
-            {
-                Interlocked.Exchange(ref cell.Min, double.PositiveInfinity);
-                Interlocked.Exchange(ref cell.Max, double.NegativeInfinity);
-            }
-
             if (Options.PublishZeroWhenIdle && !periodAlreadyPublished)
             {
                 output.Add(NewDatum(periodStart, 0d, null, null, null));
@@ -78,36 +79,21 @@ public sealed class CounterSeries : MetricSeries
             return 0;
         }
 
-        // Every stripe's count before any stripe's sum (see Record), then the extremes.
-        long count = 0;
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-        foreach (ref var cell in _cells.AsSpan())
-        {
-            count += Interlocked.Exchange(ref cell.Count, 0);
-        }
-
+        double sum = 0;
         foreach (ref var cell in _cells.AsSpan())
         {
             sum += Interlocked.Exchange(ref cell.Sum, 0d);
         }
 
-        foreach (ref var cell in _cells.AsSpan())
+        // A sample racing the harvest may have bumped the count but not yet min/max: wait briefly. When its extremes went
+        // with the previous harvest (it saw an equal one there and skipped writing), repeat that harvest's extremes,
+        // values a sample really had; with none, the mean.
+        if (min > max && !AwaitExtremes(_cells, ref min, ref max))
         {
-            min = Math.Min(min, Interlocked.Exchange(ref cell.Min, double.PositiveInfinity));
-            max = Math.Max(max, Interlocked.Exchange(ref cell.Max, double.NegativeInfinity));
+            (min, max) = double.IsNaN(_lastMin) ? (sum / count, sum / count) : (_lastMin, _lastMax);
         }
 
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        // A sample racing the reset may have bumped the count but not yet min/max; keep the set consistent.
-        if (min > max)
-        {
-            min = max = count == 0 ? 0 : sum / count;
-        }
-
+        (_lastMin, _lastMax) = (min, max);
         output.Add(NewDatum(periodStart, null, new StatisticSet(count, sum, min, max), null, null));
         return count;
     }

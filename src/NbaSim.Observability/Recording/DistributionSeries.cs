@@ -12,6 +12,10 @@ public sealed class DistributionSeries : MetricSeries
 {
     private readonly LogLinearHistogram _histogram = new();
 
+    /// <summary>The extremes the last harvest published (harvest thread only): the fallback when a period's extremes went with it.</summary>
+    private double _lastMin = double.NaN;
+    private double _lastMax = double.NaN;
+
     /// <summary>Sum, minimum and maximum, one cell per stripe (see <see cref="Stripes"/>); the counts are the buckets'.</summary>
     private readonly StatisticCell[] _cells = StatisticCell.NewStripes();
 
@@ -44,37 +48,33 @@ public sealed class DistributionSeries : MetricSeries
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
+        // As CounterSeries: the extremes, then the counts (the buckets), then the sums.
+        TakeExtremes(_cells, out var min, out var max);
         scratch.Clear();
         _histogram.Drain(scratch);
         if (scratch.Count == 0)
         {
-            // See CounterSeries: drop stale extremes of a racing sample; a sum without its count waits for the count.
-            foreach (ref var cell in _cells.AsSpan())
-            {
-                Interlocked.Exchange(ref cell.Min, double.PositiveInfinity);
-                Interlocked.Exchange(ref cell.Max, double.NegativeInfinity);
-            }
-
+            // The extremes taken belong to samples an earlier harvest counted: stale, dropped. A sum without its count
+            // belongs to a sample still recording: its count comes, and the sum goes with it.
             return 0;
         }
 
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
+        double sum = 0;
         foreach (ref var cell in _cells.AsSpan())
         {
             sum += Interlocked.Exchange(ref cell.Sum, 0d);
         }
 
-        foreach (ref var cell in _cells.AsSpan())
+        if (min > max && !AwaitExtremes(_cells, ref min, ref max))
         {
-            min = Math.Min(min, Interlocked.Exchange(ref cell.Min, double.PositiveInfinity));
-            max = Math.Max(max, Interlocked.Exchange(ref cell.Max, double.NegativeInfinity));
+            // No extreme came (see AwaitExtremes): for the lowest and the highest bucket, the last published extreme
+            // when it lies in that bucket (a value a sample really had: usually the one whose write was skipped), else
+            // the bucket's representative (within 1/128 of every value in it), always finite.
+            min = Pick(scratch[0]);
+            max = Pick(scratch[^1]);
         }
-        if (min > max)
-        {
-            // Only possible when a concurrent sample was counted before its min/max landed.
-            min = scratch[0].Value;
-            max = scratch[^1].Value;
-        }
+
+        (_lastMin, _lastMax) = (min, max);
 
         long total = 0;
         foreach (var bucket in scratch)
@@ -85,4 +85,10 @@ public sealed class DistributionSeries : MetricSeries
         DistributionSplitter.Split(scratch, new StatisticSet(total, sum, min, max), (stats, values, counts) => output.Add(NewDatum(periodStart, null, stats, values, counts)));
         return total;
     }
+
+    private double Pick(HistogramBucket bucket)
+        => bucket.Lower <= _lastMin && _lastMin < bucket.Upper ? _lastMin
+            : bucket.Lower <= _lastMax && _lastMax < bucket.Upper ? _lastMax
+            : double.IsFinite(bucket.Value) ? bucket.Value
+            : bucket.Value > 0 ? bucket.Lower : bucket.Upper;
 }

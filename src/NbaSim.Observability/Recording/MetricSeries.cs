@@ -103,6 +103,42 @@ public abstract class MetricSeries
     private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
         => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts) { Rollup = Rollup };
 
+    /// <summary>
+    /// Takes (and resets) every stripe's minimum and maximum. A harvest takes them before the counts: a sample writes its
+    /// count before its extremes, so extremes taken first belong to samples counted now or by an earlier harvest, never
+    /// to a sample a later harvest will count.
+    /// </summary>
+    private protected static void TakeExtremes(Aggregation.StatisticCell[] cells, out double min, out double max)
+    {
+        min = double.PositiveInfinity;
+        max = double.NegativeInfinity;
+        foreach (ref var cell in cells.AsSpan())
+        {
+            min = Math.Min(min, Interlocked.Exchange(ref cell.Min, double.PositiveInfinity));
+            max = Math.Max(max, Interlocked.Exchange(ref cell.Max, double.NegativeInfinity));
+        }
+    }
+
+    /// <summary>
+    /// Called by a harvest that counted samples but found no extremes (min &gt; max). Either a sample counted a moment
+    /// before its minimum and maximum landed is still recording (nanoseconds: a short spin takes them), or a sample saw an
+    /// equal extreme already there, skipped writing it, and that extreme went with the previous harvest (then none will
+    /// come, and the caller falls back). Spins and yields briefly, never sleeps; false when none landed.
+    /// </summary>
+    private protected static bool AwaitExtremes(Aggregation.StatisticCell[] cells, ref double min, ref double max)
+    {
+        var spin = default(SpinWait);
+        while (min > max && spin.Count < 30)
+        {
+            spin.SpinOnce(sleep1Threshold: -1);
+            TakeExtremes(cells, out var lateMin, out var lateMax);
+            min = Math.Min(min, lateMin);
+            max = Math.Max(max, lateMax);
+        }
+
+        return min <= max;
+    }
+
     /// <summary>Adds <paramref name="value"/> to <paramref name="target"/> atomically; returns the sum it stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double AddDouble(ref double target, double value)

@@ -146,12 +146,13 @@ public class JsonWireTests
         var requests = Enumerable.Range(0, 12).Select(i => new PutMetricDataRequest(Ns, Benchmarks($"Call{i:D2}", 10 + (i * 37)))).ToList();
         var expected = requests.ToDictionary(r => r.MetricData[0].MetricName, AwsJsonProtocol.Body);
 
-        await Task.WhenAll(requests.Select(r => client.PutMetricDataAsync(r, TestContext.Current.CancellationToken)));
+        // The first request object is also sent three more times at once: each call lends a body of its own.
+        await Task.WhenAll(requests.Concat(Enumerable.Repeat(requests[0], 3)).Select(r => client.PutMetricDataAsync(r, TestContext.Current.CancellationToken)));
 
         bodies.Keys.Should().BeEquivalentTo(expected.Keys);
         foreach (var (name, received) in bodies)
         {
-            received.Should().HaveCount(2, $"{name} was throttled once and retried");
+            received.Should().HaveCount(name == "Call00" ? 5 : 2, $"{name} was throttled once and retried");
             received.Should().AllSatisfy(body => body.Should().Equal(expected[name], $"every attempt of {name} carries its own body"));
         }
     }

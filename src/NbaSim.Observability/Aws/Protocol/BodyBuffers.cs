@@ -11,6 +11,9 @@ internal static class BodyBuffers
     private const int Kept = 4;
     private static readonly Utf8BodyWriter?[] Pool = new Utf8BodyWriter?[Kept];
 
+    /// <summary>The lease of the client call in progress on this async flow, if any (see <see cref="BodyLease"/>).</summary>
+    public static AsyncLocal<BodyLease?> CurrentLease { get; } = new();
+
     public static Utf8BodyWriter Rent()
     {
         for (var i = 0; i < Pool.Length; i++)
@@ -36,6 +39,28 @@ internal static class BodyBuffers
         }
 
         writer.Dispose();
+    }
+}
+
+/// <summary>
+/// A pooled body lent to one client call: the marshaller hands AWSSDK.Core a stream over it (read again on every retry)
+/// instead of a copy, and the call returns it to the pool when it is over. One lease holds at most one body; a second
+/// marshal in the same call gets a copy instead.
+/// </summary>
+internal sealed class BodyLease
+{
+    private Utf8BodyWriter? _writer;
+
+    /// <summary>Lends <paramref name="writer"/> to this call; false when the lease already holds a body.</summary>
+    public bool TryHold(Utf8BodyWriter writer) => Interlocked.CompareExchange(ref _writer, writer, null) is null;
+
+    /// <summary>Returns the held body to the pool (once).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _writer, null) is { } writer)
+        {
+            BodyBuffers.Return(writer);
+        }
     }
 }
 

@@ -141,6 +141,7 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
         };
         var body = BodyBuffers.Rent();
         var sent = body;
+        Utf8BodyWriter? lent = null;
         try
         {
             request.WriteJson(body);
@@ -154,17 +155,13 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
                 marshalled.Headers["Content-Encoding"] = "gzip";
             }
 
-            if (request.MayCompress)
+            // A hot-path request (up to 1 MB, twice a second when busy) is read by the SDK as a stream over the pooled
+            // buffer, not copied into a fresh large-object array per request. The buffer is lent to the client call in
+            // progress (AwsServiceClient.SendCoreAsync returns it when the call is over, retries included); outside a
+            // call, or for a second marshal within one, the body is copied.
+            if (request.MayCompress && BodyBuffers.CurrentLease.Value is { } lease && lease.TryHold(sent))
             {
-                // A hot-path request (up to 1 MB, twice a second when busy) is read by the SDK as a stream over the pooled
-                // buffer, not copied into a fresh large-object array per request; the client returns the buffer when the
-                // call is over (AwsServiceClient.SendCoreAsync), retries included. Any earlier lease is released first.
-                if (request.LeasedBody is { } earlier)
-                {
-                    BodyBuffers.Return(earlier);
-                }
-
-                request.LeasedBody = sent;
+                lent = sent;
                 marshalled.ContentStream = sent.OpenRead();
             }
             else
@@ -174,9 +171,14 @@ internal sealed class AwsJsonProtocol(string serviceName, string targetPrefix, s
         }
         finally
         {
-            if (!ReferenceEquals(request.LeasedBody, body))
+            if (!ReferenceEquals(lent, body))
             {
                 BodyBuffers.Return(body);
+            }
+
+            if (!ReferenceEquals(sent, body) && !ReferenceEquals(lent, sent))
+            {
+                BodyBuffers.Return(sent);
             }
         }
 

@@ -12,12 +12,6 @@ internal abstract class AwsRequest : AmazonWebServiceRequest
     /// <summary>Body bytes before compression, set when the request is marshalled.</summary>
     internal long MarshalledBytes { get; set; }
 
-    /// <summary>
-    /// The pooled buffer the marshalled body is read from (AWSSDK.Core reads it as a stream, retries included), held
-    /// until the call is over: then <see cref="AwsServiceClient"/> returns it to the pool.
-    /// </summary>
-    internal Utf8BodyWriter? LeasedBody { get; set; }
-
     /// <summary>Whether the body may be gzip-compressed (PutMetricData, as the AWS SDKs do at 10,240 bytes and more).</summary>
     internal virtual bool MayCompress => false;
 
@@ -104,8 +98,12 @@ internal abstract class AwsServiceClient : AmazonServiceClient, IAwsClient
     private async Task<TResponse> SendCoreAsync<TResponse>(AwsRequest<TResponse> request, InvokeOptions options, CancellationToken cancellationToken)
         where TResponse : AwsResponse, new()
     {
+        var lease = new BodyLease();
         try
         {
+            // The marshaller lends this call's body from the pool through the lease (BodyBuffers.CurrentLease): one per
+            // call, so two calls of one request object never return each other's buffer.
+            BodyBuffers.CurrentLease.Value = lease;
             return await InvokeAsync<TResponse>(request, options, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonUnmarshallingException ex)
@@ -117,11 +115,7 @@ internal abstract class AwsServiceClient : AmazonServiceClient, IAwsClient
         finally
         {
             // Every attempt (retries included) has been sent or abandoned: the body's buffer goes back to the pool.
-            if (request.LeasedBody is { } body)
-            {
-                request.LeasedBody = null;
-                BodyBuffers.Return(body);
-            }
+            lease.Release();
         }
     }
 }
