@@ -14,7 +14,7 @@ namespace NbaSim.Observability.Aggregation;
 internal static class Stripes
 {
     /// <summary>
-    /// The cap: every stripe multiplies a distribution's bucket memory (512 B per power of two in use), so a 64-core
+    /// The cap: every stripe multiplies a distribution's bucket memory (576 B per power of two in use), so a 64-core
     /// machine shares 4 stripes rather than paying for 64.
     /// </summary>
     public const int MaxCount = 4;
