@@ -79,11 +79,7 @@ public sealed class CounterSeries : MetricSeries
             return 0;
         }
 
-        double sum = 0;
-        foreach (ref var cell in _cells.AsSpan())
-        {
-            sum += Interlocked.Exchange(ref cell.Sum, 0d);
-        }
+        var sum = TakeSum(_cells);
 
         // A sample racing the harvest may have bumped the count but not yet min/max: wait briefly. When its extremes went
         // with the previous harvest (it saw an equal one there and skipped writing), repeat that harvest's extremes,

@@ -59,11 +59,7 @@ public sealed class DistributionSeries : MetricSeries
             return 0;
         }
 
-        double sum = 0;
-        foreach (ref var cell in _cells.AsSpan())
-        {
-            sum += Interlocked.Exchange(ref cell.Sum, 0d);
-        }
+        var sum = TakeSum(_cells);
 
         if (min > max && !AwaitExtremes(_cells, ref min, ref max))
         {

@@ -119,6 +119,18 @@ public abstract class MetricSeries
         }
     }
 
+    /// <summary>Takes (and resets) every stripe's sum; a harvest takes it after the counts (a sample adds it before its count).</summary>
+    private protected static double TakeSum(Aggregation.StatisticCell[] cells)
+    {
+        double sum = 0;
+        foreach (ref var cell in cells.AsSpan())
+        {
+            sum += Interlocked.Exchange(ref cell.Sum, 0d);
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// Called by a harvest that counted samples but found no extremes (min &gt; max). Either a sample counted a moment
     /// before its minimum and maximum landed is still recording (nanoseconds: a short spin takes them), or a sample saw an
