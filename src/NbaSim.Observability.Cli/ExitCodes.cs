@@ -26,4 +26,7 @@ internal static class ExitCodes
     /// command again for the same data: it would be counted twice.
     /// </summary>
     public const int Spooled = 3;
+
+    /// <summary><c>nbaobs doctor</c> only: no check failed, at least one warns (the same number as <see cref="Spooled"/>: "not all well, nothing broken").</summary>
+    public const int DoctorWarnings = 3;
 }

@@ -24,6 +24,7 @@ public sealed partial class NbaObsCommand
                     config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Monitoring.Region);
                 }
 
+                _cloudWatchUrl = config.ServiceURL ?? config.BuildUrl(config.EffectiveRegion ?? options.Monitoring.Region);
                 return new CloudWatchClient(credentials, config);
             });
             _sns = new Lazy<SnsClient>(() =>
@@ -36,6 +37,7 @@ public sealed partial class NbaObsCommand
 
         private readonly Lazy<CloudWatchClient> _cloudWatch;
         private readonly Lazy<SnsClient> _sns;
+        private string? _cloudWatchUrl;
 
         public bool Json { get; }
 
@@ -44,6 +46,28 @@ public sealed partial class NbaObsCommand
         public CloudWatchClient CloudWatch => _cloudWatch.Value;
 
         public SnsClient Sns => _sns.Value;
+
+        /// <summary>The CloudWatch endpoint's base URL (the configured ServiceUrl, or the region's).</summary>
+        public string CloudWatchUrl
+        {
+            get
+            {
+                _ = CloudWatch;
+                return _cloudWatchUrl!;
+            }
+        }
+
+        /// <summary>Cost Explorer, without starting the publishing pipeline (unlike <see cref="Get{T}"/>).</summary>
+        public NbaSim.Observability.Aws.CostExplorer.ICostExplorerClient CostExplorer => _services.GetRequiredService<NbaSim.Observability.Aws.CostExplorer.ICostExplorerClient>();
+
+        /// <summary>sts:GetCallerIdentity with the session's credentials and endpoint.</summary>
+        public async Task<GetCallerIdentityResponse> CallerIdentityAsync(CancellationToken cancellationToken)
+        {
+            var stsConfig = new StsClientConfig();
+            Configure(stsConfig);
+            using var sts = new StsClient(_credentials, stsConfig);
+            return await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         public static Session Create(string? configFile, string? endpoint, string? region, bool json, Dictionary<string, string?> overrides, ILoggerProvider logging)
         {
@@ -226,10 +250,7 @@ public sealed partial class NbaObsCommand
             var account = _options.Monitoring.AccountId;
             if (string.IsNullOrEmpty(account))
             {
-                var stsConfig = new StsClientConfig();
-                Configure(stsConfig);
-                using var sts = new StsClient(_credentials, stsConfig);
-                account = (await sts.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false)).Account
+                account = (await CallerIdentityAsync(cancellationToken).ConfigureAwait(false)).Account
                     ?? throw new InvalidOperationException("STS did not return the account id; set NbaObservability:Monitoring:AccountId.");
             }
 

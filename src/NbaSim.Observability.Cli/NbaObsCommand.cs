@@ -98,6 +98,7 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         root.Subcommands.Add(publish);
         root.Subcommands.Add(alarms);
         root.Subcommands.Add(time);
+        root.Subcommands.Add(DoctorCommand());
         var report = new Command("report", "Month to date, forecast, budget, top services, this product's CloudWatch bill, and recommendations with estimated savings.");
         report.SetAction((p, ct) => Run(p, ct, s => CostReportAsync(s, ct)));
         root.Subcommands.Add(new Command("cost", "Cost optimization.") { report });
