@@ -43,7 +43,7 @@ internal static class AlarmReplay
 
     /// <summary>
     /// Replays <paramref name="alarm"/> on <paramref name="data"/> (one value per period, stamped with the period's start)
-    /// over the complete periods between <paramref name="from"/> and <paramref name="to"/>, starting in <paramref name="initial"/>.
+    /// over the periods between <paramref name="from"/> and <paramref name="to"/> (the one in progress included), starting in <paramref name="initial"/>.
     /// Data before <paramref name="from"/> counts in the first evaluation ranges, as it does in CloudWatch.
     /// </summary>
     /// <exception cref="ArgumentException">The alarm cannot be replayed (<see cref="CanReplay"/>).</exception>
@@ -72,7 +72,7 @@ internal static class AlarmReplay
         }
 
         var first = PeriodIndex(from, period) + (from.ToUnixTimeSeconds() % period == 0 ? 0 : 1);
-        var last = PeriodIndex(to, period) - 1; // the last complete period
+        var last = PeriodIndex(to.AddSeconds(-1), period); // the period in progress counts: CloudWatch evaluates its partial datapoint too
         var evaluations = new List<AlarmEvaluation>();
         var fired = new List<DateTimeOffset>();
         var state = initial;
@@ -97,7 +97,7 @@ internal static class AlarmReplay
             }
 
             var next = Evaluate(window, n, m, treatment, state);
-            var at = DateTimeOffset.FromUnixTimeSeconds((k + 1) * period);
+            var at = DateTimeOffset.FromUnixTimeSeconds(Math.Min((k + 1) * period, to.ToUnixTimeSeconds()));
             if (next == AlarmState.Alarm && state != AlarmState.Alarm)
             {
                 fired.Add(at);

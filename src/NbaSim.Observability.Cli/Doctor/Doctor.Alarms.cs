@@ -85,7 +85,7 @@ internal sealed partial class Doctor
         var confirmed = subscriptions.Where(s => s.SubscriptionArn is { Length: > 0 } arn && arn.StartsWith("arn:", StringComparison.Ordinal)).Select(s => $"{s.Protocol}:{s.Endpoint}").ToList();
         if (confirmed.Count == 0)
         {
-            var waiting = pending.Count > 0 ? $"; waiting for confirmation: {Names(pending)}" : string.Empty;
+            var waiting = pending.Count > 0 ? $"; pending confirmation: {Names(pending)}" : string.Empty;
             _findings.Add(DoctorFinding.Fail("alert-topic", topic, $"no confirmed subscription: an alarm notifies no one{waiting}", pending.Count > 0 ? "open the confirmation e-mail SNS sent to each address and click the link" : "add Monitoring:AlertEmails and run 'nbaobs apply', then confirm the e-mail"));
         }
         else if (pending.Count > 0)
@@ -135,7 +135,9 @@ internal sealed partial class Doctor
         var from = _now - TimeSpan.FromSeconds(Math.Max(inputs.Since.TotalSeconds, (n + 1) * (double)period));
         var metric = new MetricIdentity { Namespace = a.Namespace!, MetricName = a.MetricName!, Dimensions = a.Dimensions };
         var query = new MetricDataQuery { Id = "r0", ReturnData = true, MetricStat = new MetricStat { Metric = metric, Period = period, Stat = a.Statistic ?? a.ExtendedStatistic ?? "Average", Unit = a.Unit } };
-        var fetched = await QueryAsync([query], from - TimeSpan.FromSeconds(range * (double)period), _now, cancellationToken).ConfigureAwait(false);
+        var fetchStart = (from - TimeSpan.FromSeconds(range * (double)period)).ToUnixTimeSeconds();
+        fetchStart -= ((fetchStart % period) + period) % period; // on a period boundary, so the returned periods are CloudWatch's
+        var fetched = await QueryAsync([query], DateTimeOffset.FromUnixTimeSeconds(fetchStart), _now, cancellationToken).ConfigureAwait(false);
         var data = fetched.TryGetValue("r0", out var values) ? values : [];
         var replay = AlarmReplay.Replay(a, data, from, _now);
         var rule = Rule(a);

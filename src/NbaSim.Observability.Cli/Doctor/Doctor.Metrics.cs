@@ -97,14 +97,14 @@ internal sealed partial class Doctor
             foreach (var row in stale)
             {
                 var age = _now - row.Newest!.Value;
-                _findings.Add(DoctorFinding.Warn("freshness", Name(row.Metric.Metric), $"newest datapoint {Ago(age)} ({Time(row.Newest.Value)}), more than two of its {row.Metric.Period} s periods", row.Metric.Metric.Namespace == NbaMetricNames.Costs ? "cost figures follow Cost Explorer, which lags up to 24 h (see the cost-data check)" : "check that the publisher still runs; its last datapoints may wait in a spool (see the delivery check)"));
+                _findings.Add(DoctorFinding.Warn("freshness", Name(row.Metric.Metric), $"the latest {row.Metric.Period} s period with data began {Ago(age)} ({Time(row.Newest.Value)}): more than two periods ago", row.Metric.Metric.Namespace == NbaMetricNames.Costs ? "cost figures follow Cost Explorer, which lags up to 24 h (see the cost-data check)" : "check that the publisher still runs; its last datapoints may wait in a spool (see the delivery check)"));
             }
 
             var fresh = group.Count() - none.Count - stale.Count;
             if (fresh > 0 && none.Count == 0 && stale.Count == 0)
             {
                 var newest = group.Max(r => r.Newest!.Value);
-                _findings.Add(DoctorFinding.Ok("freshness", group.Key, $"all {fresh} listed metrics have data newer than two periods (newest {Ago(_now - newest)})"));
+                _findings.Add(DoctorFinding.Ok("freshness", group.Key, $"all {fresh} listed metrics have data newer than two of their periods (the latest period with data began {Ago(_now - newest)})"));
             }
         }
     }
