@@ -74,7 +74,8 @@ public sealed partial class NbaObsCommand
     {
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false };
         using var http = new HttpClient(handler) { Timeout = ServerDateTimeout };
-        using var response = await http.GetAsync(new Uri(url.TrimEnd('/') + "/"), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var root = new UriBuilder(new Uri(url)) { UserName = string.Empty, Password = string.Empty, Path = "/", Query = string.Empty, Fragment = string.Empty }.Uri;
+        using var response = await http.GetAsync(root, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         return response.Headers.Date;
     }
 }

@@ -15,36 +15,43 @@ internal sealed record AlarmReplayResult(IReadOnlyList<AlarmEvaluation> Evaluati
 }
 
 /// <summary>
-/// Replays a static-threshold alarm on a metric's datapoints with CloudWatch's documented evaluation rules
-/// ("Evaluating an alarm", "Configuring how CloudWatch alarms treat missing data"):
+/// Replays a static-threshold alarm on a metric's datapoints with CloudWatch's documented evaluation ("Evaluating an
+/// alarm", "How alarm state is evaluated when data is missing", both tables of which AlarmReplayTests encode):
 /// <list type="bullet">
-/// <item>At the end of every period the alarm looks at an evaluation range of <see cref="ExtraRangePeriods"/> more periods
-/// than EvaluationPeriods (N), and DatapointsToAlarm (M, default N) of them must breach.</item>
-/// <item>When the range holds N or more real datapoints, the most recent N decide and missing data is not consulted.</item>
-/// <item>When it holds none: <c>missing</c> goes to INSUFFICIENT_DATA, <c>ignore</c> keeps the state, <c>breaching</c>
-/// fires, <c>notBreaching</c> is OK.</item>
-/// <item>When it holds fewer than N: <c>breaching</c> and <c>notBreaching</c> fill the gap; <c>missing</c> and
-/// <c>ignore</c> decide only when the real datapoints settle it (M breach: ALARM; too few can breach: OK) and otherwise
-/// keep the state, which is how CloudWatch avoids premature transitions.</item>
+/// <item>At the end of every period (and for the period in progress) the alarm retrieves an evaluation range of
+/// <see cref="ExtraRangePeriods"/> more periods than EvaluationPeriods (N); DatapointsToAlarm (M, default N) decides.</item>
+/// <item>N or more real datapoints in the range: the most recent N are evaluated, missing data is not consulted.</item>
+/// <item>None: <c>missing</c> gives INSUFFICIENT_DATA, <c>ignore</c> keeps the state, <c>breaching</c> ALARM,
+/// <c>notBreaching</c> OK.</item>
+/// <item>Fewer than N: every real datapoint is evaluated and missing ones fill the rest. <c>breaching</c> and
+/// <c>notBreaching</c> fill as they say. With <c>missing</c> and <c>ignore</c>, M real breaches give ALARM and any real
+/// non-breaching datapoint OK; when every real one breaches but fewer than M, <c>missing</c> gives ALARM if the oldest
+/// evaluated datapoint is real (CloudWatch's "X - - - -") and INSUFFICIENT_DATA if it is a filled one ("- - - - X"),
+/// and <c>ignore</c> keeps the state.</item>
 /// </list>
-/// The size of the evaluation range is internal to CloudWatch; its documentation's example (3 of 3) retrieves 5
-/// periods, so the range here is N + 2. Anomaly-band and metric-math alarms are not replayed: their threshold is
-/// computed by CloudWatch.
+/// The size of the evaluation range is internal to CloudWatch; its documentation's examples (3 of 3, 2 of 3) retrieve 5
+/// periods, so the range here is N + 2. Anomaly-band and metric-math alarms are not replayed: CloudWatch computes their
+/// threshold. Alarms outside CloudWatch's own limits (N × Period over 7 days, a period under 10 s) are not replayed either.
 /// </summary>
 internal static class AlarmReplay
 {
     /// <summary>How many periods beyond EvaluationPeriods the evaluation range holds.</summary>
     public const int ExtraRangePeriods = 2;
 
-    /// <summary>True when <paramref name="alarm"/> is a single-metric, static-threshold alarm this class can replay.</summary>
+    /// <summary>Longest EvaluationPeriods × Period CloudWatch accepts (7 days, for periods of an hour or more).</summary>
+    public const long MaxEvaluationSeconds = 7 * 24 * 3600;
+
+    /// <summary>True when <paramref name="alarm"/> is a single-metric, static-threshold alarm within CloudWatch's limits.</summary>
     public static bool CanReplay(MetricAlarmDefinition alarm)
-        => alarm is { Threshold: not null, Period: > 0, EvaluationPeriods: > 0, Metrics.Count: 0, MetricName: not null }
+        => alarm is { Threshold: not null, Period: >= 10, EvaluationPeriods: > 0, Metrics.Count: 0, MetricName: not null }
+            && (long)alarm.EvaluationPeriods * alarm.Period.Value <= MaxEvaluationSeconds
             && Breaches(alarm.ComparisonOperator, 0, 0) is not null;
 
     /// <summary>
     /// Replays <paramref name="alarm"/> on <paramref name="data"/> (one value per period, stamped with the period's start)
     /// over the periods between <paramref name="from"/> and <paramref name="to"/> (the one in progress included), starting in <paramref name="initial"/>.
-    /// Data before <paramref name="from"/> counts in the first evaluation ranges, as it does in CloudWatch.
+    /// Data before <paramref name="from"/> counts in the first evaluation ranges, as it does in CloudWatch. Linear in the
+    /// periods and datapoints, whatever N is.
     /// </summary>
     /// <exception cref="ArgumentException">The alarm cannot be replayed (<see cref="CanReplay"/>).</exception>
     public static AlarmReplayResult Replay(MetricAlarmDefinition alarm, IReadOnlyList<(DateTimeOffset Timestamp, double Value)> data, DateTimeOffset from, DateTimeOffset to, AlarmState initial = AlarmState.InsufficientData)
@@ -53,7 +60,7 @@ internal static class AlarmReplay
         ArgumentNullException.ThrowIfNull(data);
         if (!CanReplay(alarm))
         {
-            throw new ArgumentException($"Alarm {alarm.AlarmName} is not a single-metric static-threshold alarm; CloudWatch computes its threshold.", nameof(alarm));
+            throw new ArgumentException($"Alarm {alarm.AlarmName} is not a single-metric static-threshold alarm within CloudWatch's limits; it is not replayed.", nameof(alarm));
         }
 
         var period = alarm.Period!.Value;
@@ -64,11 +71,19 @@ internal static class AlarmReplay
         var treatment = alarm.TreatMissingData ?? "missing";
         var greater = alarm.ComparisonOperator.StartsWith("Greater", StringComparison.Ordinal);
 
-        var values = new Dictionary<long, double>();
+        // One value per period (a later duplicate wins), in period order, with a running count of breaches.
+        var byPeriod = new SortedDictionary<long, double>();
         foreach (var (timestamp, value) in data)
         {
-            // The period a datapoint belongs to; a later duplicate of the same period wins (GetMetricData returns one).
-            values[PeriodIndex(timestamp, period)] = value;
+            byPeriod[PeriodIndex(timestamp, period)] = value;
+        }
+
+        var index = byPeriod.Keys.ToArray();
+        var breaches = new int[index.Length + 1];
+        var values = byPeriod.Values.ToArray();
+        for (var i = 0; i < index.Length; i++)
+        {
+            breaches[i + 1] = breaches[i] + (Breaches(alarm.ComparisonOperator, values[i], threshold)!.Value ? 1 : 0);
         }
 
         var first = PeriodIndex(from, period) + (from.ToUnixTimeSeconds() % period == 0 ? 0 : 1);
@@ -78,25 +93,30 @@ internal static class AlarmReplay
         var state = initial;
         double? closest = null;
         var inWindow = 0;
-        var window = new List<bool>(range);
+        int lo = 0, hi = 0;
         for (var k = first; k <= last; k++)
         {
-            if (values.TryGetValue(k, out var current))
+            var rangeStart = k - range + 1;
+            while (hi < index.Length && index[hi] <= k)
             {
-                inWindow++;
-                closest = closest is null ? current : greater ? Math.Max(closest.Value, current) : Math.Min(closest.Value, current);
-            }
-
-            window.Clear();
-            for (var j = k - range + 1; j <= k; j++)
-            {
-                if (values.TryGetValue(j, out var v))
+                if (index[hi] >= first)
                 {
-                    window.Add(Breaches(alarm.ComparisonOperator, v, threshold)!.Value);
+                    inWindow++;
+                    closest = closest is null ? values[hi] : greater ? Math.Max(closest.Value, values[hi]) : Math.Min(closest.Value, values[hi]);
                 }
+
+                hi++;
             }
 
-            var next = Evaluate(window, n, m, treatment, state);
+            while (lo < hi && index[lo] < rangeStart)
+            {
+                lo++;
+            }
+
+            var real = hi - lo;
+            var next = real >= n
+                ? (breaches[hi] - breaches[hi - n] >= m ? AlarmState.Alarm : AlarmState.Ok)
+                : Decide(real, breaches[hi] - breaches[lo], real > 0 && index[lo] - rangeStart <= range - n, n, m, treatment, state);
             var at = DateTimeOffset.FromUnixTimeSeconds(Math.Min((k + 1) * period, to.ToUnixTimeSeconds()));
             if (next == AlarmState.Alarm && state != AlarmState.Alarm)
             {
@@ -110,31 +130,49 @@ internal static class AlarmReplay
         return new AlarmReplayResult(evaluations, fired, closest, inWindow);
     }
 
-    /// <summary>One evaluation: <paramref name="present"/> holds, oldest first, whether each real datapoint of the range breaches.</summary>
-    internal static AlarmState Evaluate(IReadOnlyList<bool> present, int n, int m, string treatment, AlarmState current)
+    /// <summary>
+    /// One evaluation of a range given as CloudWatch's tables write it: oldest first, <c>null</c> for a missing
+    /// datapoint, <c>true</c> for a breaching one.
+    /// </summary>
+    internal static AlarmState Evaluate(IReadOnlyList<bool?> range, int n, int m, string treatment, AlarmState current)
     {
-        if (present.Count >= n)
+        ArgumentNullException.ThrowIfNull(range);
+        var real = range.Where(p => p is not null).Select(p => p!.Value).ToList();
+        if (real.Count >= n)
         {
-            // Enough real datapoints: the most recent N decide, missing data is not consulted.
-            var breaching = 0;
-            for (var i = present.Count - n; i < present.Count; i++)
-            {
-                breaching += present[i] ? 1 : 0;
-            }
-
-            return breaching >= m ? AlarmState.Alarm : AlarmState.Ok;
+            return real.TakeLast(n).Count(b => b) >= m ? AlarmState.Alarm : AlarmState.Ok;
         }
 
-        var real = present.Count(b => b);
-        var missing = n - present.Count;
+        var oldest = range.ToList().FindIndex(p => p is not null);
+        return Decide(real.Count, real.Count(b => b), oldest >= 0 && oldest <= range.Count - n, n, m, treatment, current);
+    }
+
+    /// <summary>
+    /// The state from fewer than N real datapoints: <paramref name="real"/> of them, <paramref name="breaching"/> breaching,
+    /// and whether the oldest evaluated datapoint is a real one (CloudWatch evaluates the N periods that include every
+    /// real datapoint with as few filled ones as possible).
+    /// </summary>
+    private static AlarmState Decide(int real, int breaching, bool oldestEvaluatedIsReal, int n, int m, string treatment, AlarmState current)
+    {
+        if (real == 0)
+        {
+            return treatment switch
+            {
+                "breaching" => AlarmState.Alarm,
+                "notBreaching" => AlarmState.Ok,
+                "ignore" => current,
+                _ => AlarmState.InsufficientData,
+            };
+        }
+
         return treatment switch
         {
-            "breaching" => real + missing >= m ? AlarmState.Alarm : AlarmState.Ok,
-            "notBreaching" => real >= m ? AlarmState.Alarm : AlarmState.Ok,
-            _ when present.Count == 0 => treatment == "ignore" ? current : AlarmState.InsufficientData,
-            _ when real >= m => AlarmState.Alarm,
-            _ when present.Count - real > n - m => AlarmState.Ok, // even if every missing one breached, fewer than M would
-            _ => current,
+            "breaching" => breaching + (n - real) >= m ? AlarmState.Alarm : AlarmState.Ok,
+            "notBreaching" => breaching >= m ? AlarmState.Alarm : AlarmState.Ok,
+            _ when breaching >= m => AlarmState.Alarm,
+            _ when breaching < real => AlarmState.Ok, // a real datapoint within the threshold
+            "ignore" => current,
+            _ => oldestEvaluatedIsReal ? AlarmState.Alarm : AlarmState.InsufficientData,
         };
     }
 

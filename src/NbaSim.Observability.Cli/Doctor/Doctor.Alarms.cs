@@ -18,7 +18,8 @@ internal sealed partial class Doctor
         foreach (var chunk in definitions.Alarms.Select(a => a.AlarmName).Chunk(MaxAlarmNamesPerCall))
         {
             string? token = null;
-            do
+            var tokens = new HashSet<string>(StringComparer.Ordinal);
+            for (var pages = 0; pages < MaxOtherPages; pages++)
             {
                 var page = await inputs.CloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { AlarmNames = chunk, NextToken = token }, cancellationToken).ConfigureAwait(false);
                 foreach (var alarm in page.MetricAlarms)
@@ -27,8 +28,11 @@ internal sealed partial class Doctor
                 }
 
                 token = page.NextToken;
+                if (string.IsNullOrEmpty(token) || !tokens.Add(token))
+                {
+                    break;
+                }
             }
-            while (!string.IsNullOrEmpty(token));
         }
 
         var topics = definitions.Alarms.Concat(deployed.Values.Select(d => d.Definition))
@@ -44,7 +48,7 @@ internal sealed partial class Doctor
         var undeployed = definitions.Alarms.Where(a => !deployed.ContainsKey(a.AlarmName)).Select(a => a.AlarmName).ToList();
         if (undeployed.Count > 0)
         {
-            _findings.Add(DoctorFinding.Warn("alarm", $"{undeployed.Count} of {definitions.Alarms.Count} alarms", $"not deployed: {Names(undeployed)}", "run 'nbaobs plan' then 'nbaobs apply'"));
+            Add(DoctorFinding.Warn("alarm", $"{undeployed.Count} of {definitions.Alarms.Count} alarms", $"not deployed: {Names(undeployed)}", "run 'nbaobs plan' then 'nbaobs apply'"));
         }
 
         foreach (var definition in definitions.Alarms)
@@ -66,19 +70,23 @@ internal sealed partial class Doctor
         }
         catch (NbaSim.Observability.Aws.AwsApiException ex) when (ex.ErrorCode is "NotFound" or "NotFoundException")
         {
-            _findings.Add(DoctorFinding.Fail("alert-topic", topic, "the alarms' actions point to a topic that does not exist: notifications go nowhere", "run 'nbaobs apply' (it creates the topic), or fix Monitoring:AlertTopicName"));
+            Add(DoctorFinding.Fail("alert-topic", topic, "the alarms' actions point to a topic that does not exist: notifications go nowhere", "run 'nbaobs apply' (it creates the topic), or fix Monitoring:AlertTopicName"));
             return;
         }
 
         var subscriptions = new List<Subscription>();
         string? token = null;
-        do
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        for (var pages = 0; pages < MaxOtherPages; pages++)
         {
             var page = await inputs.Sns.ListSubscriptionsByTopicAsync(new ListSubscriptionsByTopicRequest { TopicArn = topic, NextToken = token }, cancellationToken).ConfigureAwait(false);
             subscriptions.AddRange(page.Subscriptions);
             token = page.NextToken;
+            if (string.IsNullOrEmpty(token) || !tokens.Add(token))
+            {
+                break;
+            }
         }
-        while (!string.IsNullOrEmpty(token) && subscriptions.Count < 10_000);
 
         // SNS shows an unconfirmed subscription's ARN as "PendingConfirmation" (and a just-deleted one as "Deleted").
         var pending = subscriptions.Where(s => s.SubscriptionArn is "PendingConfirmation" or null or "").Select(s => $"{s.Protocol}:{s.Endpoint}").ToList();
@@ -86,15 +94,15 @@ internal sealed partial class Doctor
         if (confirmed.Count == 0)
         {
             var waiting = pending.Count > 0 ? $"; pending confirmation: {Names(pending)}" : string.Empty;
-            _findings.Add(DoctorFinding.Fail("alert-topic", topic, $"no confirmed subscription: an alarm notifies no one{waiting}", pending.Count > 0 ? "open the confirmation e-mail SNS sent to each address and click the link" : "add Monitoring:AlertEmails and run 'nbaobs apply', then confirm the e-mail"));
+            Add(DoctorFinding.Fail("alert-topic", topic, $"no confirmed subscription: an alarm notifies no one{waiting}", pending.Count > 0 ? "open the confirmation e-mail SNS sent to each address and click the link" : "add Monitoring:AlertEmails and run 'nbaobs apply', then confirm the e-mail"));
         }
         else if (pending.Count > 0)
         {
-            _findings.Add(DoctorFinding.Warn("alert-topic", topic, $"{confirmed.Count} confirmed ({Names(confirmed)}); still pending: {Names(pending)}", "open the confirmation e-mail SNS sent to each pending address and click the link"));
+            Add(DoctorFinding.Warn("alert-topic", topic, $"{confirmed.Count} confirmed ({Names(confirmed)}); still pending: {Names(pending)}", "open the confirmation e-mail SNS sent to each pending address and click the link"));
         }
         else
         {
-            _findings.Add(DoctorFinding.Ok("alert-topic", topic, $"{confirmed.Count} confirmed subscription(s): {Names(confirmed)}"));
+            Add(DoctorFinding.Ok("alert-topic", topic, $"{confirmed.Count} confirmed subscription(s): {Names(confirmed)}"));
         }
     }
 
@@ -104,7 +112,14 @@ internal sealed partial class Doctor
         var name = a.AlarmName;
         if (NeverFires(a) is { } reason)
         {
-            _findings.Add(DoctorFinding.Warn("alarm", name, $"can never fire: {reason}", "fix the threshold or comparison in the alarm definition and run 'nbaobs apply'"));
+            Add(DoctorFinding.Warn("alarm", name, $"can never fire: {reason}", "fix the threshold or comparison in the alarm definition and run 'nbaobs apply'"));
+            return;
+        }
+
+        if (a.Metrics.Count == 0 && !AlarmReplay.CanReplay(a))
+        {
+            var seconds = (long)a.EvaluationPeriods * (a.Period ?? 0);
+            Add(DoctorFinding.Warn("alarm", name, $"{alarm.StateValue}; not replayed: Period {a.Period} s × EvaluationPeriods {a.EvaluationPeriods} = {seconds} s is outside CloudWatch's limits (periods of 10 s or more, at most {AlarmReplay.MaxEvaluationSeconds} s in all)", "fix the alarm definition and run 'nbaobs apply'"));
             return;
         }
 
@@ -114,14 +129,14 @@ internal sealed partial class Doctor
             var stat = a.Metrics.Select(q => q.MetricStat).OfType<MetricStat>().FirstOrDefault();
             if (stat is null)
             {
-                _findings.Add(DoctorFinding.Ok("alarm", name, $"{alarm.StateValue}; a metric-math alarm, not replayed"));
+                Add(DoctorFinding.Ok("alarm", name, $"{alarm.StateValue}; a metric-math alarm, not replayed"));
                 return;
             }
 
             var points = await QueryAsync([Query("a0", stat.Metric, stat.Period, stat.Stat)], _now - inputs.Since, _now, cancellationToken).ConfigureAwait(false);
             var has = points.TryGetValue("a0", out var p) && p.Count > 0;
             var fix = "see the metrics and freshness checks; the band needs two weeks of data to be learned";
-            _findings.Add(has
+            Add(has
                 ? DoctorFinding.Ok("alarm", name, $"{alarm.StateValue}; anomaly band computed by CloudWatch, its metric has data ({p!.Count} periods in the last {Since(inputs.Since)})")
                 : DoctorFinding.Warn("alarm", name, $"{alarm.StateValue}; its metric {Name(stat.Metric)} has no data in the last {Since(inputs.Since)}", fix));
             return;
@@ -145,7 +160,7 @@ internal sealed partial class Doctor
         if (replay.DataPoints == 0)
         {
             var missing = a.TreatMissingData ?? "missing";
-            _findings.Add(state == "INSUFFICIENT_DATA" && StuckSince(alarm) is { } since
+            Add(state == "INSUFFICIENT_DATA" && StuckSince(alarm) is { } since
                 ? DoctorFinding.Warn("alarm", name, $"stuck in INSUFFICIENT_DATA since {Time(since)}, and {Name(metric)} has no data in the replayed window", "see the metrics and freshness checks: the alarm cannot evaluate a metric that is not published")
                 : DoctorFinding.Warn("alarm", name, $"{state}; {Name(metric)} has no {query.MetricStat.Stat} data in the last {Since(from == _now - inputs.Since ? inputs.Since : _now - from)}, so it cannot fire on data (missing data: {missing})", "see the metrics and freshness checks"));
             return;
@@ -153,7 +168,7 @@ internal sealed partial class Doctor
 
         if (state == "INSUFFICIENT_DATA" && replay.Final != AlarmState.InsufficientData)
         {
-            _findings.Add(DoctorFinding.Warn("alarm", name, $"stuck in INSUFFICIENT_DATA{(alarm.StateUpdatedTimestamp is { } t ? $" since {Time(t)}" : string.Empty)} although its metric has {replay.DataPoints} datapoint(s) the replay evaluates to {Text(replay.Final)}", "compare the alarm's Unit and dimensions with what is published ('nbaobs plan' shows a drifted alarm)"));
+            Add(DoctorFinding.Warn("alarm", name, $"stuck in INSUFFICIENT_DATA{(alarm.StateUpdatedTimestamp is { } t ? $" since {Time(t)}" : string.Empty)} although its metric has {replay.DataPoints} datapoint(s) the replay evaluates to {Text(replay.Final)}", "compare the alarm's Unit and dimensions with what is published ('nbaobs plan' shows a drifted alarm)"));
             return;
         }
 
@@ -161,7 +176,7 @@ internal sealed partial class Doctor
         var detail = replay.FiredAt.Count == 0
             ? $"{state}; replayed on {replay.DataPoints} datapoint(s) of the last {Since(_now - from)}: would not have fired ({rule}){closest}"
             : $"{state}; replayed on {replay.DataPoints} datapoint(s) of the last {Since(_now - from)}: would have fired {replay.FiredAt.Count} time(s), first at {Time(replay.FiredAt[0])} ({rule})";
-        _findings.Add(DoctorFinding.Ok("alarm", name, detail));
+        Add(DoctorFinding.Ok("alarm", name, detail));
     }
 
     /// <summary>Why an alarm cannot fire whatever its metric does, or null: a threshold outside the values the metric can take.</summary>

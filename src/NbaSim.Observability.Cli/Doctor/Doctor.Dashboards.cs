@@ -36,13 +36,13 @@ internal sealed partial class Doctor
                 empty++;
                 var series = blank.Select(l => l.Line.Label ?? Short(l.Query.MetricStat!.Metric));
                 var all = blank.Count == widget.Count() ? "shows no data" : $"{blank.Count} of {widget.Count()} series empty";
-                _findings.Add(DoctorFinding.Warn("dashboard", $"{dashboard.Key} › {widget.Key.Title}", $"{all} over the last {Since(window)} at {widget.Key.Period} s: {Names(series)}", "see the metrics check for names and dimensions; a series that publishes rarely needs a wider time range on the dashboard"));
+                Add(DoctorFinding.Warn("dashboard", $"{dashboard.Key} › {widget.Key.Title}", $"{all} over the last {Since(window)} at {widget.Key.Period} s: {Names(series)}", "see the metrics check for names and dimensions; a series that publishes rarely needs a wider time range on the dashboard"));
             }
 
             var widgets = dashboard.Select(l => l.Widget).Distinct().Count();
             if (empty == 0)
             {
-                _findings.Add(DoctorFinding.Ok("dashboard", dashboard.Key, $"all {widgets} metric widgets ({dashboard.Count()} series) return data over the last {Since(window)}"));
+                Add(DoctorFinding.Ok("dashboard", dashboard.Key, $"all {widgets} metric widgets ({dashboard.Count()} series) return data over the last {Since(window)}"));
             }
         }
     }

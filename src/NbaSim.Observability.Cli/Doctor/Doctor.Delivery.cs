@@ -6,15 +6,37 @@ internal sealed partial class Doctor
     /// <summary>Spool files looked at (the spool holds at most Spool:MaxBytes; files are about a batch each).</summary>
     public const int MaxSpoolFiles = 100_000;
 
+    /// <summary>Digits of the datum count in a spool file's name (the writer's format is <c>D6</c>); longer is not ours.</summary>
+    private const int MaxDatumDigits = 6;
+
     private const string DroppedMetric = "nbasim.observability.datums.dropped";
     private const string FailuresMetric = "nbasim.observability.export.failures";
 
     private async Task CheckDeliveryAsync(CancellationToken cancellationToken)
     {
+        await Guard("delivery", "self-telemetry", "cloudwatch:GetMetricData", CheckSelfTelemetryAsync, cancellationToken).ConfigureAwait(false);
+        if (inputs.Options.Spool.Directory is not { Length: > 0 } spool)
+        {
+            Add(DoctorFinding.Ok("delivery", "spool", "no spool directory configured (Spool:Directory): an outage longer than the retries loses data at shutdown"));
+            return;
+        }
+
+        try
+        {
+            CheckSpool(spool);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            Add(DoctorFinding.Fail("delivery", spool, $"the spool directory cannot be read: {ex.Message}", "give the application's user read and write access to NbaObservability:Spool:Directory"));
+        }
+    }
+
+    private async Task CheckSelfTelemetryAsync(CancellationToken cancellationToken)
+    {
         var telemetry = SelfTelemetryNamespace(inputs.Options.Meters);
         if (telemetry is null)
         {
-            _findings.Add(DoctorFinding.Ok("delivery", "self-telemetry", $"not published, so not checked (a Meters entry named {Diagnostics.SelfTelemetry.MeterName} publishes drops and failed exports)"));
+            Add(DoctorFinding.Ok("delivery", "self-telemetry", $"not published, so not checked (a Meters entry named {Diagnostics.SelfTelemetry.MeterName} publishes drops and failed exports)"));
         }
         else
         {
@@ -28,37 +50,41 @@ internal sealed partial class Doctor
             var failures = Total("s1");
             if (dropped is null && failures is null)
             {
-                _findings.Add(DoctorFinding.Warn("delivery", telemetry, $"self-telemetry is configured but {DroppedMetric} has no data in the last {Since(inputs.Since)}", "check that the application runs with this configuration and that its Meters entry lists these instruments"));
+                Add(DoctorFinding.Warn("delivery", telemetry, $"self-telemetry is configured but {DroppedMetric} has no data in the last {Since(inputs.Since)}", "check that the application runs with this configuration and that its Meters entry lists these instruments"));
             }
             else if (dropped > 0)
             {
-                _findings.Add(DoctorFinding.Fail("delivery", telemetry, $"{dropped:0} datum(s) dropped in the last {Since(inputs.Since)} ({failures ?? 0:0} failed exports)", "the application logs each drop with its reason (NbaSim.Observability category); fix that cause"));
+                Add(DoctorFinding.Fail("delivery", telemetry, $"{dropped:0} datum(s) dropped in the last {Since(inputs.Since)} ({failures ?? 0:0} failed exports)", "the application logs each drop with its reason (NbaSim.Observability category); fix that cause"));
             }
             else if (failures > 0)
             {
-                _findings.Add(DoctorFinding.Warn("delivery", telemetry, $"{failures:0} failed export(s) in the last {Since(inputs.Since)}, nothing dropped: they were retried or spooled", "look for throttling or network errors in the application's log"));
+                Add(DoctorFinding.Warn("delivery", telemetry, $"{failures:0} failed export(s) in the last {Since(inputs.Since)}, nothing dropped: they were retried or spooled", "look for throttling or network errors in the application's log"));
             }
             else
             {
-                _findings.Add(DoctorFinding.Ok("delivery", telemetry, $"no datum dropped and no export failed in the last {Since(inputs.Since)}"));
+                Add(DoctorFinding.Ok("delivery", telemetry, $"no datum dropped and no export failed in the last {Since(inputs.Since)}"));
             }
         }
-
-        if (inputs.Options.Spool.Directory is not { Length: > 0 } spool)
-        {
-            _findings.Add(DoctorFinding.Ok("delivery", "spool", "no spool directory configured (Spool:Directory): an outage longer than the retries loses data at shutdown"));
-            return;
-        }
-
-        CheckSpool(spool);
     }
 
     private void CheckSpool(string spool)
     {
         var directory = new DirectoryInfo(spool);
+        if (File.Exists(spool))
+        {
+            Add(DoctorFinding.Fail("delivery", spool, "Spool:Directory names a file, not a directory: the application refuses to start its pipeline", "point NbaObservability:Spool:Directory at a directory (it is created when missing)"));
+            return;
+        }
+
+        if (directory.LinkTarget is not null)
+        {
+            Add(DoctorFinding.Fail("delivery", spool, "Spool:Directory is a symbolic link; the spool never follows links", "point NbaObservability:Spool:Directory at the real directory"));
+            return;
+        }
+
         if (!directory.Exists)
         {
-            _findings.Add(DoctorFinding.Ok("delivery", spool, "spool empty (the directory does not exist yet)"));
+            Add(DoctorFinding.Ok("delivery", spool, "spool empty (the directory does not exist yet)"));
             return;
         }
 
@@ -72,7 +98,7 @@ internal sealed partial class Doctor
 
             // <ticks>-<pid>-<sequence>-<datums>.spool: the name says when and how much, without opening the file.
             var parts = Path.GetFileNameWithoutExtension(file.Name).Split('-');
-            if (parts.Length >= 4 && long.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            if (parts.Length >= 4 && parts[^1].Length <= MaxDatumDigits && long.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
             {
                 datums += count;
             }
@@ -87,18 +113,19 @@ internal sealed partial class Doctor
         var quarantined = quarantine.Exists && quarantine.LinkTarget is null ? quarantine.EnumerateFiles("*", options).Take(MaxSpoolFiles).Count() : 0;
         if (quarantined > 0)
         {
-            _findings.Add(DoctorFinding.Warn("delivery", spool, $"{quarantined} file(s) in quarantine: datums CloudWatch refused or files that could not be read", $"inspect {quarantine.FullName}; the application logged why each was set aside"));
+            Add(DoctorFinding.Warn("delivery", spool, $"{quarantined} file(s) in quarantine: datums CloudWatch refused or files that could not be read", $"inspect {quarantine.FullName}; the application logged why each was set aside"));
         }
 
         if (files == 0)
         {
-            _findings.Add(DoctorFinding.Ok("delivery", spool, "spool empty: nothing waits for delivery"));
+            Add(DoctorFinding.Ok("delivery", spool, "spool empty: nothing waits for delivery"));
             return;
         }
 
         var age = _now - oldest!.Value;
-        var backlog = $"{files} file(s), {datums} datum(s), {bytes / 1024.0:0.#} KiB waiting; oldest written {Ago(age)}";
-        _findings.Add(age > TimeSpan.FromDays(14)
+        var more = files == MaxSpoolFiles ? "at least " : string.Empty;
+        var backlog = $"{more}{files} file(s), {more}{datums} datum(s), {bytes / 1024.0:0.#} KiB waiting; oldest written {Ago(age)}";
+        Add(age > TimeSpan.FromDays(14)
             ? DoctorFinding.Fail("delivery", spool, backlog + ": CloudWatch refuses datapoints older than two weeks", "those datums will be counted as dropped; find why delivery stopped (the application's log, the identity and clock checks)")
             : DoctorFinding.Warn("delivery", spool, backlog, "the application sends them when CloudWatch answers; if none runs, any nbaobs publish command with this configuration delivers them"));
     }

@@ -25,6 +25,9 @@ internal sealed partial class Doctor(DoctorInputs inputs)
     /// <summary>Pages of one GetMetricData call followed.</summary>
     public const int MaxMetricDataPages = 20;
 
+    /// <summary>Pages of DescribeAlarms per 100 names, and of ListSubscriptionsByTopic per topic (100 subscriptions a page).</summary>
+    public const int MaxOtherPages = 20;
+
     private readonly List<DoctorFinding> _findings = [];
     private DateTimeOffset _now;
 
@@ -35,7 +38,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         var account = await CheckIdentityAsync(cancellationToken).ConfigureAwait(false);
         if (account is null)
         {
-            _findings.Add(DoctorFinding.Fail("doctor", "other checks", "not run: every one needs working credentials and a reachable endpoint", "fix the identity check first"));
+            Add(DoctorFinding.Fail("doctor", "other checks", "not run: every one needs working credentials and a reachable endpoint", "fix the identity check first"));
             return _findings;
         }
 
@@ -78,7 +81,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         TimeSpan? value = null;
         if (trimmed.Length is > 1 and <= 12 && long.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount <= 100_000)
         {
-            value = char.ToLowerInvariant(trimmed[^1]) switch
+            value = trimmed[^1] switch
             {
                 'm' => TimeSpan.FromMinutes(amount),
                 'h' => TimeSpan.FromHours(amount),
@@ -87,7 +90,8 @@ internal sealed partial class Doctor(DoctorInputs inputs)
             };
         }
 
-        if (value is null && TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var span))
+        // A bare number would read as days ("10" is 10.00:00:00): only the d.hh:mm:ss form, with its colon, is a TimeSpan here.
+        if (value is null && trimmed.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var span))
         {
             value = span;
         }
@@ -107,6 +111,20 @@ internal sealed partial class Doctor(DoctorInputs inputs)
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
+    /// <summary>
+    /// Keeps a finding with every part made printable: names, dimension values, ARNs, states and messages come from the
+    /// server and the configuration, so control characters (terminal escapes) become '?' and each part is bounded.
+    /// </summary>
+    private void Add(DoctorFinding finding)
+        => _findings.Add(finding with
+        {
+            Subject = Printable(finding.Subject),
+            Detail = Printable(finding.Detail),
+            Fix = finding.Fix is null ? null : Printable(finding.Fix),
+        });
+
+    private static string Printable(string text) => NbaSim.Observability.Internal.Redact.ServerText(text) ?? string.Empty;
+
     /// <summary>Runs one check; an error becomes its <c>fail</c> line and the run goes on.</summary>
     private async Task Guard(string check, string subject, string? action, Func<CancellationToken, Task> body, CancellationToken cancellationToken)
     {
@@ -120,7 +138,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _findings.Add(Failure(check, subject, action, ex));
+            Add(Failure(check, subject, action, ex));
         }
     }
 
@@ -154,18 +172,18 @@ internal sealed partial class Doctor(DoctorInputs inputs)
             var account = inputs.Options.Monitoring.AccountId is { Length: > 0 } configured ? configured : identity.Account;
             if (string.IsNullOrEmpty(account))
             {
-                _findings.Add(DoctorFinding.Fail("identity", "sts:GetCallerIdentity", "STS returned no account id", "set NbaObservability:Monitoring:AccountId"));
+                Add(DoctorFinding.Fail("identity", "sts:GetCallerIdentity", "STS returned no account id", "set NbaObservability:Monitoring:AccountId"));
                 return null;
             }
 
             if (inputs.Options.Monitoring.AccountId is { Length: > 0 } set && identity.Account is { Length: > 0 } actual && set != actual)
             {
-                _findings.Add(DoctorFinding.Warn("identity", identity.Arn ?? actual, $"the credentials belong to account {actual}, the configuration names {set}", "run with the application's credentials, or fix NbaObservability:Monitoring:AccountId"));
+                Add(DoctorFinding.Warn("identity", identity.Arn ?? actual, $"the credentials belong to account {actual}, the configuration names {set}", "run with the application's credentials, or fix NbaObservability:Monitoring:AccountId"));
             }
             else
             {
                 var probe = inputs.WriteProbe ? string.Empty : "; PutMetricData not probed (--write-probe)";
-                _findings.Add(DoctorFinding.Ok("identity", identity.Arn ?? account, $"account {account}{probe}"));
+                Add(DoctorFinding.Ok("identity", identity.Arn ?? account, $"account {account}{probe}"));
             }
 
             return account;
@@ -176,7 +194,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _findings.Add(Failure("identity", "sts:GetCallerIdentity", "sts:GetCallerIdentity", ex));
+            Add(Failure("identity", "sts:GetCallerIdentity", "sts:GetCallerIdentity", ex));
             return null;
         }
     }
@@ -185,7 +203,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
     {
         var datum = MetricDatum.CreateValue(ProbeNamespace, "DoctorProbe", 1, MetricUnit.Count, _now, now: _now);
         await inputs.CloudWatch.PutMetricDataAsync(new PutMetricDataRequest(ProbeNamespace, [datum]), cancellationToken).ConfigureAwait(false);
-        _findings.Add(DoctorFinding.Ok("write-probe", ProbeNamespace, "PutMetricData accepted one datum (DoctorProbe): the credentials may publish"));
+        Add(DoctorFinding.Ok("write-probe", ProbeNamespace, "PutMetricData accepted one datum (DoctorProbe): the credentials may publish"));
     }
 
     private async Task CheckClockAsync(CancellationToken cancellationToken)
@@ -195,7 +213,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         var received = inputs.Clock.GetUtcNow();
         if (server is null)
         {
-            _findings.Add(DoctorFinding.Warn("clock", "local clock", "CloudWatch's endpoint sent no Date header; the skew was not measured", "make sure the host synchronizes its clock (chrony, systemd-timesyncd)"));
+            Add(DoctorFinding.Warn("clock", "local clock", "CloudWatch's endpoint sent no Date header; the skew was not measured", "make sure the host synchronizes its clock (chrony, systemd-timesyncd)"));
             return;
         }
 
@@ -204,15 +222,15 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         var text = $"{(skew >= TimeSpan.Zero ? "+" : "-")}{skew.Duration().TotalSeconds:0} s against the endpoint's Date header";
         if (skew.Duration() >= TimeSpan.FromMinutes(5))
         {
-            _findings.Add(DoctorFinding.Fail("clock", "local clock", $"skewed {text}: signed requests are refused beyond 5 minutes, and datapoints land in the wrong periods", "synchronize the host's clock (chrony, systemd-timesyncd)"));
+            Add(DoctorFinding.Fail("clock", "local clock", $"skewed {text}: signed requests are refused beyond 5 minutes, and datapoints land in the wrong periods", "synchronize the host's clock (chrony, systemd-timesyncd)"));
         }
         else if (skew.Duration() >= TimeSpan.FromSeconds(60))
         {
-            _findings.Add(DoctorFinding.Warn("clock", "local clock", $"skewed {text}: datapoints are stamped with the local time, so they land in the wrong 1-minute periods", "synchronize the host's clock (chrony, systemd-timesyncd)"));
+            Add(DoctorFinding.Warn("clock", "local clock", $"skewed {text}: datapoints are stamped with the local time, so they land in the wrong 1-minute periods", "synchronize the host's clock (chrony, systemd-timesyncd)"));
         }
         else
         {
-            _findings.Add(DoctorFinding.Ok("clock", "local clock", $"within {Math.Max(1, skew.Duration().TotalSeconds):0} s of the endpoint's Date header"));
+            Add(DoctorFinding.Ok("clock", "local clock", $"within {Math.Max(1, skew.Duration().TotalSeconds):0} s of the endpoint's Date header"));
         }
     }
 
@@ -227,6 +245,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         foreach (var chunk in queries.Chunk(MaxQueriesPerCall))
         {
             string? token = null;
+            var tokens = new HashSet<string>(StringComparer.Ordinal);
             for (var page = 0; page < MaxMetricDataPages; page++)
             {
                 var response = await inputs.CloudWatch.GetMetricDataAsync(new GetMetricDataRequest { MetricDataQueries = chunk, StartTime = start, EndTime = end, NextToken = token }, cancellationToken).ConfigureAwait(false);
@@ -244,7 +263,7 @@ internal sealed partial class Doctor(DoctorInputs inputs)
                 }
 
                 token = response.NextToken;
-                if (string.IsNullOrEmpty(token))
+                if (string.IsNullOrEmpty(token) || !tokens.Add(token))
                 {
                     break;
                 }

@@ -81,22 +81,42 @@ public sealed class AlarmReplayTests
         AlarmReplay.Replay(alarm, Periods(T0, 3600, 99, 95, 98), T0, T0.AddHours(5)).FiredAt.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// CloudWatch's two documented tables ("How alarm state is evaluated when data is missing"), row by row: 0 a
+    /// datapoint within the threshold, X a breaching one, - a missing one, oldest first; 5 datapoints retrieved.
+    /// "retain" is the current state (given as ALARM, so retaining is visible).
+    /// </summary>
     [Theory]
-    [InlineData("missing", "Ok", "InsufficientData")]
-    [InlineData("ignore", "Alarm", "Alarm")]
-    [InlineData("breaching", "Ok", "Alarm")]
-    [InlineData("notBreaching", "Alarm", "Ok")]
-    public void A_range_without_data_follows_the_missing_data_treatment(string treatment, string current, string expected)
-        => AlarmReplay.Evaluate([], n: 3, m: 3, treatment, Enum.Parse<AlarmState>(current)).Should().Be(Enum.Parse<AlarmState>(expected));
+    [InlineData(3, 3, "0 - X - X", "OK", "OK", "OK", "OK")]
+    [InlineData(3, 3, "0 - - - -", "OK", "OK", "OK", "OK")]
+    [InlineData(3, 3, "- - - - -", "INSUFFICIENT_DATA", "retain", "ALARM", "OK")]
+    [InlineData(3, 3, "0 X X - X", "ALARM", "ALARM", "ALARM", "ALARM")]
+    [InlineData(3, 3, "- - - - X", "INSUFFICIENT_DATA", "retain", "ALARM", "OK")]
+    [InlineData(3, 3, "X - - - -", "ALARM", "retain", "ALARM", "OK")]
+    [InlineData(3, 2, "0 - X - X", "ALARM", "ALARM", "ALARM", "ALARM")]
+    [InlineData(3, 2, "0 0 X 0 X", "ALARM", "ALARM", "ALARM", "ALARM")]
+    [InlineData(3, 2, "0 - X - -", "OK", "OK", "ALARM", "OK")]
+    [InlineData(3, 2, "- - - - 0", "OK", "OK", "ALARM", "OK")]
+    [InlineData(3, 2, "- - - - X", "INSUFFICIENT_DATA", "retain", "ALARM", "OK")]
+    public void Every_row_of_CloudWatchs_missing_data_tables(int n, int m, string datapoints, string missing, string ignore, string breaching, string notBreaching)
+    {
+        var range = datapoints.Split(' ').Select(p => p switch { "X" => true, "0" => false, _ => (bool?)null }).ToList();
+        foreach (var (treatment, expected) in new[] { ("missing", missing), ("ignore", ignore), ("breaching", breaching), ("notBreaching", notBreaching) })
+        {
+            var state = expected switch { "OK" => AlarmState.Ok, "ALARM" => AlarmState.Alarm, "INSUFFICIENT_DATA" => AlarmState.InsufficientData, _ => AlarmState.Alarm };
+            AlarmReplay.Evaluate(range, n, m, treatment, AlarmState.Alarm).Should().Be(state, $"{datapoints} with {m} of {n}, {treatment}");
+        }
 
-    [Theory]
-    [InlineData("breaching", true, "Alarm")] // one breach + two missing treated as breaching: 3 of 3
-    [InlineData("notBreaching", true, "Ok")]
-    [InlineData("missing", true, "InsufficientData")] // undecided by the real datapoint: the state is kept
-    [InlineData("missing", false, "Ok")] // a real good datapoint means 3 of 3 can no longer breach
-    [InlineData("ignore", false, "Ok")]
-    public void Fewer_datapoints_than_evaluation_periods_are_filled_or_decided_by_the_real_ones(string treatment, bool breaching, string expected)
-        => AlarmReplay.Evaluate([breaching], n: 3, m: 3, treatment, AlarmState.InsufficientData).Should().Be(Enum.Parse<AlarmState>(expected));
+        // The same range through the replay: five 5-minute periods, evaluated at the end of the fifth.
+        var alarm = Seed("ADCE-HighFailureRate") with { EvaluationPeriods = n, DatapointsToAlarm = m };
+        foreach (var (treatment, expected) in new[] { ("missing", missing), ("ignore", ignore), ("breaching", breaching), ("notBreaching", notBreaching) })
+        {
+            var data = range.Select((p, i) => (At: T0.AddMinutes(5 * i), P: p)).Where(p => p.P is not null).Select(p => (p.At, p.P!.Value ? 90d : 99d)).ToList();
+            var replay = AlarmReplay.Replay(alarm with { TreatMissingData = treatment }, data, T0.AddMinutes(20), T0.AddMinutes(25), AlarmState.Alarm);
+            var state = expected switch { "OK" => AlarmState.Ok, "ALARM" => AlarmState.Alarm, "INSUFFICIENT_DATA" => AlarmState.InsufficientData, _ => AlarmState.Alarm };
+            replay.Evaluations.Should().ContainSingle().Which.State.Should().Be(state, $"{datapoints} with {m} of {n}, {treatment}, replayed");
+        }
+    }
 
     [Fact]
     public void Datapoints_to_alarm_counts_breaches_among_the_most_recent_N_real_datapoints()

@@ -228,7 +228,7 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
         await account.ResetAsync();
         var today = DateOnly.FromDateTime(Now.UtcDateTime);
 
-        Finding(await DoctorAccount.RunAsync(account.Inputs()), "cost-data").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Warn && f.Detail.Contains("no cost in the last 7 days"));
+        Finding(await DoctorAccount.RunAsync(account.Inputs()), "cost-data").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Warn && f.Detail.Contains("no cost data for the last 7 days"));
 
         await account.ResetAsync();
         await account.SeedCostAsync(today.AddDays(-1), 3.5m);
@@ -306,6 +306,8 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
     [InlineData("16d", "between 10 minutes and 15 days")]
     [InlineData("soon", "is not a duration")]
     [InlineData("99999999999999h", "is not a duration")]
+    [InlineData("10", "is not a duration")] // not 10 days
+    [InlineData("12M", "is not a duration")] // m is minutes; M is not a unit
     public async Task Since_outside_its_limits_is_a_usage_error_naming_the_value_and_the_limit(string since, string message)
     {
         var (code, stdout, stderr) = await MonitoringAsCode.CliTests.RunAsync("doctor", "--since", since, "--endpoint-url", "http://127.0.0.1:9");
