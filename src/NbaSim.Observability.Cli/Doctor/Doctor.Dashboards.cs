@@ -21,7 +21,7 @@ internal sealed partial class Doctor
         // One window for all: --since, or a widget's period when longer (a daily cost graph shows at least one day).
         var longest = lines.Count == 0 ? 0 : lines.Max(l => l.Widget.Period);
         var window = TimeSpan.FromSeconds(Math.Max(inputs.Since.TotalSeconds, longest));
-        var data = await QueryAsync(lines.Select(l => l.Query).ToList(), _now - window, _now, cancellationToken).ConfigureAwait(false);
+        var data = await QueryByPeriodAsync(lines.Select(l => (l.Query, l.Widget.Period)), window, cancellationToken).ConfigureAwait(false);
         foreach (var dashboard in lines.GroupBy(l => l.Dashboard, StringComparer.Ordinal))
         {
             var empty = 0;
@@ -36,7 +36,7 @@ internal sealed partial class Doctor
                 empty++;
                 var series = blank.Select(l => l.Line.Label ?? Short(l.Query.MetricStat!.Metric));
                 var all = blank.Count == widget.Count() ? "shows no data" : $"{blank.Count} of {widget.Count()} series empty";
-                Add(DoctorFinding.Warn("dashboard", $"{dashboard.Key} › {widget.Key.Title}", $"{all} over the last {Since(window)} at {widget.Key.Period} s: {Names(series)}", "see the metrics check for names and dimensions; a series that publishes rarely needs a wider time range on the dashboard"));
+                Add(DoctorFinding.Warn("dashboard", $"{dashboard.Key} › {widget.Key.Title}", $"{all} over the last {Since(Clamp(window, widget.Key.Period))} at {widget.Key.Period} s: {Names(series)}", "see the metrics check for names and dimensions; a series that publishes rarely needs a wider time range on the dashboard"));
             }
 
             var widgets = dashboard.Select(l => l.Widget).Distinct().Count();

@@ -81,18 +81,7 @@ internal sealed partial class Doctor
             return;
         }
 
-        // Per period, from a period boundary: the returned timestamps are then the periods' own starts, not offsets from --since.
-        var data = new Dictionary<string, List<(DateTimeOffset Timestamp, double Value)>>(StringComparer.Ordinal);
-        foreach (var byPeriod in checkable.Select((e, i) => (Query: Query($"f{i}", e.Metric, e.Period, "SampleCount"), e.Period)).GroupBy(q => q.Period))
-        {
-            var start = (_now - inputs.Since).ToUnixTimeSeconds();
-            start -= start % byPeriod.Key;
-            foreach (var (id, points) in await QueryAsync(byPeriod.Select(q => q.Query).ToList(), DateTimeOffset.FromUnixTimeSeconds(start), _now, cancellationToken).ConfigureAwait(false))
-            {
-                data[id] = points;
-            }
-        }
-
+        var data = await QueryByPeriodAsync(checkable.Select((e, i) => (Query($"f{i}", e.Metric, e.Period, "SampleCount"), e.Period)), inputs.Since, cancellationToken).ConfigureAwait(false);
         var rows = checkable.Select((e, i) => (Metric: e, Newest: data.TryGetValue($"f{i}", out var points) && points.Count > 0 ? points.Max(p => p.Timestamp) : (DateTimeOffset?)null)).ToList();
         foreach (var group in rows.GroupBy(r => r.Metric.Metric.Namespace, StringComparer.Ordinal))
         {
@@ -100,7 +89,8 @@ internal sealed partial class Doctor
             var stale = group.Where(r => r.Newest is { } t && _now - t > TimeSpan.FromSeconds(2 * r.Metric.Period)).ToList();
             if (none.Count > 0)
             {
-                Add(DoctorFinding.Warn("freshness", group.Key, $"no datapoint in the last {Since(inputs.Since)}: {Names(none.Select(r => Short(r.Metric.Metric)))}", "check that the publisher runs and that its datapoints are not stamped more than two weeks back; widen --since if it publishes rarely"));
+                var searched = Since(none.Select(r => Clamp(inputs.Since, r.Metric.Period)).Min());
+                Add(DoctorFinding.Warn("freshness", group.Key, $"no datapoint in the last {searched}: {Names(none.Select(r => Short(r.Metric.Metric)))}", "check that the publisher runs and that its datapoints are not stamped more than two weeks back; widen --since if it publishes rarely"));
             }
 
             foreach (var row in stale)

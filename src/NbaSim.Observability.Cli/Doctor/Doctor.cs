@@ -22,8 +22,14 @@ internal sealed partial class Doctor(DoctorInputs inputs)
     /// <summary>Queries per GetMetricData call (CloudWatch's limit).</summary>
     public const int MaxQueriesPerCall = 500;
 
-    /// <summary>Pages of one GetMetricData call followed.</summary>
+    /// <summary>Pages of one GetMetricData call followed (100,800 datapoints a page).</summary>
     public const int MaxMetricDataPages = 20;
+
+    /// <summary>
+    /// Periods asked per query when only presence or the newest period matters: 500 queries × 1,441 datapoints fit in
+    /// 8 pages, so no series is cut off by <see cref="MaxMetricDataPages"/> and reported empty by mistake.
+    /// </summary>
+    public const int MaxPeriodsPerQuery = 1440;
 
     /// <summary>Pages of DescribeAlarms per 100 names, and of ListSubscriptionsByTopic per topic (100 subscriptions a page).</summary>
     public const int MaxOtherPages = 20;
@@ -271,6 +277,29 @@ internal sealed partial class Doctor(DoctorInputs inputs)
         }
 
         return results;
+    }
+
+    /// <summary>How far back a presence query at <paramref name="period"/> looks: <paramref name="window"/>, at most <see cref="MaxPeriodsPerQuery"/> periods.</summary>
+    private static TimeSpan Clamp(TimeSpan window, int period) => TimeSpan.FromSeconds(Math.Min(window.TotalSeconds, (double)MaxPeriodsPerQuery * period));
+
+    /// <summary>
+    /// Runs presence queries grouped by period, each group from a period boundary <paramref name="window"/> (clamped) back,
+    /// so returned timestamps are the periods' own starts; the datapoints by query id.
+    /// </summary>
+    private async Task<Dictionary<string, List<(DateTimeOffset Timestamp, double Value)>>> QueryByPeriodAsync(IEnumerable<(MetricDataQuery Query, int Period)> queries, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, List<(DateTimeOffset Timestamp, double Value)>>(StringComparer.Ordinal);
+        foreach (var byPeriod in queries.GroupBy(q => q.Period))
+        {
+            var start = (_now - Clamp(window, byPeriod.Key)).ToUnixTimeSeconds();
+            start -= start % byPeriod.Key;
+            foreach (var (id, points) in await QueryAsync(byPeriod.Select(q => q.Query).ToList(), DateTimeOffset.FromUnixTimeSeconds(start), _now, cancellationToken).ConfigureAwait(false))
+            {
+                data[id] = points;
+            }
+        }
+
+        return data;
     }
 
     /// <summary>A query for <paramref name="metric"/>; percentiles are asked as SampleCount, which has data exactly when they do.</summary>
