@@ -75,7 +75,11 @@ internal static class AlarmReplay
         var byPeriod = new SortedDictionary<long, double>();
         foreach (var (timestamp, value) in data)
         {
-            byPeriod[PeriodIndex(timestamp, period)] = value;
+            // NaN or an infinity is no value CloudWatch stores; a server that sends one must not decide a state.
+            if (double.IsFinite(value))
+            {
+                byPeriod[PeriodIndex(timestamp, period)] = value;
+            }
         }
 
         var index = byPeriod.Keys.ToArray();

@@ -58,6 +58,12 @@ internal sealed partial class Doctor
                 continue;
             }
 
+            if (Silent(alarm.Definition, definition) is { } silent)
+            {
+                Add(DoctorFinding.Warn("alarm", definition.AlarmName, $"{alarm.StateValue}; {silent}: when it fires, no one is told", "run 'nbaobs apply' (it restores the actions), or 'aws cloudwatch enable-alarm-actions --alarm-names " + definition.AlarmName + "'"));
+                continue;
+            }
+
             await Guard("alarm", definition.AlarmName, "cloudwatch:GetMetricData", ct => CheckAlarmAsync(alarm, ct), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -166,9 +172,9 @@ internal sealed partial class Doctor
             return;
         }
 
-        if (state == "INSUFFICIENT_DATA" && replay.Final != AlarmState.InsufficientData)
+        if (state == "INSUFFICIENT_DATA" && (replay.Final != AlarmState.InsufficientData || StuckSince(alarm) is not null))
         {
-            Add(DoctorFinding.Warn("alarm", name, $"stuck in INSUFFICIENT_DATA{(alarm.StateUpdatedTimestamp is { } t ? $" since {Time(t)}" : string.Empty)} although its metric has {replay.DataPoints} datapoint(s) the replay evaluates to {Text(replay.Final)}", "compare the alarm's Unit and dimensions with what is published ('nbaobs plan' shows a drifted alarm)"));
+            Add(DoctorFinding.Warn("alarm", name, $"stuck in INSUFFICIENT_DATA{(alarm.StateUpdatedTimestamp is { } t ? $" since {Time(t)}" : string.Empty)} although its metric has {replay.DataPoints} datapoint(s) the replay evaluates to {Text(replay.Final)}", "compare the alarm's Unit and dimensions with what is published ('nbaobs plan' shows a drifted alarm); data too sparse for its periods keeps it there too"));
             return;
         }
 
@@ -177,6 +183,20 @@ internal sealed partial class Doctor
             ? $"{state}; replayed on {replay.DataPoints} datapoint(s) of the last {Since(_now - from)}: would not have fired ({rule}){closest}"
             : $"{state}; replayed on {replay.DataPoints} datapoint(s) of the last {Since(_now - from)}: would have fired {replay.FiredAt.Count} time(s), first at {Time(replay.FiredAt[0])} ({rule})";
         Add(DoctorFinding.Ok("alarm", name, detail));
+    }
+
+    /// <summary>Why a deployed alarm notifies no one when it fires, or null: actions disabled, or the shipped topic missing from its actions.</summary>
+    internal static string? Silent(MetricAlarmDefinition deployed, MetricAlarmDefinition shipped)
+    {
+        ArgumentNullException.ThrowIfNull(deployed);
+        ArgumentNullException.ThrowIfNull(shipped);
+        if (deployed.ActionsEnabled == false)
+        {
+            return "its actions are disabled (ActionsEnabled false)";
+        }
+
+        var missing = shipped.AlarmActions.Except(deployed.AlarmActions, StringComparer.Ordinal).ToList();
+        return missing.Count == 0 ? null : $"its AlarmActions lack {string.Join(", ", missing)} (deployed: {(deployed.AlarmActions.Count == 0 ? "none" : string.Join(", ", deployed.AlarmActions))})";
     }
 
     /// <summary>Why an alarm cannot fire whatever its metric does, or null: a threshold outside the values the metric can take.</summary>

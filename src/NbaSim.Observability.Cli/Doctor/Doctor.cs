@@ -40,6 +40,8 @@ internal sealed partial class Doctor(DoctorInputs inputs)
     /// <summary>Runs every check, in the order an operator would: identity first, because nothing else works without it.</summary>
     public async Task<IReadOnlyList<DoctorFinding>> RunAsync(CancellationToken cancellationToken)
     {
+        // Every line reads the same on every machine (dates, decimal separators); the culture flows with this call only.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         _now = inputs.Clock.GetUtcNow();
         var account = await CheckIdentityAsync(cancellationToken).ConfigureAwait(false);
         if (account is null)
@@ -48,14 +50,25 @@ internal sealed partial class Doctor(DoctorInputs inputs)
             return _findings;
         }
 
-        var definitions = inputs.Definitions(account);
+        MonitoringDefinitions definitions;
+        IReadOnlyList<ExpectedMetric> expected;
+        try
+        {
+            definitions = inputs.Definitions(account);
+            expected = ExpectedMetric.From(definitions);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            Add(DoctorFinding.Fail("doctor", "configuration", $"the dashboards and alarms cannot be built from the configuration: {ex.Message}", "fix NbaObservability:Monitoring (run 'nbaobs plan' to see the same error)"));
+            return _findings;
+        }
+
         if (inputs.WriteProbe)
         {
             await Guard("write-probe", ProbeNamespace, "cloudwatch:PutMetricData", WriteProbeAsync, cancellationToken).ConfigureAwait(false);
         }
 
         await Guard("clock", "local clock", null, CheckClockAsync, cancellationToken).ConfigureAwait(false);
-        var expected = ExpectedMetric.From(definitions);
         var listed = new Dictionary<string, List<MetricIdentity>>(StringComparer.Ordinal);
         await Guard("metrics", "namespaces and names", "cloudwatch:ListMetrics", ct => CheckNamesAsync(expected, listed, ct), cancellationToken).ConfigureAwait(false);
         await Guard("freshness", "expected metrics", "cloudwatch:GetMetricData", ct => CheckFreshnessAsync(expected, listed, ct), cancellationToken).ConfigureAwait(false);

@@ -77,6 +77,40 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
     }
 
     [Fact]
+    public async Task A_write_probe_refused_by_IAM_fails_naming_PutMetricData_while_the_reads_it_may_do_pass()
+    {
+        // moto enforcing IAM (its reset-auth switch), on a server of this test's own: a user that may read, not publish.
+        await using var moto = MotoServer.Private();
+        var url = await moto.UrlAsync();
+        using var http = new HttpClient();
+        var ct = TestContext.Current.CancellationToken;
+        async Task<System.Xml.Linq.XDocument> IamAsync(string form)
+        {
+            using var signed = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(form + "&Version=2010-05-08", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+            signed.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20261201/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+            using var response = await http.SendAsync(signed, ct);
+            return System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+        }
+
+        // moto names CloudWatch's actions with its endpoint prefix (monitoring:), where IAM says cloudwatch:.
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["monitoring:ListMetrics","monitoring:GetMetricData","monitoring:DescribeAlarms","sts:GetCallerIdentity","sns:*","ce:*"],"Resource":"*"}]}""";
+        await IamAsync("Action=CreateUser&UserName=reader");
+        await IamAsync("Action=PutUserPolicy&UserName=reader&PolicyName=read-only&PolicyDocument=" + Uri.EscapeDataString(policy));
+        var key = await IamAsync("Action=CreateAccessKey&UserName=reader");
+        string Field(string name) => key.Descendants().First(e => e.Name.LocalName == name).Value;
+        var reader = new Amazon.Runtime.BasicAWSCredentials(Field("AccessKeyId"), Field("SecretAccessKey"));
+        (await http.PostAsync(url + "/moto-api/reset-auth", new StringContent("0", System.Text.Encoding.UTF8, "text/plain"), ct)).EnsureSuccessStatusCode();
+        // awsQuery: moto's IAM layer answers every protocol with an awsQuery XML error.
+        using var cloudWatch = new CloudWatchClient(reader, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Protocol = CloudWatchProtocol.Query });
+
+        var findings = await DoctorAccount.RunAsync(account.Inputs(cloudWatch: cloudWatch, writeProbe: true));
+
+        Finding(findings, "write-probe").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Fail && f.Detail.Contains("AccessDenied") && f.Detail.Contains("cloudwatch:PutMetricData"));
+        findings.Where(f => f.Check == "metrics").Should().NotContain(f => f.Detail.Contains("AccessDenied"), "ListMetrics is allowed");
+        findings.Where(f => f.Check == "alarm").Should().NotContain(f => f.Detail.Contains("AccessDenied"), "DescribeAlarms is allowed");
+    }
+
+    [Fact]
     public async Task The_clock_is_ok_in_sync_warns_from_a_minute_and_fails_from_five()
     {
         await account.ResetAsync();
