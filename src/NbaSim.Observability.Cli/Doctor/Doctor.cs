@@ -179,8 +179,22 @@ internal sealed partial class Doctor(DoctorInputs inputs)
             return DoctorFinding.Fail(check, subject, $"{api.ErrorCode}: {api.Message}", "see the error; run again with --verbose for the details");
         }
 
+        if (Chain(ex).Any(e => e is OperationCanceledException or TimeoutException))
+        {
+            // Not the user's Ctrl+C (that ends the run): the HTTP client gave up waiting for an answer.
+            return DoctorFinding.Fail(check, subject, "no answer within the request timeout (NbaObservability:CloudWatch:RequestTimeout, 30 s by default, with its retries)", "the endpoint is slow or unreachable; check it, or raise CloudWatch:RequestTimeout (at most 5 minutes)");
+        }
+
         var message = NbaSim.Observability.Internal.Redact.ServerText(ex.Message.ReplaceLineEndings(" ")) ?? ex.GetType().Name;
         return DoctorFinding.Fail(check, subject, message, "check the endpoint (--endpoint-url, NbaObservability:CloudWatch:ServiceUrl) and the network");
+    }
+
+    private static IEnumerable<Exception> Chain(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
     }
 
     private async Task<string?> CheckIdentityAsync(CancellationToken cancellationToken)

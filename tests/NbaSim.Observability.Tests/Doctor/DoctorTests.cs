@@ -111,6 +111,27 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
     }
 
     [Fact]
+    public async Task An_endpoint_that_does_not_answer_in_time_fails_the_check_naming_the_timeout_and_the_run_goes_on()
+    {
+        await account.ResetAsync();
+        await using var slow = new LoopbackAwsServer(async (request, _) =>
+        {
+            if (request.Action == "ListMetrics")
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
+
+            return new LoopbackResponse(200, request.Action == "DescribeAlarms" ? "{\"MetricAlarms\":[]}" : "{}");
+        });
+        using var cloudWatch = new CloudWatchClient(MotoServer.Credentials, new CloudWatchClientConfig { ServiceURL = slow.Url.TrimEnd('/'), AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Timeout = TimeSpan.FromMilliseconds(500) });
+
+        var findings = await DoctorAccount.RunAsync(account.Inputs(cloudWatch: cloudWatch));
+
+        Finding(findings, "metrics").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Fail && f.Detail.StartsWith("no answer within the request timeout", StringComparison.Ordinal));
+        findings.Should().Contain(f => f.Check == "cost-data").And.Contain(f => f.Check == "delivery");
+    }
+
+    [Fact]
     public async Task The_clock_is_ok_in_sync_warns_from_a_minute_and_fails_from_five()
     {
         await account.ResetAsync();
