@@ -14,10 +14,10 @@ public sealed partial class NbaObsCommand
         var since = new Option<string>("--since") { Description = "How far back to look for data, replay alarms and query dashboards: 90m, 24h, 7d (10 minutes to 15 days; default 24h).", DefaultValueFactory = _ => "24h" };
         var writeProbe = new Option<bool>("--write-probe")
         {
-            Description = $"Also PutMetricData one datum to {Doctor.Doctor.ProbeNamespace} to prove the credentials may publish. It creates one custom metric, billed for the hour it has data (about $0.0004).",
+            Description = $"Also PutMetricData one datum to {Doctor.AccountDoctor.ProbeNamespace} to prove the credentials may publish. It creates one custom metric, billed for the hour it has data (about $0.0004).",
         };
         var doctor = new Command("doctor", "Check, read-only, why metrics, alarms, dashboards or cost data may not show: identity, names, freshness, clock, alarms and their topic, dashboards, Cost Explorer's lag, delivery. Exit 0 all ok, 3 warnings only, 1 a failure.") { since, writeProbe };
-        doctor.SetAction((p, ct) => Run(p, ct, s => DoctorAsync(s, Doctor.Doctor.ParseSince(p.GetValue(since)!), p.GetValue(writeProbe), ct)));
+        doctor.SetAction((p, ct) => Run(p, ct, s => DoctorAsync(s, Doctor.AccountDoctor.ParseSince(p.GetValue(since)!), p.GetValue(writeProbe), ct)));
         return doctor;
     }
 
@@ -36,8 +36,8 @@ public sealed partial class NbaObsCommand
             Since = since,
             WriteProbe = writeProbe,
         };
-        var findings = await new Doctor.Doctor(inputs).RunAsync(cancellationToken).ConfigureAwait(false);
-        var code = Doctor.Doctor.ExitCode(findings);
+        var findings = await new Doctor.AccountDoctor(inputs).RunAsync(cancellationToken).ConfigureAwait(false);
+        var code = Doctor.AccountDoctor.ExitCode(findings);
         var counts = (Ok: findings.Count(f => f.Status == DoctorStatus.Ok), Warn: findings.Count(f => f.Status == DoctorStatus.Warn), Fail: findings.Count(f => f.Status == DoctorStatus.Fail));
         var text = new System.Text.StringBuilder();
         foreach (var f in findings)

@@ -32,6 +32,6 @@ internal sealed record DoctorInputs
     /// <summary>How far back to look (<c>--since</c>).</summary>
     public required TimeSpan Since { get; init; }
 
-    /// <summary>Whether to PutMetricData one datum to <see cref="Doctor.ProbeNamespace"/>.</summary>
+    /// <summary>Whether to PutMetricData one datum to <see cref="AccountDoctor.ProbeNamespace"/>.</summary>
     public bool WriteProbe { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class RedTeam29AttackTests(DoctorAccount account) : IClassFixture<
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cts.CancelAfter(deadline);
-        var run = Task.Run(() => new Cli.Doctor.Doctor(inputs).RunAsync(cts.Token));
+        var run = Task.Run(() => new Cli.Doctor.AccountDoctor(inputs).RunAsync(cts.Token));
         var done = await Task.WhenAny(run, Task.Delay(deadline + TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
         if (done != run)
         {

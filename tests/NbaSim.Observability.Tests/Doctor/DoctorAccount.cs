@@ -124,5 +124,5 @@ public sealed class DoctorAccount : IAsyncLifetime
     }
 
     internal static async Task<IReadOnlyList<DoctorFinding>> RunAsync(DoctorInputs inputs)
-        => await new Cli.Doctor.Doctor(inputs).RunAsync(TestContext.Current.CancellationToken);
+        => await new Cli.Doctor.AccountDoctor(inputs).RunAsync(TestContext.Current.CancellationToken);
 }

@@ -37,10 +37,10 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
         findings.Select(f => f.Check).Distinct().Should().BeEquivalentTo(["identity", "write-probe", "clock", "metrics", "freshness", "alert-topic", "alarm", "dashboard", "cost-data", "delivery"]);
         findings.Where(f => f.Check == "alarm").Should().HaveCount(definitions.Alarms.Count);
         findings.Where(f => f.Check == "dashboard").Select(f => f.Subject).Should().BeEquivalentTo(definitions.Dashboards.Select(d => d.Name));
-        Cli.Doctor.Doctor.ExitCode(findings).Should().Be(0);
+        Cli.Doctor.AccountDoctor.ExitCode(findings).Should().Be(0);
 
         // The write probe's datum, read back by botocore.
-        using var listed = await Oracles.AwsCli.RunAsync(account.Url, "cloudwatch", "list-metrics", "--namespace", Cli.Doctor.Doctor.ProbeNamespace);
+        using var listed = await Oracles.AwsCli.RunAsync(account.Url, "cloudwatch", "list-metrics", "--namespace", Cli.Doctor.AccountDoctor.ProbeNamespace);
         listed.RootElement.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("MetricName").GetString()).Should().Contain("DoctorProbe");
         spool.Delete(recursive: true);
     }
@@ -73,7 +73,7 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
         Finding(findings, "write-probe").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Fail && f.Detail.Contains("cloudwatch:PutMetricData"));
         Finding(findings, "metrics").Detail.Should().Contain("cloudwatch:ListMetrics");
         Finding(findings, "alarm").Detail.Should().Contain("cloudwatch:DescribeAlarms");
-        Cli.Doctor.Doctor.ExitCode(findings).Should().Be(1);
+        Cli.Doctor.AccountDoctor.ExitCode(findings).Should().Be(1);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace NbaSim.Observability.Cli.Doctor;
 /// application's own configuration. Read-only except the opt-in write probe. Every check ends in findings; an AWS error
 /// in one check is that check's <c>fail</c> (naming the missing IAM action on AccessDenied), never the end of the run.
 /// </summary>
-internal sealed partial class Doctor(DoctorInputs inputs)
+internal sealed partial class AccountDoctor(DoctorInputs inputs)
 {
     /// <summary>The namespace of the write probe's one datum (one custom metric for the hour).</summary>
     public const string ProbeNamespace = "NBA-Simulator/Doctor";

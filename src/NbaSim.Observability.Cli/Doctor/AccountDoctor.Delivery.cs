@@ -1,7 +1,7 @@
 namespace NbaSim.Observability.Cli.Doctor;
 
 /// <content>Delivery health: the pipeline's self-telemetry when published, and the spool's backlog.</content>
-internal sealed partial class Doctor
+internal sealed partial class AccountDoctor
 {
     /// <summary>Spool files looked at (the spool holds at most Spool:MaxBytes; files are about a batch each).</summary>
     public const int MaxSpoolFiles = 100_000;

@@ -1,7 +1,7 @@
 namespace NbaSim.Observability.Cli.Doctor;
 
 /// <content>Alarms: deployed, their topic confirmed, their metric's data, a replay, never-fire and stuck states.</content>
-internal sealed partial class Doctor
+internal sealed partial class AccountDoctor
 {
     /// <summary>Names per DescribeAlarms call (CloudWatch's limit).</summary>
     private const int MaxAlarmNamesPerCall = 100;

@@ -1,7 +1,7 @@
 namespace NbaSim.Observability.Cli.Doctor;
 
 /// <content>Namespaces and names against ListMetrics; freshness through GetMetricData.</content>
-internal sealed partial class Doctor
+internal sealed partial class AccountDoctor
 {
     private const int MaxNamesShown = 8;
 

@@ -1,7 +1,7 @@
 namespace NbaSim.Observability.Cli.Doctor;
 
 /// <content>Dashboards: every widget's metric queries over the widget's own period.</content>
-internal sealed partial class Doctor
+internal sealed partial class AccountDoctor
 {
     private async Task CheckDashboardsAsync(MonitoringDefinitions definitions, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using NbaSim.Observability.Aws.CostExplorer;
 namespace NbaSim.Observability.Cli.Doctor;
 
 /// <content>Cost Explorer's newest day, against its documented lag.</content>
-internal sealed partial class Doctor
+internal sealed partial class AccountDoctor
 {
     /// <summary>Days of daily cost read (one GetCostAndUsage request, $0.01).</summary>
     public const int CostDays = 7;
