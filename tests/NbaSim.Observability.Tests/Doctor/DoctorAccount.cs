@@ -95,7 +95,7 @@ public sealed class DoctorAccount : IAsyncLifetime
     }
 
     /// <summary>The doctor's inputs against this account; any client can be replaced.</summary>
-    internal DoctorInputs Inputs(NbaObservabilityOptions? options = null, MonitoringOptions? monitoring = null, TimeProvider? clock = null, TimeSpan? since = null, bool writeProbe = false, ISnsClient? sns = null, ICloudWatchClient? cloudWatch = null, string? stsUrl = null)
+    internal DoctorInputs Inputs(NbaObservabilityOptions? options = null, MonitoringOptions? monitoring = null, TimeProvider? clock = null, TimeSpan? since = null, bool writeProbe = false, ISnsClient? sns = null, ICloudWatchClient? cloudWatch = null, string? stsUrl = null, Amazon.Runtime.AWSCredentials? stsCredentials = null)
     {
         options ??= new NbaObservabilityOptions();
         var costExplorer = new CostExplorerClient(MotoServer.Credentials, new CostExplorerClientConfig { ServiceURL = Url, AuthenticationRegion = "us-east-1" });
@@ -106,7 +106,7 @@ public sealed class DoctorAccount : IAsyncLifetime
             CostExplorer = costExplorer,
             CallerIdentity = async ct =>
             {
-                using var sts = new StsClient(MotoServer.Credentials, new StsClientConfig { ServiceURL = stsUrl ?? Url, AuthenticationRegion = "us-east-1" });
+                using var sts = new StsClient(stsCredentials ?? MotoServer.Credentials, new StsClientConfig { ServiceURL = stsUrl ?? Url, AuthenticationRegion = "us-east-1" });
                 return await sts.GetCallerIdentityAsync(ct);
             },
             ServerDate = async ct =>

@@ -77,7 +77,7 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
     }
 
     [Fact]
-    public async Task A_write_probe_refused_by_IAM_fails_naming_PutMetricData_while_the_reads_it_may_do_pass()
+    public async Task With_IAM_enforced_unknown_keys_fail_identity_and_a_refused_write_probe_names_PutMetricData_while_allowed_reads_pass()
     {
         // moto enforcing IAM (its reset-auth switch), on a server of this test's own: a user that may read, not publish.
         await using var moto = MotoServer.Private();
@@ -103,8 +103,14 @@ public sealed class DoctorTests(DoctorAccount account) : IClassFixture<DoctorAcc
         // awsQuery: moto's IAM layer answers every protocol with an awsQuery XML error.
         using var cloudWatch = new CloudWatchClient(reader, new CloudWatchClientConfig { ServiceURL = url, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0, Protocol = CloudWatchProtocol.Query });
 
-        var findings = await DoctorAccount.RunAsync(account.Inputs(cloudWatch: cloudWatch, writeProbe: true));
+        var findings = await DoctorAccount.RunAsync(account.Inputs(cloudWatch: cloudWatch, writeProbe: true, stsUrl: url, stsCredentials: reader));
+        var unknownKey = await DoctorAccount.RunAsync(account.Inputs(stsUrl: url, stsCredentials: new Amazon.Runtime.BasicAWSCredentials("AKIAUNKNOWN000000000", "not-a-secret-moto-knows")));
 
+        // Keys IAM does not know: the identity check fails, names the refusal, and nothing else runs.
+        unknownKey[0].Should().Match<DoctorFinding>(f => f.Check == "identity" && f.Status == DoctorStatus.Fail && f.Detail.Contains("refused"));
+        unknownKey[0].Detail.Should().NotContain("not-a-secret-moto-knows");
+        unknownKey.Should().HaveCount(2);
+        Finding(findings, "identity").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Ok && f.Subject == "arn:aws:iam::123456789012:user/reader");
         Finding(findings, "write-probe").Should().Match<DoctorFinding>(f => f.Status == DoctorStatus.Fail && f.Detail.Contains("AccessDenied") && f.Detail.Contains("cloudwatch:PutMetricData"));
         findings.Where(f => f.Check == "metrics").Should().NotContain(f => f.Detail.Contains("AccessDenied"), "ListMetrics is allowed");
         findings.Where(f => f.Check == "alarm").Should().NotContain(f => f.Detail.Contains("AccessDenied"), "DescribeAlarms is allowed");
