@@ -132,6 +132,5 @@ internal sealed partial class AccountDoctor
 
     /// <summary>The namespace the Meter bridge publishes the library's own meter to, or null when no entry covers it.</summary>
     internal static string? SelfTelemetryNamespace(IEnumerable<MeterBridgeOptions>? meters)
-        => meters?.FirstOrDefault(m => m.Name is { Length: > 0 } name
-            && (name == Diagnostics.SelfTelemetry.MeterName || (name.EndsWith('*') && Diagnostics.SelfTelemetry.MeterName.StartsWith(name[..^1], StringComparison.Ordinal))))?.Namespace;
+        => meters?.FirstOrDefault(m => m.Name is { Length: > 0 } && Meters.MeterBridge.MeterMatches(m, Diagnostics.SelfTelemetry.MeterName))?.Namespace;
 }

@@ -141,7 +141,7 @@ public sealed class HostileResponseTests
             return; // refused by the validator, so never used
         }
 
-        Internal.Redact.Url(url).Should().NotContain("pa55w0rd", "Uri reads user info '{0}' from it", uri!.UserInfo);
+        NbaSim.Observability.Internal.Redact.Url(url).Should().NotContain("pa55w0rd", "Uri reads user info '{0}' from it", uri!.UserInfo);
     }
 
     [Fact]

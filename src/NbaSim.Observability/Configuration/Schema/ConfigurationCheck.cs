@@ -149,7 +149,7 @@ internal static class ConfigurationCheck
         var bestDistance = int.MaxValue;
         foreach (var candidate in candidates)
         {
-            var distance = EditDistance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
+            var distance = Internal.EditDistance.Between(name.ToUpperInvariant(), candidate.ToUpperInvariant());
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
@@ -157,30 +157,6 @@ internal static class ConfigurationCheck
         }
 
         return best is not null && bestDistance <= Math.Max(2, best.Length / 3) ? best : null;
-    }
-
-    /// <summary>Levenshtein distance.</summary>
-    internal static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 
     /// <summary>What the value should have been, or <see langword="null"/> when the binder converts it.</summary>

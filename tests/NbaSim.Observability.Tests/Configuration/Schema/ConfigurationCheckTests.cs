@@ -158,7 +158,7 @@ public class ConfigurationCheckTests
     [InlineData("", "abc", 3)]
     [InlineData("kitten", "sitting", 3)]
     public void Edit_distance_is_levenshtein(string a, string b, int distance)
-        => ConfigurationCheck.EditDistance(a, b).Should().Be(distance);
+        => NbaSim.Observability.Internal.EditDistance.Between(a, b).Should().Be(distance);
 
     /// <summary>Key → setting type, from the options' public settable properties (the binder's view).</summary>
     private static void Collect(Type type, string prefix, SortedSet<string> into)
