@@ -21,7 +21,7 @@ if (File.Exists(settings.EmfFile))
     File.Delete(settings.EmfFile);
 }
 
-var simulated = settings.Exporter == MetricExporterKind.Emf || settings.CloudWatchEndpoint is not null;
+var simulated = settings.Exporter == MetricExporterKind.Emf || settings.CloudWatchEndpoint is not null || settings.OtlpEndpoint is not null;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddNbaObservability(builder.Configuration).AddNbaPublishers();
@@ -35,6 +35,12 @@ builder.Services.AddNbaObservability(o =>
     if (settings.CloudWatchEndpoint is not null)
     {
         o.CloudWatch.ServiceUrl = settings.CloudWatchEndpoint;
+    }
+
+    if (settings.OtlpEndpoint is not null)
+    {
+        o.Otlp.Endpoint = settings.OtlpEndpoint;
+        o.Otlp.ServiceName = "nba-simulator-demo";
     }
 
     if (settings.DisableCompression)
@@ -64,7 +70,7 @@ if (simulated)
     builder.Services.AddSingleton<ICostSource>(new SimulatedCostSource(TimeProvider.System));
 }
 
-if (settings.CloudWatchEndpoint is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
+if ((settings.CloudWatchEndpoint ?? settings.OtlpEndpoint) is not null && Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID") is null)
 {
     // A local endpoint (moto, LocalStack) checks no signature but needs a signed request: sign with placeholder keys.
     builder.Services.AddSingleton<Amazon.Runtime.AWSCredentials>(new Amazon.Runtime.BasicAWSCredentials("local-demo", "local-demo"));
@@ -77,6 +83,8 @@ var metrics = services.GetRequiredService<INbaMetrics>();
 var stopwatch = Stopwatch.StartNew();
 Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
+    : settings.Exporter == MetricExporterKind.Otlp
+    ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; OTLP → {settings.OtlpEndpoint ?? "CloudWatch's OTLP endpoint"}"
     : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}");
 
 await using var boxScores = new BoxScoreServer();
@@ -136,6 +144,9 @@ namespace NbaSim.Observability.Demo
 {
     internal sealed record DemoSettings(TimeSpan Duration, string EmfFile, string DashboardFile, double FailureRate, MetricExporterKind Exporter, string? CloudWatchEndpoint, bool DisableCompression = false)
     {
+        /// <summary>The OTLP metrics URL (--otlp-endpoint), or null.</summary>
+        public string? OtlpEndpoint { get; init; }
+
         public static DemoSettings? Parse(string[] args)
         {
             var duration = TimeSpan.FromSeconds(15);
@@ -144,6 +155,7 @@ namespace NbaSim.Observability.Demo
             var failureRate = 0.03;
             var exporter = MetricExporterKind.Emf;
             string? endpoint = null;
+            string? otlpEndpoint = null;
             var disableCompression = false;
             for (var i = 0; i < args.Length; i++)
             {
@@ -172,12 +184,17 @@ namespace NbaSim.Observability.Demo
                             {
                                 "emf" => MetricExporterKind.Emf,
                                 "cloudwatch" => MetricExporterKind.CloudWatch,
-                                var other => throw new ArgumentException($"--exporter is '{other}'; use emf or cloudwatch"),
+                                "otlp" => MetricExporterKind.Otlp,
+                                var other => throw new ArgumentException($"--exporter is '{other}'; use emf, cloudwatch or otlp"),
                             };
                             break;
                         case "--cloudwatch-endpoint":
                             endpoint = Next();
                             exporter = MetricExporterKind.CloudWatch;
+                            break;
+                        case "--otlp-endpoint":
+                            otlpEndpoint = Next();
+                            exporter = MetricExporterKind.Otlp;
                             break;
                         case "--disable-compression":
                             disableCompression = true;
@@ -191,7 +208,7 @@ namespace NbaSim.Observability.Demo
 
                             break;
                         case "--help" or "-h":
-                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--dashboard-file PATH] [--exporter emf|cloudwatch] [--cloudwatch-endpoint URL] [--disable-compression] [--failure-rate 0..1]");
+                            Console.WriteLine("usage: NbaSim.Observability.Demo [--duration SECONDS] [--emf-file PATH] [--dashboard-file PATH] [--exporter emf|cloudwatch|otlp] [--cloudwatch-endpoint URL] [--otlp-endpoint URL] [--disable-compression] [--failure-rate 0..1]");
                             return null;
                         default:
                             throw new ArgumentException($"unknown option {args[i]}");
@@ -204,7 +221,7 @@ namespace NbaSim.Observability.Demo
                 }
             }
 
-            return new DemoSettings(duration, emf, dashboard ?? Path.Combine(Path.GetDirectoryName(emf) is { Length: > 0 } d ? d : ".", "dashboard.html"), failureRate, exporter, endpoint, disableCompression);
+            return new DemoSettings(duration, emf, dashboard ?? Path.Combine(Path.GetDirectoryName(emf) is { Length: > 0 } d ? d : ".", "dashboard.html"), failureRate, exporter, endpoint, disableCompression) { OtlpEndpoint = otlpEndpoint };
         }
     }
 }

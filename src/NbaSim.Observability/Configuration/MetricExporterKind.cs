@@ -7,4 +7,6 @@ public enum MetricExporterKind
     Emf,
     /// <summary>CloudWatch <c>PutMetricData</c>.</summary>
     CloudWatch,
+    /// <summary>OTLP/HTTP to CloudWatch's OpenTelemetry metrics endpoint (PromQL; priced per GB).</summary>
+    Otlp,
 }

@@ -25,7 +25,7 @@ public sealed class NbaObservabilityOptions
 
     /// <summary>Where batches go. Default: <see cref="MetricExporterKind.Emf"/>.</summary>
     /// <value>The default value is <see cref="MetricExporterKind.Emf"/>.</value>
-    [DefinedEnum("Exporter", "Emf or CloudWatch")]
+    [DefinedEnum("Exporter", "Emf, CloudWatch or Otlp")]
     public MetricExporterKind Exporter { get; set; } = MetricExporterKind.Emf;
 
     /// <summary>Settings of the EMF exporter.</summary>
@@ -35,6 +35,10 @@ public sealed class NbaObservabilityOptions
     /// <summary>Settings of the CloudWatch exporter.</summary>
     [ValidateObjectMembers]
     public CloudWatchExporterOptions CloudWatch { get; set; } = new();
+
+    /// <summary>Settings of the OTLP exporter (<see cref="MetricExporterKind.Otlp"/>).</summary>
+    [ValidateObjectMembers]
+    public OtlpExporterOptions Otlp { get; set; } = new();
 
     /// <summary>
     /// Longest time a datum waits in the buffer before it is sent. Closed periods are sent at once; this bounds

@@ -54,6 +54,18 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}CloudWatch:Region is '{region}'; expected a region name such as us-east-1.");
         }
 
+        if (options.Otlp?.Region is { Length: > 0 } otlpRegion && !IsRegionName(otlpRegion))
+        {
+            failures.Add($"{Prefix}Otlp:Region is '{otlpRegion}'; expected a region name such as us-east-1.");
+        }
+
+        if (options.Exporter == MetricExporterKind.Otlp && options.Otlp?.BearerTokenEnvironmentVariable is { Length: > 0 } tokenVariable
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(tokenVariable)))
+        {
+            // Named, never shown: the variable's value is a secret.
+            failures.Add($"{Prefix}Otlp:BearerTokenEnvironmentVariable names {tokenVariable}, which is not set or empty; set it, or remove the setting to sign with SigV4.");
+        }
+
         if (options.Spool is { } spool && (spool.MaxBytes < 1024 * 1024 || spool.MaxBytes > 100L * 1024 * 1024 * 1024))
         {
             failures.Add($"{Prefix}Spool:MaxBytes is {spool.MaxBytes:N0}; it must be between 1 MB and 100 GB.");

@@ -164,6 +164,7 @@ public static class NbaObservabilityServiceCollectionExtensions
         return options.Value.Exporter switch
         {
             MetricExporterKind.CloudWatch => new CloudWatchExporter(options.Value.CloudWatch, services.GetService<AWSCredentials>(), services.GetService<ILogger<CloudWatchExporter>>()),
+            MetricExporterKind.Otlp => new OtlpExporter(options.Value.Otlp, services.GetService<AWSCredentials>(), services.GetService<ILogger<OtlpExporter>>(), services.GetService<TimeProvider>()),
             _ => new EmfExporter(options, services.GetService<ILogger<EmfExporter>>()),
         };
     }

@@ -121,4 +121,13 @@ internal static partial class Log
 
     [LoggerMessage(39, LogLevel.Warning, "NbaObservability:Meters:{Index}:Instruments:{Position} '{Instrument}' was not published by meter '{Meter}' within {Grace} of start-up; {Suggestion}")]
     public static partial void ConfiguredInstrumentNeverSeen(ILogger logger, int index, int position, string instrument, string meter, TimeSpan grace, string suggestion);
+
+    [LoggerMessage(40, LogLevel.Warning, "The OTLP endpoint rejected {Points} data point(s) (partial_success): {ServiceMessage}")]
+    public static partial void OtlpPartialSuccess(ILogger logger, long points, string serviceMessage);
+
+    [LoggerMessage(41, LogLevel.Error, "The OTLP endpoint refused {Metric} (HTTP {Status}), counted as dropped: {ServiceMessage}")]
+    public static partial void OtlpPointRejected(ILogger logger, string metric, int status, string serviceMessage);
+
+    [LoggerMessage(42, LogLevel.Error, "{Datum} breaks an OTLP endpoint limit, counted as dropped: {Reason}")]
+    public static partial void OtlpLimitBroken(ILogger logger, string datum, string reason);
 }

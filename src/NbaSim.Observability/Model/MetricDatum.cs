@@ -26,6 +26,7 @@ public sealed class MetricDatum
         // Read-only views, not the arrays: a caller cannot change a datum after it was measured (its kept JSON bytes,
         // its batch size) by casting a list back to the array it is.
         Dimensions = Array.AsReadOnly(dimensions);
+        RawDimensions = dimensions;
         Unit = unit;
         Timestamp = timestamp;
         StorageResolution = storageResolution;
@@ -36,6 +37,17 @@ public sealed class MetricDatum
         Values = values is null ? null : Array.AsReadOnly(values);
         Counts = counts is null ? null : Array.AsReadOnly(counts);
     }
+
+    /// <summary>The array behind <see cref="Dimensions"/> (shared by every datum of one series); never handed out.</summary>
+    internal MetricDimension[] RawDimensions { get; }
+
+    /// <summary>
+    /// The kind of the series that produced this datum, or null for a datum built by the caller
+    /// (<see cref="INbaMetrics.Enqueue(MetricDatum)"/>). Classic ignores it; OTLP maps a counter to a monotonic Sum,
+    /// a gauge to a Gauge and a distribution to a histogram, which the datum's shape alone cannot tell apart (an idle
+    /// counter's zero is a single value, as a gauge's is).
+    /// </summary>
+    internal MetricKind? Kind { get; init; }
 
     /// <summary>The array behind <see cref="Values"/>, for the serializers' spans; never handed out.</summary>
     internal double[]? RawValues { get; }
@@ -88,14 +100,14 @@ public sealed class MetricDatum
 
     /// <summary>This datum, no longer marked as counting toward a rollup (its merged rollup datum exists separately).</summary>
     internal MetricDatum WithRollup(MetricDimension[] rollup)
-        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Rollup = rollup };
+        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Rollup = rollup, Kind = Kind };
 
     /// <summary>A piece of this distribution (what one EMF document carried of it), as a datum of its own.</summary>
     internal MetricDatum PieceOf(StatisticSet? statistics, double[] values, double[]? counts)
-        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, null, statistics, [.. values], counts is null ? null : [.. counts]) { Rollup = Rollup };
+        => new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, null, statistics, [.. values], counts is null ? null : [.. counts]) { Rollup = Rollup, Kind = Kind };
 
     internal MetricDatum WithoutRollup()
-        => Rollup is null ? this : new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]);
+        => Rollup is null ? this : new(Namespace, MetricName, [.. Dimensions], Unit, Timestamp, StorageResolution, Value, StatisticValues, Values is null ? null : [.. Values], Counts is null ? null : [.. Counts]) { Kind = Kind };
 
     /// <summary>Creates a single-value datum, validated against CloudWatch's rules.</summary>
     /// <param name="ns">Namespace.</param>

@@ -70,6 +70,11 @@ internal sealed partial class SpoolStore
             json.WriteNumber("u", (int)d.Unit);
             json.WriteNumber("t", d.Timestamp.UtcTicks);
             json.WriteNumber("r", d.StorageResolution);
+            if (d.Kind is { } kind)
+            {
+                json.WriteNumber("k", (int)kind); // for OTLP's mapping (counter, gauge, distribution); older files have none
+            }
+
             json.WriteStartArray("d");
             foreach (var dim in d.Dimensions)
             {
@@ -171,6 +176,17 @@ internal sealed partial class SpoolStore
         else
         {
             throw new FormatException("the record has no value, statistic set or distribution");
+        }
+
+        if (r.TryGetProperty("k", out var k))
+        {
+            var kind = (MetricKind)k.GetInt32();
+            if (!Enum.IsDefined(kind))
+            {
+                throw new FormatException($"the kind {k.GetInt32()} is not a metric kind");
+            }
+
+            datum = new MetricDatum(datum.Namespace, datum.MetricName, datum.RawDimensions, datum.Unit, datum.Timestamp, datum.StorageResolution, datum.Value, datum.StatisticValues, datum.RawValues, datum.RawCounts) { Kind = kind };
         }
 
         if (r.TryGetProperty("ru", out var ru))

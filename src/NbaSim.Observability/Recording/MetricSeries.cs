@@ -101,7 +101,7 @@ public abstract class MetricSeries
     }
 
     private protected MetricDatum NewDatum(DateTimeOffset timestamp, double? value, StatisticSet? stats, double[]? values, double[]? counts)
-        => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts) { Rollup = Rollup };
+        => new(Namespace, MetricName, DimensionArray, Unit, timestamp, StorageResolution, value, stats, values, counts) { Rollup = Rollup, Kind = Kind };
 
     /// <summary>
     /// Takes (and resets) every stripe's minimum and maximum. A harvest takes them before the counts: a sample writes its

@@ -217,7 +217,7 @@ public class JsonWireTests
             Enumerable.Range(0, 100).Select(j => 3d).ToArray(),
             now: new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero))).ToList(); // a fixed wire, valid on any date
 
-    private static async Task<string> Python(string script, string stdin)
+    internal static async Task<string> Python(string script, string stdin)
     {
         var path = Path.Combine(Packaging.PackageConsumerTests.RepositoryRoot(), "tests", "conformance", script);
         var start = new ProcessStartInfo("python3", $"\"{path}\"") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -17,6 +17,9 @@ internal sealed class AwsApiException : AmazonServiceException
         Category = Classify(errorCode, statusCode);
     }
 
+    /// <summary>How long the server asked the caller to wait (its <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
     /// <summary>Whether retrying can help, and how.</summary>
     public AwsErrorCategory Category { get; }
 

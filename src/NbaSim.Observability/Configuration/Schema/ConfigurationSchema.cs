@@ -35,6 +35,15 @@ internal static class ConfigurationSchema
         new("CloudWatch:DisableCompression", SettingType.Boolean),
         new("CloudWatch:Protocol", SettingType.Enum, Enum.GetNames<CloudWatchProtocol>()),
 
+        new("Otlp:Endpoint", SettingType.Text),
+        new("Otlp:Region", SettingType.Text),
+        new("Otlp:BearerToken", SettingType.Text),
+        new("Otlp:BearerTokenEnvironmentVariable", SettingType.Text),
+        new("Otlp:ServiceName", SettingType.Text),
+        new("Otlp:RequestTimeout", SettingType.TimeSpan),
+        new("Otlp:MaxRetries", SettingType.Integer),
+        new("Otlp:DisableCompression", SettingType.Boolean),
+
         new("Spool:Directory", SettingType.Text),
         new("Spool:MaxBytes", SettingType.Long),
 

@@ -1,0 +1,240 @@
+namespace NbaSim.Observability.Export.Otlp;
+
+/// <summary>
+/// Every series the OTLP exporter has seen, each with its cumulative state. Datums are absorbed once (a datum handed
+/// back after a failed request is not counted again: the point sent next already holds it); the caller holds the lock.
+/// </summary>
+internal sealed class OtlpCumulativeState
+{
+    private const long NanosPerTick = 100;
+    private readonly Dictionary<SeriesIdentity, OtlpSeries> _series = new(SeriesIdentityComparer.Instance);
+    private readonly Dictionary<(string Ns, string Name, OtlpPointKind Kind), OtlpMetric> _metrics = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MetricDatum, object> _absorbed = [];
+    private static readonly object Mark = new();
+
+    /// <summary>Series known (for diagnostics and tests).</summary>
+    public int SeriesCount => _series.Count;
+
+    /// <summary>The kind a datum becomes: its series' kind, else by its shape (a value is a gauge, anything else a histogram).</summary>
+    public static OtlpPointKind KindOf(MetricDatum datum) => datum.Kind switch
+    {
+        MetricKind.Counter => OtlpPointKind.Sum,
+        MetricKind.Gauge => OtlpPointKind.Gauge,
+        MetricKind.Distribution => OtlpPointKind.Histogram,
+        _ => datum.Value is not null ? OtlpPointKind.Gauge : OtlpPointKind.Histogram,
+    };
+
+    /// <summary>The series of <paramref name="datum"/>, created on first sight.</summary>
+    public OtlpSeries SeriesOf(MetricDatum datum)
+    {
+        var identity = new SeriesIdentity(datum.Namespace, datum.MetricName, datum.RawDimensions);
+        if (_series.TryGetValue(identity, out var series))
+        {
+            return series;
+        }
+
+        var kind = KindOf(datum);
+        if (!_metrics.TryGetValue((datum.Namespace, datum.MetricName, kind), out var metric))
+        {
+            metric = new OtlpMetric(datum.Namespace, datum.MetricName, OtlpUnits.Of(datum.Unit), kind);
+            _metrics.Add((datum.Namespace, datum.MetricName, kind), metric);
+        }
+
+        series = new OtlpSeries(metric, [.. datum.RawDimensions]);
+        _series.Add(new SeriesIdentity(datum.Namespace, datum.MetricName, series.Dimensions), series);
+        return series;
+    }
+
+    /// <summary>Whether <paramref name="datum"/> was absorbed already.</summary>
+    public bool WasAbsorbed(MetricDatum datum) => _absorbed.TryGetValue(datum, out _);
+
+    /// <summary>Adds <paramref name="datum"/> to its series (once) and returns the series.</summary>
+    public OtlpSeries Absorb(MetricDatum datum, DateTimeOffset now)
+    {
+        var series = SeriesOf(datum);
+        if (!_absorbed.TryAdd(datum, Mark))
+        {
+            return series;
+        }
+
+        var start = ToNanos(datum.Timestamp);
+        var end = ToNanos(datum.Timestamp.AddSeconds(datum.StorageResolution));
+        var nowNanos = ToNanos(now);
+        if (series.StartNanos == 0 || start < series.StartNanos)
+        {
+            series.StartNanos = start;
+        }
+
+        // The point's time is the end of the newest period absorbed (never after now: a period still open at a flush);
+        // a late datum that does not move it still moves it by 1 ms, so a changed value never shares a timestamp.
+        var time = Math.Min(end, nowNanos);
+        series.TimeNanos = time > series.TimeNanos ? time : series.TimeNanos + 1_000_000;
+        if (series.TimeNanos <= series.StartNanos)
+        {
+            series.TimeNanos = series.StartNanos + 1_000_000;
+        }
+
+        switch (series.Metric.Kind)
+        {
+            case OtlpPointKind.Sum:
+                var delta = datum.Value ?? datum.StatisticValues?.Sum ?? Total(datum);
+                if (delta < 0)
+                {
+                    series.Metric.Monotonic = false;
+                }
+
+                series.Value += delta;
+                break;
+            case OtlpPointKind.Gauge:
+                if (datum.Timestamp.UtcTicks >= series.ValueTicks)
+                {
+                    series.ValueTicks = datum.Timestamp.UtcTicks;
+                    series.Value = datum.Value ?? (datum.StatisticValues is { } s ? s.Sum / s.SampleCount : Mean(datum));
+                }
+
+                break;
+            default:
+                AbsorbHistogram(series, datum);
+                break;
+        }
+
+        return series;
+    }
+
+    public static ulong ToNanos(DateTimeOffset time) => (ulong)(time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * NanosPerTick;
+
+    private static void AbsorbHistogram(OtlpSeries series, MetricDatum datum)
+    {
+        var values = datum.RawValues;
+        var counts = datum.RawCounts;
+        if (datum.StatisticValues is { } stats)
+        {
+            // The exact statistics; the values place the samples in buckets. A statistic set without values (built by
+            // the caller) puts its samples in the bucket of their mean: count, sum, min and max stay exact.
+            var sampleCount = (long)Math.Round(stats.SampleCount);
+            series.Count += sampleCount;
+            series.Sum += stats.Sum;
+            series.Min = Math.Min(series.Min, stats.Minimum);
+            series.Max = Math.Max(series.Max, stats.Maximum);
+            if (values is null)
+            {
+                series.AddToBuckets(stats.Sum / stats.SampleCount, sampleCount);
+                return;
+            }
+        }
+        else if (datum.Value is { } single)
+        {
+            series.Count++;
+            series.Sum += single;
+            series.Min = Math.Min(series.Min, single);
+            series.Max = Math.Max(series.Max, single);
+            series.AddToBuckets(single, 1);
+            return;
+        }
+        else if (values is not null)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var c = (long)Math.Round(counts?[i] ?? 1);
+                series.Count += c;
+                series.Sum += values[i] * c;
+                if (c > 0)
+                {
+                    series.Min = Math.Min(series.Min, values[i]);
+                    series.Max = Math.Max(series.Max, values[i]);
+                }
+            }
+        }
+
+        if (values is null)
+        {
+            return;
+        }
+
+        // Buckets hold whole samples: counts are rounded (a caller's fractional counts lose their fraction here only).
+        // The bucket counts add up to the exact count: rounding differences go to the bucket of the last value.
+        long placed = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = (long)Math.Round(counts?[i] ?? 1);
+            series.AddToBuckets(values[i], c);
+            placed += c;
+        }
+
+        if (datum.StatisticValues is { } exact && (long)Math.Round(exact.SampleCount) - placed is var missing and not 0 && values.Length > 0)
+        {
+            series.AddToBuckets(values[^1], missing);
+        }
+    }
+
+    private static double Total(MetricDatum datum)
+    {
+        var total = 0d;
+        if (datum.RawValues is { } values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                total += values[i] * (datum.RawCounts?[i] ?? 1);
+            }
+        }
+
+        return total;
+    }
+
+    private static double Mean(MetricDatum datum)
+    {
+        var count = 0d;
+        if (datum.RawValues is { } values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                count += datum.RawCounts?[i] ?? 1;
+            }
+        }
+
+        return count == 0 ? 0 : Total(datum) / count;
+    }
+
+    private readonly record struct SeriesIdentity(string Ns, string Name, MetricDimension[] Dimensions);
+
+    /// <summary>Namespace, name and dimensions, in any order (CloudWatch's identity of a metric).</summary>
+    private sealed class SeriesIdentityComparer : IEqualityComparer<SeriesIdentity>
+    {
+        public static readonly SeriesIdentityComparer Instance = new();
+
+        public bool Equals(SeriesIdentity x, SeriesIdentity y)
+        {
+            if (!string.Equals(x.Ns, y.Ns, StringComparison.Ordinal) || !string.Equals(x.Name, y.Name, StringComparison.Ordinal) || x.Dimensions.Length != y.Dimensions.Length)
+            {
+                return false;
+            }
+
+            if (ReferenceEquals(x.Dimensions, y.Dimensions))
+            {
+                return true;
+            }
+
+            foreach (var d in x.Dimensions)
+            {
+                if (Array.IndexOf(y.Dimensions, d) < 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(SeriesIdentity obj)
+        {
+            var hash = HashCode.Combine(obj.Ns, obj.Name);
+            var dims = 0;
+            foreach (var d in obj.Dimensions)
+            {
+                dims += d.GetHashCode(); // order does not matter
+            }
+
+            return HashCode.Combine(hash, dims);
+        }
+    }
+}
