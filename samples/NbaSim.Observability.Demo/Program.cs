@@ -39,6 +39,9 @@ builder.Services.AddNbaObservability(o =>
 
     if (settings.OtlpEndpoint is not null)
     {
+        // Dual-write, as CloudWatch's migration guide describes: the EMF file (the summary below reads it back) and OTLP,
+        // each with its own queue.
+        o.SecondaryExporter = MetricExporterKind.Otlp;
         o.Otlp.Endpoint = settings.OtlpEndpoint;
         o.Otlp.ServiceName = "nba-simulator-demo";
     }
@@ -84,8 +87,8 @@ var stopwatch = Stopwatch.StartNew();
 Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
     : settings.Exporter == MetricExporterKind.Otlp
-    ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; OTLP → {settings.OtlpEndpoint ?? "CloudWatch's OTLP endpoint"}"
-    : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}");
+    ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; OTLP → CloudWatch's OTLP endpoint"
+    : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}{(settings.OtlpEndpoint is null ? string.Empty : $" and OTLP → {settings.OtlpEndpoint} (dual-write)")}");
 
 await using var boxScores = new BoxScoreServer();
 using var source = new HttpClient { BaseAddress = boxScores.BaseAddress };
@@ -193,8 +196,7 @@ namespace NbaSim.Observability.Demo
                             exporter = MetricExporterKind.CloudWatch;
                             break;
                         case "--otlp-endpoint":
-                            otlpEndpoint = Next();
-                            exporter = MetricExporterKind.Otlp;
+                            otlpEndpoint = Next(); // beside the EMF file (dual-write)
                             break;
                         case "--disable-compression":
                             disableCompression = true;

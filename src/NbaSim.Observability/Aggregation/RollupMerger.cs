@@ -79,7 +79,7 @@ internal static class RollupMerger
         var exact = new StatisticSet(samples, sum, min, max);
         var rollup = first.Rollup!;
         MetricDatum Create(StatisticSet stats, double[]? values, double[]? counts)
-            => new(first.Namespace, first.MetricName, rollup, first.Unit, first.Timestamp, first.StorageResolution, null, stats, values, counts) { Kind = first.Kind };
+            => new(first.Namespace, first.MetricName, rollup, first.Unit, first.Timestamp, first.StorageResolution, null, stats, values, counts) { Kind = first.Kind, IsMergedRollup = true };
 
         // Values only when every part had them: a partial distribution would put wrong percentiles on exact statistics.
         if (!everyPartHasValues || distribution.Count == 0)

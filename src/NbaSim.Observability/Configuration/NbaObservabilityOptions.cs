@@ -28,6 +28,14 @@ public sealed class NbaObservabilityOptions
     [DefinedEnum("Exporter", "Emf, CloudWatch or Otlp")]
     public MetricExporterKind Exporter { get; set; } = MetricExporterKind.Emf;
 
+    /// <summary>
+    /// A second destination for every datum (dual-write, as CloudWatch's migration guide describes): <c>Otlp</c> beside
+    /// <see cref="Exporter"/> <c>CloudWatch</c> or <c>Emf</c>. Each destination has its own delivery queue (and, with a
+    /// spool, the directory <c>{Spool:Directory}/secondary</c>), so one's outage never holds the other.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: one destination.</value>
+    public MetricExporterKind? SecondaryExporter { get; set; }
+
     /// <summary>Settings of the EMF exporter.</summary>
     [ValidateObjectMembers]
     public EmfExporterOptions Emf { get; set; } = new();

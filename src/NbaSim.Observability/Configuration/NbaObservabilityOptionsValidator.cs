@@ -54,12 +54,17 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             failures.Add($"{Prefix}CloudWatch:Region is '{region}'; expected a region name such as us-east-1.");
         }
 
+        if (options.SecondaryExporter is { } secondary && (secondary != MetricExporterKind.Otlp || options.Exporter == MetricExporterKind.Otlp))
+        {
+            failures.Add($"{Prefix}SecondaryExporter is {secondary} with Exporter {options.Exporter}; dual-write sends to Otlp beside Exporter CloudWatch or Emf, so set SecondaryExporter to Otlp and Exporter to CloudWatch or Emf, or remove SecondaryExporter.");
+        }
+
         if (options.Otlp?.Region is { Length: > 0 } otlpRegion && !IsRegionName(otlpRegion))
         {
             failures.Add($"{Prefix}Otlp:Region is '{otlpRegion}'; expected a region name such as us-east-1.");
         }
 
-        if (options.Exporter == MetricExporterKind.Otlp && options.Otlp?.BearerTokenEnvironmentVariable is { Length: > 0 } tokenVariable
+        if ((options.Exporter == MetricExporterKind.Otlp || options.SecondaryExporter == MetricExporterKind.Otlp) && options.Otlp?.BearerTokenEnvironmentVariable is { Length: > 0 } tokenVariable
             && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(tokenVariable)))
         {
             // Named, never shown: the variable's value is a secret.

@@ -10,6 +10,7 @@ using NbaSim.Observability.Aws.CostExplorer;
 using NbaSim.Observability.Configuration;
 using NbaSim.Observability.Configuration.Schema;
 using NbaSim.Observability.Internal;
+using NbaSim.Observability.Pipeline;
 using NbaSim.Observability.Publishers;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -63,9 +64,13 @@ public static class NbaObservabilityServiceCollectionExtensions
         services.TryAddSingleton(CreateRegistry);
         services.TryAddSingleton<INbaMetrics>(sp => sp.GetRequiredService<MetricRegistry>());
         services.TryAddSingleton<IMetricExporter>(CreateExporter);
+        services.TryAddSingleton(sp => new SecondaryExporter(sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.SecondaryExporter == MetricExporterKind.Otlp
+            ? CreateOtlpExporter(sp)
+            : null));
         services.TryAddSingleton(sp => new BufferedMetricSink(
             sp.GetRequiredService<MetricRegistry>(),
             sp.GetRequiredService<IMetricExporter>(),
+            sp.GetRequiredService<SecondaryExporter>().Exporter,
             sp.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value,
             sp.GetService<ILogger<BufferedMetricSink>>(),
             sp.GetService<IMeterFactory>()));
@@ -158,13 +163,16 @@ public static class NbaObservabilityServiceCollectionExtensions
         return registry;
     }
 
+    private static OtlpExporter CreateOtlpExporter(IServiceProvider services)
+        => new(services.GetRequiredService<IOptions<NbaObservabilityOptions>>().Value.Otlp, services.GetService<AWSCredentials>(), services.GetService<ILogger<OtlpExporter>>(), services.GetService<TimeProvider>());
+
     private static IMetricExporter CreateExporter(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<NbaObservabilityOptions>>();
         return options.Value.Exporter switch
         {
             MetricExporterKind.CloudWatch => new CloudWatchExporter(options.Value.CloudWatch, services.GetService<AWSCredentials>(), services.GetService<ILogger<CloudWatchExporter>>()),
-            MetricExporterKind.Otlp => new OtlpExporter(options.Value.Otlp, services.GetService<AWSCredentials>(), services.GetService<ILogger<OtlpExporter>>(), services.GetService<TimeProvider>()),
+            MetricExporterKind.Otlp => CreateOtlpExporter(services),
             _ => new EmfExporter(options, services.GetService<ILogger<EmfExporter>>()),
         };
     }

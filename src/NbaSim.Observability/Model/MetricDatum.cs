@@ -49,6 +49,12 @@ public sealed class MetricDatum
     /// </summary>
     internal MetricKind? Kind { get; init; }
 
+    /// <summary>
+    /// True for a rollup's merged datum (its series' datums added up without some dimensions, for Classic). OTLP skips
+    /// it: PromQL sums over labels itself, and the merged series beside the detailed ones would count every sample twice.
+    /// </summary>
+    internal bool IsMergedRollup { get; init; }
+
     /// <summary>The array behind <see cref="Values"/>, for the serializers' spans; never handed out.</summary>
     internal double[]? RawValues { get; }
 

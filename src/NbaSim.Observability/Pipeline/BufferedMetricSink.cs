@@ -21,12 +21,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     private readonly IMetricExporter _exporter;
     private readonly NbaObservabilityOptions _options;
     private readonly ILogger _logger;
+    private readonly DeliveryLane[] _lanes;
     private readonly IDeliveryQueue _queue;
     private readonly DiskDeliveryQueue? _disk;
-    private readonly MemoryDeliveryQueue? _memory;
     private readonly PeriodCollector _collector;
-    private readonly QueueDrainer _drainer;
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SelfTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
 
@@ -34,7 +32,6 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     // delivered but unacknowledged, and the final flush would then send it again (CloudWatch would double-count).
     private readonly CancellationTokenSource _exportAbort = new();
     private Task _collectorTask = Task.CompletedTask;
-    private Task _drainTask = Task.CompletedTask;
     private int _state; // 0 new, 1 running, 2 stopped
     private int _addedSinceWake;
     private long _bufferDrops;
@@ -51,6 +48,16 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     /// <param name="meterFactory">Factory for the self-telemetry meter; a standalone meter when <see langword="null"/>.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names it, its value and the rule.</exception>
     public BufferedMetricSink(MetricRegistry registry, IMetricExporter exporter, NbaObservabilityOptions options, ILogger<BufferedMetricSink>? logger = null, IMeterFactory? meterFactory = null)
+        : this(registry, exporter, null, options, logger, meterFactory)
+    {
+    }
+
+    /// <summary>
+    /// A sink that writes every datum to two destinations (dual-write), each with its own delivery queue, spool
+    /// directory (<c>{Spool:Directory}/secondary</c>) and drain loop, so one destination's outage never holds the other.
+    /// The registry's diagnostics count the primary's deliveries and drops; the secondary's are logged.
+    /// </summary>
+    internal BufferedMetricSink(MetricRegistry registry, IMetricExporter exporter, IMetricExporter? secondaryExporter, NbaObservabilityOptions options, ILogger<BufferedMetricSink>? logger = null, IMeterFactory? meterFactory = null)
     {
         _registry = registry ?? throw new ArgumentNullException(nameof(registry));
         _exporter = exporter ?? throw new ArgumentNullException(nameof(exporter));
@@ -63,34 +70,44 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
 
         _logger = logger ?? NullLogger<BufferedMetricSink>.Instance;
-        if (options.Spool?.Directory is { Length: > 0 } spoolDirectory)
+        var spoolDirectory = options.Spool?.Directory is { Length: > 0 } directory ? directory : null;
+        var lanes = new List<DeliveryLane>(2);
+        try
         {
-            _disk = new DiskDeliveryQueue(new SpoolStore(spoolDirectory, _logger), options.Spool.MaxBytes, options.MaxQueuedDatums, _logger, registry.Statistics, MemoryFull)
+            lanes.Add(new DeliveryLane("primary", exporter, options, spoolDirectory, registry.Statistics, _logger, registry.TimeProvider, MemoryFull, DeliveredAfterStop));
+            if (secondaryExporter is not null)
             {
-                DeliveredAfterStop = delivered =>
-                {
-                    // Counted as dropped at the stop (only in memory, in flight); delivered after all: correct the count.
-                    _registry.Statistics.Dropped(-delivered);
-                    Log.DeliveredAfterStop(_logger, delivered);
-                },
-            };
-            _queue = _disk;
+                // Its own queue and, with a spool, its own directory inside the spool's: an outage of one destination
+                // never holds, fills or evicts the other's data.
+                lanes.Add(new DeliveryLane(
+                    "secondary",
+                    secondaryExporter,
+                    options,
+                    spoolDirectory is null ? null : Path.Combine(spoolDirectory, "secondary"),
+                    new PipelineStatistics(),
+                    _logger,
+                    registry.TimeProvider,
+                    MemoryFull,
+                    DeliveredAfterStop));
+            }
         }
-        else
+        catch
         {
-            _memory = new MemoryDeliveryQueue(options.MaxQueuedDatums, MemoryFull, delivered =>
+            foreach (var lane in lanes)
             {
-                // An export that outlived the stop delivered after all what the stop counted as dropped: correct the count.
-                _registry.Statistics.Dropped(-delivered);
-                Log.DeliveredAfterStop(_logger, delivered);
-            });
-            _queue = _memory;
+                lane.Dispose();
+            }
+
+            throw;
         }
+
+        _lanes = [.. lanes];
+        _queue = _lanes[0].Queue;
+        _disk = _lanes[0].Disk;
 
         try
         {
             _collector = new PeriodCollector(registry, Add, Wake, _logger, mergeRollups: !exporter.PublishesRollupsAsDimensionSets);
-            _drainer = new QueueDrainer(_queue, exporter, options, registry.Statistics, _logger, registry.TimeProvider);
             _telemetry = new SelfTelemetry(registry, () => QueuedDatums, meterFactory);
             registry.Link(this);
         }
@@ -99,13 +116,20 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             // Whatever failed after the queue opened (an exporter's getter, the meter factory, a second sink): the spool
             // and its lock are released, and the registry stays free for the next sink.
             _telemetry?.Dispose();
-            _queue.Dispose();
+            foreach (var lane in _lanes)
+            {
+                lane.Dispose();
+            }
+
             throw;
         }
     }
 
     /// <summary>Datums not yet delivered: waiting, in flight, in memory or in the spool.</summary>
     public int QueuedDatums => _queue.Count;
+
+    /// <summary>Datums not yet delivered by the secondary destination (dual-write); 0 without one.</summary>
+    internal int SecondaryQueuedDatums => _lanes.Length > 1 ? _lanes[1].Queue.Count : 0;
 
     /// <summary>Datums kept on disk in the spool (0 without one): after a stop, what the next start sends.</summary>
     internal long SpooledDatums => _disk is null ? 0 : Math.Max(0, _disk.Count - _disk.InMemoryCount);
@@ -126,7 +150,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
 
         _collectorTask = Task.Run(() => _collector.RunAsync(_stopping.Token));
-        _drainTask = Task.Run(() => DrainLoopAsync(_stopping.Token));
+        foreach (var lane in _lanes)
+        {
+            lane.DrainTask = Task.Run(() => DrainLoopAsync(lane, _stopping.Token));
+        }
     }
 
     /// <summary>
@@ -147,14 +174,20 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         if (Volatile.Read(ref _state) == 2 && !_stopFlushing)
         {
             // Stopped: what was harvested went to the spool or was counted as dropped, and nothing is delivered now.
-            return harvested == 0 && _queue.Count == 0;
+            return harvested == 0 && _lanes.All(lane => lane.Queue.Count == 0);
         }
 
         // The stop's deadline cancels this drain too, so a stop never leaves an export of ours running behind it.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exportAbort.Token);
         try
         {
-            return await _drainer.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
+            if (_lanes.Length == 1)
+            {
+                return await _lanes[0].Drainer.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
+            }
+
+            var drained = await Task.WhenAll(_lanes.Select(lane => lane.Drainer.DrainAsync(newestFirst: false, linked.Token))).ConfigureAwait(false);
+            return drained.All(d => d);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -187,46 +220,27 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
         await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
-        // The publisher's loop ends; an export in flight completes (it is cancelled only when the deadline passes).
-        var loopsEnded = await WaitBoundedAsync(_drainTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        // The publishers' loops end; an export in flight completes (it is cancelled only when the deadline passes).
+        var loops = Task.WhenAll(_lanes.Select(lane => lane.DrainTask));
+        var loopsEnded = await WaitBoundedAsync(loops, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
         if (!loopsEnded)
         {
-            // An export of the publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
+            // An export of a publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
             await _exportAbort.CancelAsync().ConfigureAwait(false);
-            loopsEnded = await WaitBoundedAsync(_drainTask, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+            loopsEnded = await WaitBoundedAsync(loops, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
 
-        // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
-        var pause = TimeSpan.FromMilliseconds(100);
-        Task<bool>? drain = null;
-        var drained = false;
-        while (loopsEnded && !drained && Remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
-        {
-            drain = _drainer.DrainAsync(newestFirst: _disk is null, _exportAbort.Token);
-            if (!await WaitBoundedAsync(drain, Remaining(), "flush", cancellationToken).ConfigureAwait(false))
-            {
-                break;
-            }
-
-            drained = drain.IsCompletedSuccessfully && drain.Result;
-            if (!drained && Remaining() > TimeSpan.Zero)
-            {
-                // A throttled or failing export is retried, with growing pauses, until the deadline.
-                await Task.Delay(pause < Remaining() ? pause : Remaining(), CancellationToken.None).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-            }
-        }
-
-        if (drain is { IsCompleted: false })
-        {
-            // Out of time: cancel what is in flight and give it a moment; an exporter that ignores cancellation is left behind.
-            await _exportAbort.CancelAsync().ConfigureAwait(false);
-            await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
-        }
+        // Each lane drains on its own within the one deadline: a destination that is down does not cost the other its time.
+        var drains = _lanes.Select(lane => FinalDrainAsync(lane, loopsEnded, Remaining, cancellationToken)).ToArray();
+        await Task.WhenAll(drains).ConfigureAwait(false);
 
         // A drain still running (a flush of the caller's, an exporter that ignores cancellation) is waited for briefly,
         // so its datums are counted once: delivered, or left over below.
-        var idle = await _drainer.WaitIdleAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+        var idle = new bool[_lanes.Length];
+        for (var i = 0; i < _lanes.Length; i++)
+        {
+            idle[i] = await _lanes[i].Drainer.WaitIdleAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+        }
 
         _stopFlushing = false;
         lock (_addGate)
@@ -242,7 +256,42 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             Log.StopCutShort(_logger, Stopwatch.GetElapsedTime(started), _options.ShutdownTimeout);
         }
 
-        ReportLeftovers(idle);
+        for (var i = 0; i < _lanes.Length; i++)
+        {
+            ReportLeftovers(_lanes[i], idle[i]);
+        }
+    }
+
+    /// <summary>The stop's drain of one lane: retried with growing pauses until it is empty or the deadline passes.</summary>
+    private async Task FinalDrainAsync(DeliveryLane lane, bool loopsEnded, Func<TimeSpan> remaining, CancellationToken cancellationToken)
+    {
+        // Without a spool the newest periods go first: if time runs out, the backlog's oldest datums are the ones lost.
+        var pause = TimeSpan.FromMilliseconds(100);
+        Task<bool>? drain = null;
+        var drained = false;
+        while (loopsEnded && !drained && remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
+        {
+            drain = lane.Drainer.DrainAsync(newestFirst: lane.Disk is null, _exportAbort.Token);
+            if (!await WaitBoundedAsync(drain, remaining(), "flush", cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            drained = drain.IsCompletedSuccessfully && drain.Result;
+            if (!drained && remaining() > TimeSpan.Zero)
+            {
+                // A throttled or failing export is retried, with growing pauses, until the deadline.
+                await Task.Delay(pause < remaining() ? pause : remaining(), CancellationToken.None).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+
+        if (drain is { IsCompleted: false })
+        {
+            // Out of time: cancel what is in flight and give it a moment; an exporter that ignores cancellation is left behind.
+            await _exportAbort.CancelAsync().ConfigureAwait(false);
+            await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -257,7 +306,11 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             // Even if stopping failed, this sink no longer drains the registry, and its spool lock is released.
             _registry.Unlink(this);
             _telemetry.Dispose();
-            _queue.Dispose();
+            foreach (var lane in _lanes)
+            {
+                lane.Dispose();
+            }
+
             _stopping.Dispose();
         }
     }
@@ -285,7 +338,10 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             closed = _addsClosed;
             if (!closed)
             {
-                _queue.Add(datum);
+                foreach (var lane in _lanes)
+                {
+                    lane.Queue.Add(datum);
+                }
             }
         }
 
@@ -307,6 +363,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     /// <summary>A datum that arrives once the sink has stopped: written to the spool, or counted and logged as dropped.</summary>
     private bool AddAfterStop(MetricDatum datum)
     {
+        for (var i = 1; i < _lanes.Length; i++)
+        {
+            // The secondary keeps it in its own spool, or counts it as its own drop.
+            if (!(_lanes[i].Disk is { } secondaryDisk && secondaryDisk.WriteAside([datum])))
+            {
+                _lanes[i].Statistics.Dropped(1);
+            }
+        }
+
         if (_disk is not null && _disk.WriteAside([datum]))
         {
             return true;
@@ -322,8 +387,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         return false;
     }
 
-    private void MemoryFull(int dropped)
+    private void MemoryFull(DeliveryLane lane, int dropped)
     {
+        if (!ReferenceEquals(lane, _lanes[0]))
+        {
+            lane.Statistics.Dropped(dropped);
+            Log.SecondaryDropped(_logger, dropped, lane.Exporter.GetType().Name, _options.MaxQueuedDatums);
+            return;
+        }
+
         _registry.Statistics.Dropped(dropped);
         var before = Interlocked.Add(ref _bufferDrops, dropped) - dropped;
         var after = before + dropped;
@@ -337,35 +409,45 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
 
     private void Wake()
     {
-        if (_wake.CurrentCount == 0)
+        foreach (var lane in _lanes)
         {
-            _wake.Release();
+            if (lane.Wake.CurrentCount == 0)
+            {
+                lane.Wake.Release();
+            }
         }
     }
 
-    /// <summary>Counts what the stop leaves behind, each datum once. <paramref name="idle"/>: no drain holds the queue.</summary>
-    private void ReportLeftovers(bool idle)
+    /// <summary>An export that outlived the stop delivered after all what the stop counted as dropped: correct the count.</summary>
+    private void DeliveredAfterStop(DeliveryLane lane, int delivered)
     {
-        if (_disk is not null)
+        lane.Statistics.Dropped(-delivered);
+        Log.DeliveredAfterStop(_logger, delivered);
+    }
+
+    /// <summary>Counts what the stop leaves behind, each datum once. <paramref name="idle"/>: no drain holds the queue.</summary>
+    private void ReportLeftovers(DeliveryLane lane, bool idle)
+    {
+        if (lane.Disk is { } disk)
         {
             // What the disk refused during the run gets a last chance. A drain that still holds the queue (an exporter
             // that ignores cancellation) cannot be waited for: what waits in memory is written aside, to new files.
-            if (!(idle && _drainer.TryPersist()))
+            if (!(idle && lane.Drainer.TryPersist()))
             {
-                _disk.PersistStagedAside();
+                disk.PersistStagedAside();
             }
 
-            var lost = _disk.StopAndCountInMemory();
+            var lost = disk.StopAndCountInMemory();
             if (lost > 0)
             {
-                _registry.Statistics.Dropped(lost);
+                lane.Statistics.Dropped(lost);
                 Log.ShutdownDropped(_logger, _options.ShutdownTimeout, lost);
             }
 
-            var spooled = _disk.Count - lost;
+            var spooled = disk.Count - lost;
             if (spooled > 0)
             {
-                Log.ShutdownSpooled(_logger, spooled, _disk.FileCount);
+                Log.ShutdownSpooled(_logger, spooled, disk.FileCount);
             }
 
             return;
@@ -373,11 +455,11 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
 
         // In flight now means an export that outlived the deadline and may never end: counted as dropped now, and
         // corrected if it delivers after all (see the queue's callback), so each datum is counted once.
-        var (waiting, inFlight) = _memory!.Close();
+        var (waiting, inFlight) = lane.Memory!.Close();
         var left = waiting + inFlight;
         if (left > 0)
         {
-            _registry.Statistics.Dropped(left);
+            lane.Statistics.Dropped(left);
             Log.ShutdownDropped(_logger, _options.ShutdownTimeout, left);
         }
     }
@@ -404,7 +486,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
     }
 
-    private async Task DrainLoopAsync(CancellationToken cancellationToken)
+    private async Task DrainLoopAsync(DeliveryLane lane, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -412,7 +494,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             {
                 using var interval = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 interval.CancelAfter(_options.FlushInterval);
-                await _wake.WaitAsync(interval.Token).ConfigureAwait(false);
+                await lane.Wake.WaitAsync(interval.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -426,7 +508,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             {
                 // Not the stopping token: a drain under way completes (or is cancelled with the shutdown deadline).
                 Interlocked.Exchange(ref _addedSinceWake, 0);
-                await _drainer.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
+                await lane.Drainer.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
             {

@@ -75,6 +75,11 @@ internal sealed partial class SpoolStore
                 json.WriteNumber("k", (int)kind); // for OTLP's mapping (counter, gauge, distribution); older files have none
             }
 
+            if (d.IsMergedRollup)
+            {
+                json.WriteBoolean("mr", true);
+            }
+
             json.WriteStartArray("d");
             foreach (var dim in d.Dimensions)
             {
@@ -178,15 +183,16 @@ internal sealed partial class SpoolStore
             throw new FormatException("the record has no value, statistic set or distribution");
         }
 
-        if (r.TryGetProperty("k", out var k))
+        var mergedRollup = r.TryGetProperty("mr", out var mr) && mr.ValueKind == JsonValueKind.True;
+        if (r.TryGetProperty("k", out var k) || mergedRollup)
         {
-            var kind = (MetricKind)k.GetInt32();
-            if (!Enum.IsDefined(kind))
+            MetricKind? kind = k.ValueKind == JsonValueKind.Number ? (MetricKind)k.GetInt32() : null;
+            if (kind is { } defined && !Enum.IsDefined(defined))
             {
                 throw new FormatException($"the kind {k.GetInt32()} is not a metric kind");
             }
 
-            datum = new MetricDatum(datum.Namespace, datum.MetricName, datum.RawDimensions, datum.Unit, datum.Timestamp, datum.StorageResolution, datum.Value, datum.StatisticValues, datum.RawValues, datum.RawCounts) { Kind = kind };
+            datum = new MetricDatum(datum.Namespace, datum.MetricName, datum.RawDimensions, datum.Unit, datum.Timestamp, datum.StorageResolution, datum.Value, datum.StatisticValues, datum.RawValues, datum.RawCounts) { Kind = kind, IsMergedRollup = mergedRollup };
         }
 
         if (r.TryGetProperty("ru", out var ru))

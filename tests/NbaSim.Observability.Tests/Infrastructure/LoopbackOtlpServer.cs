@@ -128,6 +128,7 @@ internal sealed class LoopbackOtlpServer : IAsyncDisposable
                 context.Response.Headers[name] = value;
             }
 
+            context.Response.ContentLength64 = answer.Body.Length;
             await context.Response.OutputStream.WriteAsync(answer.Body);
             context.Response.Close();
         }

@@ -12,6 +12,7 @@ internal static class ConfigurationSchema
     [
         new("Enabled", SettingType.Boolean),
         new("Exporter", SettingType.Enum, Enum.GetNames<MetricExporterKind>()),
+        new("SecondaryExporter", SettingType.Enum, Enum.GetNames<MetricExporterKind>()),
         new("FlushInterval", SettingType.TimeSpan),
         new("AggregationPeriod", SettingType.TimeSpan),
         new("HighResolutionByDefault", SettingType.Boolean),

@@ -22,6 +22,12 @@ internal sealed class ExponentialBuckets
 
     public long this[int i] => _counts[_start + i];
 
+    /// <summary>The counts of the window, first to last.</summary>
+    public ReadOnlySpan<long> Counts => _counts.AsSpan(_start, Length);
+
+    /// <summary>Bytes of the counts as packed varints, kept up to date by every change (the writer's size pass reads it).</summary>
+    public int PackedSize { get; private set; }
+
     /// <summary>Whether <paramref name="index"/> fits the window without passing <see cref="MaxBuckets"/>.</summary>
     public bool Fits(int index)
         => Length == 0 || ((long)Math.Max(index, Offset + Length - 1) - Math.Min(index, Offset) + 1) <= MaxBuckets;
@@ -35,6 +41,7 @@ internal sealed class ExponentialBuckets
             Length = 1;
             _start = _counts.Length / 2;
             _counts[_start] = count;
+            PackedSize = Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)count);
             return;
         }
 
@@ -49,6 +56,7 @@ internal sealed class ExponentialBuckets
             _start -= grow;
             Offset = index;
             Length += grow;
+            PackedSize += grow; // new empty buckets: one byte each
         }
         else if (index >= Offset + Length)
         {
@@ -59,9 +67,13 @@ internal sealed class ExponentialBuckets
             }
 
             Length += grow;
+            PackedSize += grow;
         }
 
-        _counts[_start + (index - Offset)] += count;
+        ref var slot = ref _counts[_start + (index - Offset)];
+        var before = Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)slot);
+        slot += count;
+        PackedSize += Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)slot) - before;
     }
 
     /// <summary>Merges pairs of buckets: the same counts at scale − 1.</summary>
@@ -85,6 +97,11 @@ internal sealed class ExponentialBuckets
         _start = start;
         Offset = newOffset;
         Length = newLast - newOffset + 1;
+        PackedSize = 0;
+        foreach (var c in Counts)
+        {
+            PackedSize += Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)c);
+        }
     }
 
     private void Resize(int before, int after)

@@ -153,11 +153,24 @@ internal sealed class OtlpCumulativeState
 
         // Buckets hold whole samples: counts are rounded (a caller's fractional counts lose their fraction here only).
         // The bucket counts add up to the exact count: rounding differences go to the bucket of the last value.
+        // A distribution of ours carries the representatives of its recording histogram's buckets: each stands for
+        // samples anywhere in its bucket, so they are spread over the exponential buckets it overlaps (within the
+        // period's extremes). A caller's values are exact values: each goes to its own bucket.
+        var spread = datum.Kind == MetricKind.Distribution && datum.StatisticValues is { } extremes;
         long placed = 0;
         for (var i = 0; i < values.Length; i++)
         {
             var c = (long)Math.Round(counts?[i] ?? 1);
-            series.AddToBuckets(values[i], c);
+            if (spread)
+            {
+                var (lower, upper) = Aggregation.LogLinearHistogram.BoundsOf(values[i]);
+                series.AddSpread(Math.Max(lower, datum.StatisticValues!.Value.Minimum), Math.Min(upper, datum.StatisticValues.Value.Maximum), c);
+            }
+            else
+            {
+                series.AddToBuckets(values[i], c);
+            }
+
             placed += c;
         }
 

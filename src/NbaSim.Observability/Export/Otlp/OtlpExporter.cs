@@ -83,6 +83,13 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     /// <summary>1,000: the endpoint's limit of data points per request (a datum adds at most one point).</summary>
     public int MaxDatumsPerBatch => OtlpLimits.MaxPointsPerRequest;
 
+    /// <summary>
+    /// True: the pipeline need not merge rollups for this exporter. A rollup is a sum over some dimensions, which PromQL
+    /// computes itself (<c>sum by</c>); a merged rollup datum that reaches this exporter anyway (dual-write beside
+    /// Classic) is skipped, never sent as a series of its own.
+    /// </summary>
+    public bool PublishesRollupsAsDimensionSets => true;
+
     /// <summary>Points refused for good so far (by the endpoint, or for a limit).</summary>
     public long RejectedPoints => Volatile.Read(ref _rejected);
 
@@ -171,7 +178,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                     delivered.Add(_touched[i]);
                 }
 
-                var undelivered = batch.Where(d => _state.WasAbsorbed(d) && !delivered.Contains(_state.SeriesOf(d))).ToList();
+                var undelivered = batch.Where(d => !d.IsMergedRollup && _state.WasAbsorbed(d) && !delivered.Contains(_state.SeriesOf(d))).ToList();
                 return ExportResult.Partial(total, undelivered, ex);
             }
 
@@ -191,6 +198,11 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         var rejected = 0;
         foreach (var datum in batch)
         {
+            if (datum.IsMergedRollup)
+            {
+                continue; // delivered as far as this path goes: PromQL sums the detailed series itself
+            }
+
             var series = _state.SeriesOf(datum);
             if (!_state.WasAbsorbed(datum) && LimitBroken(datum, series, now) is { } reason)
             {
@@ -387,6 +399,9 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         Absorb(batch, _time.GetUtcNow());
         return Serialize(_touched, body);
     }
+
+    /// <summary>Writes again the request of the series the last batch touched (the serializer alone, for benchmarks).</summary>
+    internal int SerializeTouched(Utf8BodyWriter body) => Serialize(_touched, body);
 
     private void ReportCredentialsRefused(AwsApiException error, int kept)
     {

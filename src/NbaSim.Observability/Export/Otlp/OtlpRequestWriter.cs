@@ -34,8 +34,8 @@ internal static class OtlpRequestWriter
                     size += Fixed64FieldBytes * 2; // zero_count, zero_threshold
                 }
 
-                series.PositivePacked = Packed(series.Positive);
-                series.NegativePacked = Packed(series.Negative);
+                series.PositivePacked = series.Positive.PackedSize;
+                series.NegativePacked = series.Negative.PackedSize;
                 size += SizeOfBuckets(8, series.Positive, series.PositivePacked) + SizeOfBuckets(9, series.Negative, series.NegativePacked);
                 size += Fixed64FieldBytes * 2; // min, max
                 break;
@@ -172,17 +172,6 @@ internal static class OtlpRequestWriter
         }
     }
 
-    private static int Packed(ExponentialBuckets buckets)
-    {
-        var size = 0;
-        for (var i = 0; i < buckets.Length; i++)
-        {
-            size += SizeOfVarint((ulong)buckets[i]);
-        }
-
-        return size;
-    }
-
     private static int SizeOfBucketsContent(ExponentialBuckets buckets, int packed)
         => (buckets.Offset != 0 ? SizeOfTag(1) + SizeOfVarint(ZigZag(buckets.Offset)) : 0) + SizeOfDelimited(2, packed);
 
@@ -203,9 +192,22 @@ internal static class OtlpRequestWriter
         }
 
         DelimitedHeader(output, 2, packed);
-        for (var i = 0; i < buckets.Length; i++)
+
+        // The packed counts in one reserved span: most are below 128, one byte each.
+        var span = output.Reserve(packed);
+        var at = 0;
+        foreach (var count in buckets.Counts)
         {
-            WriteVarint(output, (ulong)buckets[i]);
+            var value = (ulong)count;
+            while (value >= 0x80)
+            {
+                span[at++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+
+            span[at++] = (byte)value;
         }
+
+        output.Advance(at);
     }
 }

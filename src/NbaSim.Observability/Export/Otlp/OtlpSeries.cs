@@ -11,7 +11,7 @@ namespace NbaSim.Observability.Export.Otlp;
 internal sealed class OtlpSeries
 {
     /// <summary>Scale of new histograms: 128 buckets per power of two, each 0.54 % wide (see docs/api.md).</summary>
-    public const int InitialScale = 6;
+    public const int InitialScale = 7;
 
     /// <summary>Values below this magnitude count as zero (the recording histogram's own zero bucket).</summary>
     public static readonly double ZeroThreshold = Math.ScaleB(1, -64);
@@ -112,6 +112,67 @@ internal sealed class OtlpSeries
         }
 
         buckets.Add(index, count);
+    }
+
+    /// <summary>
+    /// Counts <paramref name="count"/> samples known only to lie in [<paramref name="lower"/>, <paramref name="upper"/>]
+    /// (a bucket of the recording histogram, narrowed to the period's exact extremes): spread over the exponential
+    /// buckets that range overlaps, in proportion to the overlap, as samples spread evenly over it would fall. Whole
+    /// counts: the running total is rounded, so the parts add up to <paramref name="count"/> exactly.
+    /// </summary>
+    public void AddSpread(double lower, double upper, long count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        var negative = upper <= 0;
+        var lo = negative ? -upper : lower;
+        var hi = negative ? -lower : upper;
+        if (!(lo > ZeroThreshold) || !double.IsFinite(hi) || hi <= lo)
+        {
+            AddToBuckets(negative ? -(lo + hi) / 2 : (lo + hi) / 2, count);
+            return;
+        }
+
+        var buckets = negative ? Negative : Positive;
+        int first;
+        int last;
+        while (true)
+        {
+            first = IndexOf(lo, Scale);
+            last = IndexOf(hi, Scale);
+            if (buckets.Fits(first) && buckets.Fits(last))
+            {
+                break;
+            }
+
+            Scale--;
+            Positive.Downscale();
+            Negative.Downscale();
+        }
+
+        if (first == last)
+        {
+            buckets.Add(first, count);
+            return;
+        }
+
+        var width = hi - lo;
+        var factor = Math.Pow(2, Math.Pow(2, -Scale));
+        long placed = 0;
+        for (var index = first; index <= last; index++)
+        {
+            var edge = index == last ? hi : Math.Min(hi, Math.Pow(factor, index + 1));
+            var share = index == last ? count : (long)Math.Round(count * ((edge - lo) / width));
+            var part = Math.Max(0, share - placed);
+            if (part > 0)
+            {
+                buckets.Add(index, part);
+                placed += part;
+            }
+        }
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public class ConfigurationCheckTests
 
         warnings.Should().Equal(
             "NbaObservability:Meters:0 has a value, but it is a section and the value is ignored; set its settings instead: NbaObservability:Meters:0:Name, NbaObservability:Meters:0:Namespace, NbaObservability:Meters:0:Instruments, NbaObservability:Meters:0:Dimensions.",
-            "NbaObservability:Zzzzzz is not a setting and is ignored; the settings under NbaObservability are Enabled, Exporter, FlushInterval, AggregationPeriod, HighResolutionByDefault, MaxSeriesPerNamespace, MaxQueuedDatums, MaxDatumsPerBatch, MaxBatchBytes, ShutdownTimeout, ObservableGaugeTimeout, Emf, CloudWatch, Spool, Meters, S3Inventory, Cost, Dims, Monitoring, Schedule.");
+            "NbaObservability:Zzzzzz is not a setting and is ignored; the settings under NbaObservability are Enabled, Exporter, SecondaryExporter, FlushInterval, AggregationPeriod, HighResolutionByDefault, MaxSeriesPerNamespace, MaxQueuedDatums, MaxDatumsPerBatch, MaxBatchBytes, ShutdownTimeout, ObservableGaugeTimeout, Emf, CloudWatch, Otlp, Spool, Meters, S3Inventory, Cost, Dims, Monitoring, Schedule.");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class ConfigurationCheckTests
 
     [Theory]
     [InlineData("AggregationPeriod", "abc", "NbaObservability:AggregationPeriod is 'abc'; expected a time span as [d.]hh:mm:ss[.fff], e.g. 00:01:00 for one minute.")]
-    [InlineData("Exporter", "CloudWach", "NbaObservability:Exporter is 'CloudWach'; expected one of Emf, CloudWatch (did you mean CloudWatch?).")]
+    [InlineData("Exporter", "CloudWach", "NbaObservability:Exporter is 'CloudWach'; expected one of Emf, CloudWatch, Otlp (did you mean CloudWatch?).")]
     [InlineData("CloudWatch:Protocol", "xml", "NbaObservability:CloudWatch:Protocol is 'xml'; expected one of Json, Query.")]
     [InlineData("MaxQueuedDatums", "10k", "NbaObservability:MaxQueuedDatums is '10k'; expected a whole number from -2147483648 to 2147483647, e.g. 100.")]
     [InlineData("MaxQueuedDatums", "3000000000", "NbaObservability:MaxQueuedDatums is '3000000000'; expected a whole number from -2147483648 to 2147483647, e.g. 100.")]

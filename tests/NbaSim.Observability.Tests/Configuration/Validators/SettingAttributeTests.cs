@@ -14,7 +14,7 @@ public class SettingAttributeTests
         { "CloudWatch:MaxRetries", "NbaObservability:CloudWatch:MaxRetries is 11; it must be between 0 and 10." },
         { "CloudWatch:MaxConcurrentRequests", "NbaObservability:CloudWatch:MaxConcurrentRequests is 17; it must be between 1 and 16." },
         { "CloudWatch:Protocol", "NbaObservability:CloudWatch:Protocol is '7'; use Json or Query." },
-        { "Exporter", "NbaObservability:Exporter is '9'; use Emf or CloudWatch." },
+        { "Exporter", "NbaObservability:Exporter is '9'; use Emf, CloudWatch or Otlp." },
         { "Emf:Format", "NbaObservability:Emf:Format is '4'; use Exact or Strict." },
         { "S3Inventory:MaxPrefixes", "NbaObservability:S3Inventory:MaxPrefixes is 0; it must be between 1 and 1,000." },
         { "Cost:RefreshInterval", "NbaObservability:Cost:RefreshInterval is 00:01:00; it must be between 00:05:00 and 7.00:00:00." },
