@@ -139,7 +139,7 @@ public sealed partial class NbaObsCommand
     {
         var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
         var inputs = await Cost.CostReportCollector.CollectAsync(
-            session.Get<NbaSim.Observability.Aws.CostExplorer.ICostExplorerClient>(), session.CloudWatch, session.Get<IS3ObjectLister>(), session.Options, definitions.Alarms, Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            session.Get<NbaSim.Observability.Aws.CostExplorer.ICostExplorerClient>(), session.CloudWatch, session.Get<IS3ObjectLister>(), session.Options, definitions.Alarms, Clock.GetUtcNow(), NbaMonitoring.Operations(definitions.Context).Select(op => op.MetricName).ToList(), cancellationToken).ConfigureAwait(false);
         var report = Cost.CostAdvisor.Build(inputs);
         await Write(session, report, report.RenderText()).ConfigureAwait(false);
         return 0;

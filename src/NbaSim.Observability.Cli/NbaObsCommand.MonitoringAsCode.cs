@@ -3,9 +3,9 @@ namespace NbaSim.Observability.Cli;
 /// <content>Monitoring as code: plan/apply, export, preview, alarm status and alarm test.</content>
 public sealed partial class NbaObsCommand
 {
-    private async Task<int> PlanAsync(Session session, bool prune, bool apply, CancellationToken cancellationToken)
+    private async Task<int> PlanAsync(Session session, bool prune, bool apply, string path, CancellationToken cancellationToken)
     {
-        var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        var definitions = await session.DefinitionsAsync(cancellationToken, ParsePath(path)).ConfigureAwait(false);
         var planner = new MonitoringPlanner(session.CloudWatch, session.Sns);
         var plan = await planner.PlanAsync(definitions, prune, cancellationToken).ConfigureAwait(false);
         if (apply)
@@ -25,6 +25,14 @@ public sealed partial class NbaObsCommand
 
         return 0;
     }
+
+    /// <summary>classic, otel or both (System.CommandLine has already refused anything else).</summary>
+    private static MonitoringAsCode.MonitoringPath ParsePath(string? path) => path switch
+    {
+        "otel" => MonitoringAsCode.MonitoringPath.OTel,
+        "both" => MonitoringAsCode.MonitoringPath.Both,
+        _ => MonitoringAsCode.MonitoringPath.Classic,
+    };
 
     private async Task<int> ExportAsync(Session session, string outPath)
     {

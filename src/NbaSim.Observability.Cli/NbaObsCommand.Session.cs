@@ -245,7 +245,7 @@ public sealed partial class NbaObsCommand
                 RuntimeNamespace = NbaMonitoring.RuntimeNamespaceOf(_options.Meters),
             };
 
-        public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken)
+        public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken, MonitoringAsCode.MonitoringPath path = MonitoringAsCode.MonitoringPath.Classic)
         {
             var account = _options.Monitoring.AccountId;
             if (string.IsNullOrEmpty(account))
@@ -255,7 +255,7 @@ public sealed partial class NbaObsCommand
             }
 
             var context = OfflineContext() with { AccountId = account };
-            return MonitoringDefinitions.For(context, _options.Monitoring);
+            return MonitoringDefinitions.For(context, _options.Monitoring, path);
         }
 
         public async ValueTask DisposeAsync()

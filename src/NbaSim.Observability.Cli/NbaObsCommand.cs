@@ -36,11 +36,13 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         }
 
         var prune = new Option<bool>("--prune") { Description = "Also delete our dashboards and alarms that are no longer defined." };
-        var plan = new Command("plan", "Show what apply would change.") { prune };
-        plan.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(prune), apply: false, ct)));
+        var path = PathOption();
+        var plan = new Command("plan", "Show what apply would change.") { prune, path };
+        plan.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(prune), apply: false, p.GetValue(path)!, ct)));
         var pruneApply = new Option<bool>("--prune") { Description = "Also delete our dashboards and alarms that are no longer defined." };
-        var apply = new Command("apply", "Create or update the dashboards, alarms and alert topic that differ.") { pruneApply };
-        apply.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(pruneApply), apply: true, ct)));
+        var pathApply = PathOption();
+        var apply = new Command("apply", "Create or update the dashboards, alarms and alert topic that differ.") { pruneApply, pathApply };
+        apply.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(pruneApply), apply: true, p.GetValue(pathApply)!, ct)));
 
         var outDir = new Option<string>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
         var export = new Command("export", "Write the rendered dashboard bodies.") { outDir };
@@ -191,4 +193,15 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
     };
 
     private const string ConfigurationHint = " Fix it in the --config file or the environment variable NbaObservability__… (':' becomes '__').";
+
+    private static Option<string> PathOption()
+    {
+        var path = new Option<string>("--path")
+        {
+            Description = "classic (metric alarms, anomaly detectors, dashboards), otel (PromQL alarms over OTLP metrics), or both while dual-writing.",
+            DefaultValueFactory = _ => "classic",
+        };
+        path.AcceptOnlyFromAmong("classic", "otel", "both");
+        return path;
+    }
 }

@@ -71,6 +71,15 @@ VECTORS = [
             {"Id": "ad1", "Expression": "ANOMALY_DETECTION_BAND(m1, 2)", "Label": "QueueDepth (expected)", "ReturnData": True},
         ],
     }),
+    # A PromQL alarm (OTel path): EvaluationCriteria and EvaluationInterval, no metric, no threshold member (in botocore 1.43's model).
+    ("cloudwatch", "PutMetricAlarm", "put_metric_alarm_promql", {
+        "AlarmName": "S3-UploadFailures-PromQL", "AlarmDescription": "More than 5 S3 upload failures in 10 minutes",
+        "ActionsEnabled": True, "AlarmActions": ["arn:aws:sns:us-east-1:000000000000:nba-simulator-alerts"],
+        "EvaluationCriteria": {"PromQLCriteria": {
+            "Query": 'sum(increase({"S3UploadFailures", "@instrumentation.@name"="NBA-Simulator/DataCollection"}[5m])) > 5',
+            "PendingPeriod": 300, "RecoveryPeriod": 300}},
+        "EvaluationInterval": 60,
+    }),
     ("cloudwatch", "PutDashboard", "put_dashboard", {
         "DashboardName": "NBA-Simulator-DataCollection",
         "DashboardBody": json.dumps({"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {"metrics": [["NBA-Simulator/DataCollection", "S3ObjectCount"], [".", "S3TotalSizeGB"]], "period": 3600, "stat": "Average", "region": "us-east-1", "title": "S3 Bucket Growth"}}]}, separators=(",", ":")),

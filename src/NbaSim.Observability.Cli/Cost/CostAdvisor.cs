@@ -40,6 +40,12 @@ internal sealed record CostInputs
     public int CostExplorerRequests { get; init; }
 
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Our series, each once (for the OTel path's estimate, which measures each one's point).</summary>
+    public IReadOnlyList<MetricIdentity> Series { get; init; } = [];
+
+    /// <summary>Metric names published as distributions (histograms on the OTel path).</summary>
+    public IReadOnlySet<string> DistributionNames { get; init; } = new HashSet<string>();
 }
 
 /// <summary>Turns <see cref="CostInputs"/> into the report and its recommendations (see COST_OPTIMIZATION.md for each).</summary>
@@ -82,6 +88,7 @@ internal static class CostAdvisor
             ? "no metric of this product in CloudWatch yet, so no call"
             : string.Create(inv, $"{inputs.MetricsPerNamespace.Count} namespace(s) listed in CloudWatch, each sending one call per 1,000 series every 60 s ({CostPrices.SecondsPerMonth / 60:N0} periods a month){(highResolution > 0 ? $", every second for the {highResolution} with high-resolution series" : string.Empty)}");
         var product = new ProductCost(series, inputs.Alarms.Count(a => !a.Anomaly), inputs.Alarms.Count(a => a.Anomaly), inputs.Dashboards, calls, basis);
+        var otel = OtelPathCost.Estimate(inputs.Series, inputs.HighResolutionPerNamespace, inputs.DistributionNames, product.AlarmsUsd, new DateTimeOffset(inputs.Today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
 
         var recommendations = new List<Recommendation>();
         if (inputs.ForecastUsd is { } forecast && forecast > inputs.BudgetUsd)
@@ -134,6 +141,16 @@ internal static class CostAdvisor
                 saving));
         }
 
+        // The same series on the OTel path: ingestion per GB instead of per metric and per call (dashboards aside: the OTel
+        // path has none of ours yet). Only when the series were listed, so the comparison is of the same set.
+        var classicComparable = product.MetricsUsd + product.ApiUsd + product.AlarmsUsd;
+        if (inputs.Series.Count > 0 && otel.TotalUsd < classicComparable)
+        {
+            recommendations.Add(new("otel-path",
+                string.Create(inv, $"{product.CustomMetrics} Classic metrics and their PutMetricData calls cost ${product.MetricsUsd + product.ApiUsd:N2}/month; the same {inputs.Series.Count} series as OTel points cost ${otel.IngestionUsd:N2} ({otel.BytesPerMonth / 1_000_000m:N1} MB a month at ${CostPrices.OtelIngestedGb}/GB; rollups are PromQL sums, not series): dual-write (SecondaryExporter = Otlp), move the alarms (nbaobs apply --path otel), then switch Exporter to Otlp"),
+                classicComparable - otel.TotalUsd));
+        }
+
         var notes = inputs.Notes;
         if (pace is null)
         {
@@ -141,7 +158,7 @@ internal static class CostAdvisor
             notes = [.. notes, string.Create(inv, $"the pace of each service is withheld until {inputs.Today.AddDays(MinimumDaysForPace - complete):MMMM d}: the month to date holds {complete} complete day(s), and a projection needs {MinimumDaysForPace}")];
         }
 
-        return new CostReport(inputs.Today, monthToDate, inputs.ForecastUsd, inputs.ForecastUnavailableReason, inputs.BudgetUsd, services.Take(5).ToList(), product, recommendations, inputs.CostExplorerRequests, notes);
+        return new CostReport(inputs.Today, monthToDate, inputs.ForecastUsd, inputs.ForecastUnavailableReason, inputs.BudgetUsd, services.Take(5).ToList(), product, recommendations, inputs.CostExplorerRequests, notes) { Otel = otel };
     }
 
     /// <summary>

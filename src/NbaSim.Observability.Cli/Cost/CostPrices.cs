@@ -6,6 +6,13 @@ namespace NbaSim.Observability.Cli.Cost;
 /// </summary>
 internal static class CostPrices
 {
+    /// <summary>
+    /// OTel metrics ingested, per GB (the serialized size of each point's name, labels, resource attributes, timestamp
+    /// and value). Source: AWS's launch blog for CloudWatch OpenTelemetry metrics ($0.50/GB); not confirmed on the
+    /// pricing page when this was written, so check it there before deciding on it.
+    /// </summary>
+    public const decimal OtelIngestedGb = 0.50m;
+
     /// <summary>A custom metric, per month (first 10,000).</summary>
     public const decimal MetricMonth = 0.30m;
 

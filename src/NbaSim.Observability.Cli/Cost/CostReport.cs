@@ -50,6 +50,9 @@ internal sealed record CostReport(
 
     public decimal CostExplorerUsd => CostExplorerRequests * CostPrices.CostExplorerRequest;
 
+    /// <summary>The same series on CloudWatch's OTel path; null when not estimated.</summary>
+    public OtelPathCost? Otel { get; init; }
+
     public string RenderText()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -76,6 +79,15 @@ internal sealed record CostReport(
         lines.Add(string.Create(inv, $"  PutMetricData (estimate) {Product.PutMetricDataCallsPerMonth,6:N0} calls  ${Product.ApiUsd,8:N2}"));
         lines.Add($"    basis: {Product.PutMetricDataBasis}");
         lines.Add(string.Create(inv, $"  total                                  ${Product.TotalUsd,8:N2}"));
+        if (Otel is { } otel)
+        {
+            lines.Add(string.Empty);
+            lines.Add("The same series on the OTel path (OTLP, PromQL; per month)");
+            lines.Add(string.Create(inv, $"  points ingested          {otel.PointsPerMonth,14:N0}  {otel.BytesPerMonth / 1_000_000m,10:N1} MB  ${otel.IngestionUsd,8:N2}"));
+            lines.Add($"    basis: {otel.Basis}");
+            lines.Add(string.Create(inv, $"  alarms (as on Classic)                 ${otel.AlarmsUsd,8:N2}"));
+            lines.Add(string.Create(inv, $"  total (no per-metric, no per-call)     ${otel.TotalUsd,8:N2}"));
+        }
         lines.Add(string.Empty);
         lines.Add(Recommendations.Count == 0 ? "Recommendations: none; the data calls for no change." : "Recommendations");
         lines.AddRange(Recommendations.Select(r => string.Create(inv, $"  [{r.Id}] save ~${r.EstimatedMonthlySavingUsd:N2}/month: {r.Reason}")));

@@ -19,6 +19,7 @@ internal static class CostReportCollector
         NbaObservabilityOptions options,
         IReadOnlyList<MetricAlarmDefinition> alarms,
         DateTimeOffset now,
+        IReadOnlyList<string> operations,
         CancellationToken cancellationToken)
     {
         var notes = new List<string>();
@@ -86,6 +87,9 @@ internal static class CostReportCollector
         var alarmStates = deployed.Select(a => (a.Definition.AlarmName, Anomaly: a.Definition.ThresholdMetricId is not null, a.StateValue, a.StateUpdatedTimestamp)).ToList();
         var dashboards = (await cloudWatch.ListDashboardsAsync(new ListDashboardsRequest { DashboardNamePrefix = NbaMonitoring.DashboardPrefix }, cancellationToken).ConfigureAwait(false)).DashboardEntries.Count;
 
+        // What this product publishes as distributions: the profiled operations, the validation pass rate, CI/CD timings.
+        var distributions = new HashSet<string>(StringComparer.Ordinal) { NbaMetricNames.ValidationPassRate, NbaMetricNames.TestDuration, NbaMetricNames.TestSuiteDuration, NbaMetricNames.PipelineDuration, "http.client.request.duration" };
+        distributions.UnionWith(operations);
         var highResolution = await HighResolutionAsync(cloudWatch, metrics, now, notes, cancellationToken).ConfigureAwait(false);
         var lake = await DataLakeAsync(s3, options.Monitoring.Bucket, now, notes, cancellationToken).ConfigureAwait(false);
 
@@ -105,6 +109,8 @@ internal static class CostReportCollector
             DataLake = lake,
             CostExplorerRequests = requests,
             Notes = notes,
+            Series = metrics,
+            DistributionNames = distributions,
         };
     }
 

@@ -64,16 +64,27 @@ internal sealed record MonitoringDefinitions(
     IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors,
     IReadOnlyList<(string Protocol, string Endpoint)> Subscriptions)
 {
-    /// <summary>The NBA simulator's definitions for <paramref name="context"/>.</summary>
-    public static MonitoringDefinitions For(MonitoringContext context, MonitoringOptions options)
+    /// <summary>The path these definitions are for: prune touches only that path's alarms.</summary>
+    public MonitoringPath Path { get; init; } = MonitoringPath.Classic;
+
+    /// <summary>
+    /// The NBA simulator's definitions for <paramref name="context"/> on <paramref name="path"/>. The OTel path has the
+    /// PromQL alarms only: CloudWatch documents no dashboard body for PromQL widgets, so its dashboards are not written.
+    /// </summary>
+    public static MonitoringDefinitions For(MonitoringContext context, MonitoringOptions options, MonitoringPath path = MonitoringPath.Classic)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var classic = path != MonitoringPath.OTel;
+        var otel = path != MonitoringPath.Classic;
         return new(
             context,
-            NbaMonitoring.Dashboards(context),
-            NbaMonitoring.Alarms(context),
-            NbaMonitoring.AnomalyDetectors(context),
-            [.. options.AlertEmails.Select(e => ("email", e)), .. options.AlertPhoneNumbers.Select(p => ("sms", p))]);
+            classic ? NbaMonitoring.Dashboards(context) : [],
+            [.. classic ? NbaMonitoring.Alarms(context) : [], .. otel ? NbaMonitoring.PromQLAlarms(context) : []],
+            classic ? NbaMonitoring.AnomalyDetectors(context) : [],
+            [.. options.AlertEmails.Select(e => ("email", e)), .. options.AlertPhoneNumbers.Select(p => ("sms", p))])
+        {
+            Path = path,
+        };
     }
 }
 
@@ -209,24 +220,40 @@ internal sealed class MonitoringPlanner(ICloudWatchClient cloudWatch, ISnsClient
 
     private async Task PlanPruneAsync(MonitoringDefinitions definitions, List<ResourceChange> changes, CancellationToken cancellationToken)
     {
+        if (definitions.Path == MonitoringPath.OTel)
+        {
+            await PlanPruneAlarmsAsync(definitions, changes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var dashboards = await cloudWatch.ListDashboardsAsync(new ListDashboardsRequest { DashboardNamePrefix = NbaMonitoring.DashboardPrefix }, cancellationToken).ConfigureAwait(false);
         changes.AddRange(dashboards.DashboardEntries
             .Where(e => e.DashboardName.StartsWith(NbaMonitoring.DashboardPrefix, StringComparison.Ordinal) && definitions.Dashboards.All(d => d.Name != e.DashboardName))
             .Select(e => new ResourceChange("dashboard", e.DashboardName, ChangeAction.Delete, [])));
+        await PlanPruneAlarmsAsync(definitions, changes, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Our alarms of the planned path that are no longer defined: a Classic plan leaves the PromQL alarms alone, and the other way round.</summary>
+    private async Task PlanPruneAlarmsAsync(MonitoringDefinitions definitions, List<ResourceChange> changes, CancellationToken cancellationToken)
+    {
         string? token = null;
         do
         {
             var page = await cloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { NextToken = token, MaxRecords = 100 }, cancellationToken).ConfigureAwait(false);
             changes.AddRange(page.MetricAlarms
-                .Where(a => IsOurs(a.Definition) && definitions.Alarms.All(d => d.AlarmName != a.Definition.AlarmName))
+                .Where(a => IsOurs(a.Definition) && OnPath(a.Definition, definitions.Path) && definitions.Alarms.All(d => d.AlarmName != a.Definition.AlarmName))
                 .Select(a => new ResourceChange("alarm", a.Definition.AlarmName, ChangeAction.Delete, [])));
             token = page.NextToken;
         }
         while (!string.IsNullOrEmpty(token));
 
         static bool IsOurs(MetricAlarmDefinition alarm)
-            => (alarm.Namespace ?? alarm.Metrics.FirstOrDefault(m => m.MetricStat is not null)?.MetricStat!.Metric.Namespace ?? string.Empty).StartsWith("NBA-Simulator/", StringComparison.Ordinal);
+            => alarm.PromQL is { } promQL
+                ? promQL.Query.Contains($"\"{NbaSim.Observability.MonitoringAsCode.PromQLQuery.ScopeLabel}\"=\"NBA-Simulator/", StringComparison.Ordinal)
+                : (alarm.Namespace ?? alarm.Metrics.FirstOrDefault(m => m.MetricStat is not null)?.MetricStat!.Metric.Namespace ?? string.Empty).StartsWith("NBA-Simulator/", StringComparison.Ordinal);
+
+        static bool OnPath(MetricAlarmDefinition alarm, MonitoringPath path)
+            => path == MonitoringPath.Both || (alarm.PromQL is null ? path == MonitoringPath.Classic : path == MonitoringPath.OTel);
     }
 
     private async Task<string?> GetDashboardAsync(string name, CancellationToken cancellationToken)
@@ -345,10 +372,12 @@ internal sealed class MonitoringPlanner(ICloudWatchClient cloudWatch, ISnsClient
         Add("Statistic", alarm.Statistic, desired.Statistic is not null);
         Add("Dimensions", alarm.Dimensions.Select(x => $"{x.Name}={x.Value}").ToList(), desired.Dimensions.Count > 0);
         Add("Period", alarm.Period, desired.Period is not null);
-        Add("EvaluationPeriods", alarm.EvaluationPeriods, true);
+        Add("EvaluationPeriods", alarm.EvaluationPeriods, desired.PromQL is null || desired.EvaluationPeriods > 0);
         Add("DatapointsToAlarm", alarm.DatapointsToAlarm, desired.DatapointsToAlarm is not null);
         Add("Threshold", alarm.Threshold, desired.Threshold is not null);
-        Add("ComparisonOperator", alarm.ComparisonOperator, true);
+        Add("ComparisonOperator", alarm.ComparisonOperator, desired.ComparisonOperator.Length > 0);
+        Add("PromQL", alarm.PromQL is { } q ? new { q.Query, q.PendingPeriod, q.RecoveryPeriod } : null, desired.PromQL is not null);
+        Add("EvaluationInterval", alarm.EvaluationInterval, desired.EvaluationInterval is not null);
         Add("TreatMissingData", alarm.TreatMissingData, desired.TreatMissingData is not null);
         Add("ThresholdMetricId", alarm.ThresholdMetricId, desired.ThresholdMetricId is not null);
         Add("Metrics", alarm.Metrics.Select(m => new

@@ -194,6 +194,57 @@ public static class NbaMonitoring
         return alarms;
     }
 
+    /// <summary>Suffix of the OTel path's alarms: both sets live side by side while dual-writing.</summary>
+    internal const string PromQLSuffix = "-PromQL";
+
+    /// <summary>
+    /// The OTel path's alarms (PromQL over what the OTLP exporter sends): the original four, DIMS drift, and the
+    /// queue-depth and duration-regression bands, each named as its Classic twin plus <see cref="PromQLSuffix"/>. The
+    /// CI/CD alarms have no twin: <c>nbaobs publish</c> writes those metrics with PutMetricData only.
+    /// </summary>
+    internal static IReadOnlyList<MetricAlarmDefinition> PromQLAlarms(MonitoringContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        string[] actions = [c.AlertTopicArn];
+        MetricAlarmDefinition Alarm(string name, string description, string query, int interval, int pending, int recovery) => new()
+        {
+            AlarmName = name + PromQLSuffix,
+            AlarmDescription = description,
+            ActionsEnabled = true,
+            AlarmActions = actions,
+            EvaluationPeriods = 0,
+            ComparisonOperator = string.Empty,
+            PromQL = new PromQLCriteria(query, pending, recovery),
+            EvaluationInterval = interval,
+        };
+
+        var alarms = new List<MetricAlarmDefinition>
+        {
+            // A gauge: the 5-minute average below 95 for two periods (pending 5 min after the first breaching one).
+            Alarm("ADCE-HighFailureRate", "ADCE success rate dropped below 95%",
+                $"avg_over_time({PromQLQuery.Selector(Adce, AdceSuccessRate)}[5m]) < 95", 60, 300, 300),
+            Alarm("AWS-CostBudgetExceeded", string.Create(CultureInfo.InvariantCulture, $"AWS costs exceeded 80% of ${c.MonthlyBudgetUsd:0.##} budget"),
+                $"max_over_time({PromQLQuery.Selector(Costs, BudgetUtilization)}[1d]) > 80", 3600, 0, 0),
+
+            // A cumulative counter: its increase over 5 minutes, summed over any labels, above 5 in two periods.
+            Alarm("S3-UploadFailures", "More than 5 S3 upload failures in 10 minutes",
+                $"sum(increase({PromQLQuery.Selector(DataCollection, S3UploadFailures)}[5m])) > 5", 60, 300, 300),
+
+            // A histogram: the mean of the hour's validation runs.
+            Alarm("Data-QualityIssues", "Data validation pass rate below 95%",
+                $"histogram_avg(sum(increase({PromQLQuery.Selector(DataQuality, ValidationPassRate)}[1h]))) < 95", 300, 0, 0),
+            Alarm("DIMS-DriftDetected", "A DIMS inventory value moved beyond its tolerance",
+                $"max_over_time({PromQLQuery.Selector(Dims, DimsDriftDetected)}[6h]) > 0", 300, 0, 0),
+            Alarm("ADCE-QueueDepthAnomaly", "ADCE queue depth is outside its expected band",
+                PromQLQuery.AboveBand($"avg_over_time({PromQLQuery.Selector(Adce, AdceQueueDepth)}[5m])", 2), 300, 900, 300),
+        };
+
+        alarms.AddRange(Operations(c).Select(op => Alarm(
+            $"{op.Key}-DurationRegression", $"{op.Label} p95 duration is above its expected band (performance regression)",
+            PromQLQuery.AboveBand($"histogram_quantile(0.95, sum(rate({PromQLQuery.Selector(op.Namespace, op.MetricName, [Success, .. op.Dimensions])}[5m])))", 2), 300, 900, 300)));
+        return alarms;
+    }
+
     /// <summary>The anomaly detectors the anomaly alarms use.</summary>
     internal static IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors(MonitoringContext c)
         => Alarms(c).Where(a => a.ThresholdMetricId is not null).Select(a => a.Metrics[0].MetricStat!).Select(s => new AnomalyDetectorDefinition

@@ -301,11 +301,15 @@ public class ConformanceTests
         Namespace = S(i, "Namespace"),
         Statistic = S(i, "Statistic"),
         Period = i.TryGetProperty("Period", out var p) ? p.GetInt32() : null,
-        EvaluationPeriods = i.GetProperty("EvaluationPeriods").GetInt32(),
+        EvaluationPeriods = i.TryGetProperty("EvaluationPeriods", out var ep) ? ep.GetInt32() : 0,
         DatapointsToAlarm = i.TryGetProperty("DatapointsToAlarm", out var dta) ? dta.GetInt32() : null,
         Threshold = i.TryGetProperty("Threshold", out var t) ? t.GetDouble() : null,
-        ComparisonOperator = S(i, "ComparisonOperator")!,
+        ComparisonOperator = S(i, "ComparisonOperator") ?? string.Empty,
         TreatMissingData = S(i, "TreatMissingData"),
+        PromQL = i.TryGetProperty("EvaluationCriteria", out var ec)
+            ? new PromQLCriteria(S(ec.GetProperty("PromQLCriteria"), "Query")!, ec.GetProperty("PromQLCriteria").GetProperty("PendingPeriod").GetInt32(), ec.GetProperty("PromQLCriteria").GetProperty("RecoveryPeriod").GetInt32())
+            : null,
+        EvaluationInterval = i.TryGetProperty("EvaluationInterval", out var ei) ? ei.GetInt32() : null,
         Unit = Unit(i),
         ThresholdMetricId = S(i, "ThresholdMetricId"),
         Metrics = i.TryGetProperty("Metrics", out var m) ? m.EnumerateArray().Select(Query).ToList() : [],

@@ -117,7 +117,7 @@ public sealed class CostReportTests(MotoServer moto)
         var options = new NbaObservabilityOptions();
         options.Cost.MonthlyBudgetUsd = 150;
 
-        var inputs = await CostReportCollector.CollectAsync(ce, cw, new EmptyLister(), options, [], new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero), ct);
+        var inputs = await CostReportCollector.CollectAsync(ce, cw, new EmptyLister(), options, [], new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero), [], ct);
         var report = CostAdvisor.Build(inputs);
 
         targets.Should().Equal("AWSInsightsIndexService.GetCostAndUsage", "AWSInsightsIndexService.GetCostForecast");

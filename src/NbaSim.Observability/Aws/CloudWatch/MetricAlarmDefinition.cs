@@ -44,7 +44,7 @@ internal sealed record MetricAlarmDefinition
     /// <summary>Unit.</summary>
     public MetricUnit? Unit { get; init; }
 
-    /// <summary>Periods evaluated.</summary>
+    /// <summary>Periods evaluated; 0 for a PromQL alarm (not sent).</summary>
     public required int EvaluationPeriods { get; init; }
 
     /// <summary>Breaching datapoints needed (M of N).</summary>
@@ -53,7 +53,7 @@ internal sealed record MetricAlarmDefinition
     /// <summary>Threshold (absent for anomaly-band alarms).</summary>
     public double? Threshold { get; init; }
 
-    /// <summary>GreaterThanThreshold, LessThanThreshold, LessThanLowerOrGreaterThanUpperThreshold, …</summary>
+    /// <summary>GreaterThanThreshold, LessThanThreshold, LessThanLowerOrGreaterThanUpperThreshold, …; empty for a PromQL alarm (not sent: the threshold is in the query).</summary>
     public required string ComparisonOperator { get; init; }
 
     /// <summary>missing, notBreaching, breaching or ignore.</summary>
@@ -64,6 +64,12 @@ internal sealed record MetricAlarmDefinition
 
     /// <summary>The id of the ANOMALY_DETECTION_BAND query for anomaly alarms.</summary>
     public string? ThresholdMetricId { get; init; }
+
+    /// <summary>A PromQL alarm's query and durations (<c>EvaluationCriteria.PromQLCriteria</c>); null for a metric alarm.</summary>
+    public PromQLCriteria? PromQL { get; init; }
+
+    /// <summary>How often a PromQL alarm evaluates its query, in seconds: 10, 20, 30 or a multiple of 60 up to 3,600.</summary>
+    public int? EvaluationInterval { get; init; }
 
     internal void Write(IShapeWriter w)
     {
@@ -80,10 +86,10 @@ internal sealed record MetricAlarmDefinition
         Shapes.WriteDimensions(w, "Dimensions", Dimensions);
         w.Integer("Period", Period);
         w.String("Unit", Unit?.ToWireName());
-        w.Integer("EvaluationPeriods", EvaluationPeriods);
+        w.Integer("EvaluationPeriods", PromQL is null || EvaluationPeriods > 0 ? EvaluationPeriods : null);
         w.Integer("DatapointsToAlarm", DatapointsToAlarm);
         w.Number("Threshold", Threshold);
-        w.String("ComparisonOperator", ComparisonOperator);
+        w.String("ComparisonOperator", ComparisonOperator.Length > 0 ? ComparisonOperator : null);
         w.String("TreatMissingData", TreatMissingData);
         if (Metrics.Count > 0)
         {
@@ -91,6 +97,17 @@ internal sealed record MetricAlarmDefinition
         }
 
         w.String("ThresholdMetricId", ThresholdMetricId);
+        if (PromQL is { } promQL)
+        {
+            w.Structure("EvaluationCriteria", c => c.Structure("PromQLCriteria", q =>
+            {
+                q.String("Query", promQL.Query);
+                q.Integer("PendingPeriod", promQL.PendingPeriod);
+                q.Integer("RecoveryPeriod", promQL.RecoveryPeriod);
+            }));
+        }
+
+        w.Integer("EvaluationInterval", EvaluationInterval);
     }
 
     internal static MetricAlarmDefinition Read(ShapeNode n) => new()
@@ -115,5 +132,22 @@ internal sealed record MetricAlarmDefinition
         TreatMissingData = n.String("TreatMissingData"),
         Metrics = n.List("Metrics").Select(MetricDataQuery.Read).ToList(),
         ThresholdMetricId = n.String("ThresholdMetricId"),
+        PromQL = n.Child("EvaluationCriteria")?.Child("PromQLCriteria") is { } q
+            ? new PromQLCriteria(q.String("Query") ?? string.Empty, (int?)q.Integer("PendingPeriod"), (int?)q.Integer("RecoveryPeriod"))
+            : null,
+        EvaluationInterval = (int?)n.Integer("EvaluationInterval"),
     };
+}
+
+/// <summary>
+/// A PromQL alarm's criteria: the query (it returns the breaching series, the threshold inside it), how long a series
+/// must breach before ALARM (<c>PendingPeriod</c>, Prometheus's <c>for</c>) and stay away before OK (<c>RecoveryPeriod</c>).
+/// </summary>
+/// <param name="Query">The PromQL instant query, 1 to 10,000 characters.</param>
+/// <param name="PendingPeriod">Seconds, 0 to 86,400.</param>
+/// <param name="RecoveryPeriod">Seconds, 0 to 86,400.</param>
+internal sealed record PromQLCriteria(string Query, int? PendingPeriod = null, int? RecoveryPeriod = null)
+{
+    /// <summary>Longest query CloudWatch accepts.</summary>
+    public const int MaxQueryLength = 10_000;
 }

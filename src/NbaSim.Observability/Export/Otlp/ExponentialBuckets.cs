@@ -8,8 +8,11 @@ namespace NbaSim.Observability.Export.Otlp;
 /// </summary>
 internal sealed class ExponentialBuckets
 {
-    /// <summary>Most buckets kept per sign: 16 powers of two at scale 7, about 20 KB per point at most.</summary>
-    public const int MaxBuckets = 2048;
+    /// <summary>
+    /// Most buckets kept per sign: 32 powers of two at scale 7 (a microsecond to an hour of durations), a few KB per
+    /// point at most. A wider series lowers its scale instead.
+    /// </summary>
+    public const int MaxBuckets = 4096;
 
     private long[] _counts = new long[16];
     private int _start; // index into _counts of bucket Offset

@@ -80,23 +80,27 @@ public sealed class DemoOverOtlpTests
         return rows;
     }
 
-    /// <summary>The sum of native histograms of one scale, as PromQL's <c>sum</c> adds them: bucket by bucket.</summary>
+    /// <summary>
+    /// The sum of native histograms, as PromQL's <c>sum</c> adds them: a wider series may have lowered its scale, so all
+    /// are brought to the lowest scale first (bucket i of scale s is bucket i >> (s - lowest)), then added bucket by bucket.
+    /// </summary>
     private static ExponentialHistogramDataPoint Merge(List<ExponentialHistogramDataPoint> points)
     {
-        points.Select(p => p.Scale).Distinct().Should().ContainSingle("the demo's ranges fit the initial scale");
+        var scale = points.Min(p => p.Scale);
         var counts = new SortedDictionary<int, ulong>();
         foreach (var p in points)
         {
             for (var i = 0; i < p.Positive.BucketCounts.Count; i++)
             {
-                counts[p.Positive.Offset + i] = counts.GetValueOrDefault(p.Positive.Offset + i) + p.Positive.BucketCounts[i];
+                var index = (p.Positive.Offset + i) >> (p.Scale - scale);
+                counts[index] = counts.GetValueOrDefault(index) + p.Positive.BucketCounts[i];
             }
         }
 
         var first = counts.Keys.First();
         var merged = new ExponentialHistogramDataPoint
         {
-            Scale = points[0].Scale,
+            Scale = scale,
             Count = (ulong)points.Sum(p => (long)p.Count),
             ZeroCount = (ulong)points.Sum(p => (long)p.ZeroCount),
             ZeroThreshold = points.Max(p => p.ZeroThreshold),
