@@ -88,7 +88,7 @@ Console.WriteLine(settings.Exporter == MetricExporterKind.CloudWatch
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; PutMetricData → {settings.CloudWatchEndpoint ?? "AWS CloudWatch"}"
     : settings.Exporter == MetricExporterKind.Otlp
     ? $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; OTLP → CloudWatch's OTLP endpoint"
-    : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}{(settings.OtlpEndpoint is null ? string.Empty : $" and OTLP → {settings.OtlpEndpoint} (dual-write)")}");
+    : $"Running the ADCE + scraper workload for {settings.Duration.TotalSeconds:F0} s; EMF → {settings.EmfFile}{(settings.OtlpEndpoint is null ? string.Empty : $" and OTLP → {WithoutUserInfo(settings.OtlpEndpoint)} (dual-write)")}");
 
 await using var boxScores = new BoxScoreServer();
 using var source = new HttpClient { BaseAddress = boxScores.BaseAddress };
@@ -114,6 +114,10 @@ if (File.Exists(settings.EmfFile))
 
 Summary.Print(records, diagnostics, stopwatch.Elapsed, settings, inventory, cost, dims, simulated);
 return 0;
+
+// An endpoint's user:password never reaches the terminal.
+static string WithoutUserInfo(string url)
+    => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped) : "(the --otlp-endpoint URL)";
 
 static async Task<(S3BucketInventory? Inventory, CostSnapshot? Cost, IReadOnlyList<DimsValue>? Dims)> PeriodicPublishersAsync(IServiceProvider services, DemoSettings settings, bool simulated)
 {

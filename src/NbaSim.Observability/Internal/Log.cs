@@ -131,6 +131,6 @@ internal static partial class Log
     [LoggerMessage(42, LogLevel.Error, "{Datum} breaks an OTLP endpoint limit, counted as dropped: {Reason}")]
     public static partial void OtlpLimitBroken(ILogger logger, string datum, string reason);
 
-    [LoggerMessage(43, LogLevel.Warning, "Dual-write: the secondary destination ({Exporter}) dropped {Datums} datum(s): its queue holds {Limit} (MaxQueuedDatums); the primary is not affected.")]
-    public static partial void SecondaryDropped(ILogger logger, int datums, string exporter, int limit);
+    [LoggerMessage(43, LogLevel.Warning, "Dual-write: the secondary destination ({Exporter}) has dropped {Datums} datum(s) so far: its queue holds {Limit} (MaxQueuedDatums); the primary is not affected.")]
+    public static partial void SecondaryDropped(ILogger logger, long datums, string exporter, int limit);
 }

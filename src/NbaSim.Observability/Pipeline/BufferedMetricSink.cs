@@ -74,7 +74,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         var lanes = new List<DeliveryLane>(2);
         try
         {
-            lanes.Add(new DeliveryLane("primary", exporter, options, spoolDirectory, registry.Statistics, _logger, registry.TimeProvider, MemoryFull, DeliveredAfterStop));
+            lanes.Add(new DeliveryLane("primary", exporter, options, spoolDirectory, registry.Statistics, _logger, registry.TimeProvider, MemoryFull, DeliveredAfterStop, _exportAbort.Token));
             if (secondaryExporter is not null)
             {
                 // Its own queue and, with a spool, its own directory inside the spool's: an outage of one destination
@@ -88,7 +88,8 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
                     _logger,
                     registry.TimeProvider,
                     MemoryFull,
-                    DeliveredAfterStop));
+                    DeliveredAfterStop,
+                    _exportAbort.Token));
             }
         }
         catch
@@ -177,22 +178,29 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             return harvested == 0 && _lanes.All(lane => lane.Queue.Count == 0);
         }
 
-        // The stop's deadline cancels this drain too, so a stop never leaves an export of ours running behind it.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _exportAbort.Token);
+        // The stop's deadline cancels this drain too (each lane's at its own deadline), so a stop never leaves an export
+        // of ours running behind it.
         try
         {
             if (_lanes.Length == 1)
             {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lanes[0].Abort.Token);
                 return await _lanes[0].Drainer.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
             }
 
-            var drained = await Task.WhenAll(_lanes.Select(lane => lane.Drainer.DrainAsync(newestFirst: false, linked.Token))).ConfigureAwait(false);
+            var drained = await Task.WhenAll(_lanes.Select(lane => DrainLaneAsync(lane, cancellationToken))).ConfigureAwait(false);
             return drained.All(d => d);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false; // the stop ran out of time and cancelled this drain: not the caller's cancellation
         }
+    }
+
+    private static async Task<bool> DrainLaneAsync(DeliveryLane lane, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lane.Abort.Token);
+        return await lane.Drainer.DrainAsync(newestFirst: false, linked.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -220,19 +228,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
         await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
-        // The publishers' loops end; an export in flight completes (it is cancelled only when the deadline passes).
-        var loops = Task.WhenAll(_lanes.Select(lane => lane.DrainTask));
-        var loopsEnded = await WaitBoundedAsync(loops, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
-        if (!loopsEnded)
-        {
-            // An export of a publisher loop outlived the deadline: cancel it, give it a moment, and leave it behind.
-            await _exportAbort.CancelAsync().ConfigureAwait(false);
-            loopsEnded = await WaitBoundedAsync(loops, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
-        }
-
-        // Each lane drains on its own within the one deadline: a destination that is down does not cost the other its time.
-        var drains = _lanes.Select(lane => FinalDrainAsync(lane, loopsEnded, Remaining, cancellationToken)).ToArray();
-        await Task.WhenAll(drains).ConfigureAwait(false);
+        // Each lane stops on its own within the one deadline: its loop ends (an export in flight completes, or is cut off
+        // when the deadline passes for it), then its final drain runs. A destination that hangs costs only itself.
+        await Task.WhenAll(_lanes.Select(lane => StopLaneAsync(lane, Remaining, cancellationToken))).ConfigureAwait(false);
 
         // A drain still running (a flush of the caller's, an exporter that ignores cancellation) is waited for briefly,
         // so its datums are counted once: delivered, or left over below.
@@ -262,6 +260,19 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         }
     }
 
+    private async Task StopLaneAsync(DeliveryLane lane, Func<TimeSpan> remaining, CancellationToken cancellationToken)
+    {
+        var loopEnded = await WaitBoundedAsync(lane.DrainTask, remaining(), "stop", cancellationToken).ConfigureAwait(false);
+        if (!loopEnded)
+        {
+            // An export of this lane's loop outlived the deadline: cancel it, give it a moment, and leave it behind.
+            await lane.Abort.CancelAsync().ConfigureAwait(false);
+            loopEnded = await WaitBoundedAsync(lane.DrainTask, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await FinalDrainAsync(lane, loopEnded, remaining, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The stop's drain of one lane: retried with growing pauses until it is empty or the deadline passes.</summary>
     private async Task FinalDrainAsync(DeliveryLane lane, bool loopsEnded, Func<TimeSpan> remaining, CancellationToken cancellationToken)
     {
@@ -271,7 +282,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         var drained = false;
         while (loopsEnded && !drained && remaining() > TimeSpan.Zero && !cancellationToken.IsCancellationRequested)
         {
-            drain = lane.Drainer.DrainAsync(newestFirst: lane.Disk is null, _exportAbort.Token);
+            drain = lane.Drainer.DrainAsync(newestFirst: lane.Disk is null, lane.Abort.Token);
             if (!await WaitBoundedAsync(drain, remaining(), "flush", cancellationToken).ConfigureAwait(false))
             {
                 break;
@@ -289,7 +300,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         if (drain is { IsCompleted: false })
         {
             // Out of time: cancel what is in flight and give it a moment; an exporter that ignores cancellation is left behind.
-            await _exportAbort.CancelAsync().ConfigureAwait(false);
+            await lane.Abort.CancelAsync().ConfigureAwait(false);
             await WaitBoundedAsync(drain, TimeSpan.FromMilliseconds(250), "abort", CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -391,8 +402,15 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
     {
         if (!ReferenceEquals(lane, _lanes[0]))
         {
+            // Counted in the lane's own statistics and logged as the primary's are: when the count passes a power of two.
             lane.Statistics.Dropped(dropped);
-            Log.SecondaryDropped(_logger, dropped, lane.Exporter.GetType().Name, _options.MaxQueuedDatums);
+            var total = Interlocked.Add(ref lane.BufferDrops, dropped);
+            var earlier = total - dropped;
+            if (earlier == 0 || (64 - long.LeadingZeroCount(earlier)) != (64 - long.LeadingZeroCount(total)))
+            {
+                Log.SecondaryDropped(_logger, total, lane.Exporter.GetType().Name, _options.MaxQueuedDatums);
+            }
+
             return;
         }
 
@@ -475,7 +493,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         {
             return false;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _exportAbort.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _exportAbort.IsCancellationRequested || _lanes.Any(lane => lane.Abort.IsCancellationRequested))
         {
             return task.IsCompleted;
         }
@@ -508,9 +526,9 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
             {
                 // Not the stopping token: a drain under way completes (or is cancelled with the shutdown deadline).
                 Interlocked.Exchange(ref _addedSinceWake, 0);
-                await lane.Drainer.DrainAsync(newestFirst: false, _exportAbort.Token).ConfigureAwait(false);
+                await lane.Drainer.DrainAsync(newestFirst: false, lane.Abort.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_exportAbort.IsCancellationRequested)
+            catch (OperationCanceledException) when (lane.Abort.IsCancellationRequested)
             {
                 return;
             }

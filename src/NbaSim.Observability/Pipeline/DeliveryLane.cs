@@ -10,9 +10,10 @@ namespace NbaSim.Observability.Pipeline;
 /// </summary>
 internal sealed class DeliveryLane : IDisposable
 {
-    public DeliveryLane(string name, IMetricExporter exporter, NbaObservabilityOptions options, string? spoolDirectory, PipelineStatistics statistics, ILogger logger, TimeProvider time, Action<DeliveryLane, int> memoryFull, Action<DeliveryLane, int> deliveredAfterStop)
+    public DeliveryLane(string name, IMetricExporter exporter, NbaObservabilityOptions options, string? spoolDirectory, PipelineStatistics statistics, ILogger logger, TimeProvider time, Action<DeliveryLane, int> memoryFull, Action<DeliveryLane, int> deliveredAfterStop, CancellationToken abortAll)
     {
         Name = name;
+        Abort = CancellationTokenSource.CreateLinkedTokenSource(abortAll);
         Exporter = exporter;
         Statistics = statistics;
         if (spoolDirectory is { Length: > 0 })
@@ -53,9 +54,19 @@ internal sealed class DeliveryLane : IDisposable
 
     public Task DrainTask { get; set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// Cancels this lane's exports only, when the stop's deadline passes for it: a destination that hangs is cut off
+    /// without cutting off the other (linked to the sink's abort, which cancels every lane).
+    /// </summary>
+    public CancellationTokenSource Abort { get; }
+
+    /// <summary>Datums this lane dropped for a full queue (its warnings are logged at powers of two of it).</summary>
+    public long BufferDrops;
+
     public void Dispose()
     {
         Queue.Dispose();
         Wake.Dispose();
+        Abort.Dispose();
     }
 }

@@ -79,6 +79,20 @@ internal sealed class ExponentialBuckets
         PackedSize += Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)slot) - before;
     }
 
+    /// <summary>Takes back <paramref name="count"/> added to bucket <paramref name="index"/> (an export rolled back); the window stays.</summary>
+    public void Subtract(int index, long count)
+    {
+        if (Length == 0 || index < Offset || index >= Offset + Length)
+        {
+            return;
+        }
+
+        ref var slot = ref _counts[_start + (index - Offset)];
+        var before = Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)slot);
+        slot = Math.Max(0, slot - count);
+        PackedSize += Aws.Otlp.ProtobufWriter.SizeOfVarint((ulong)slot) - before;
+    }
+
     /// <summary>Merges pairs of buckets: the same counts at scale − 1.</summary>
     public void Downscale()
     {

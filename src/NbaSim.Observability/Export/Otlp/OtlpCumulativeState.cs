@@ -24,13 +24,22 @@ internal sealed class OtlpCumulativeState
         _ => datum.Value is not null ? OtlpPointKind.Gauge : OtlpPointKind.Histogram,
     };
 
-    /// <summary>The series of <paramref name="datum"/>, created on first sight.</summary>
+    /// <summary>
+    /// The series of <paramref name="datum"/>, created on first sight. A datum without its series' kind (the caller's,
+    /// or read from an older spool file) takes the kind of the series it belongs to; a series whose kind was only
+    /// guessed is replaced by the first datum that knows it (a counter stays a monotonic Sum).
+    /// </summary>
     public OtlpSeries SeriesOf(MetricDatum datum)
     {
         var identity = new SeriesIdentity(datum.Namespace, datum.MetricName, datum.RawDimensions);
         if (_series.TryGetValue(identity, out var series))
         {
-            return series;
+            if (datum.Kind is null || !series.KindGuessed || KindOf(datum) == series.Metric.Kind)
+            {
+                return series;
+            }
+
+            _series.Remove(identity);
         }
 
         var kind = KindOf(datum);
@@ -40,10 +49,13 @@ internal sealed class OtlpCumulativeState
             _metrics.Add((datum.Namespace, datum.MetricName, kind), metric);
         }
 
-        series = new OtlpSeries(metric, [.. datum.RawDimensions]);
+        series = new OtlpSeries(metric, [.. datum.RawDimensions], kindGuessed: datum.Kind is null);
         _series.Add(new SeriesIdentity(datum.Namespace, datum.MetricName, series.Dimensions), series);
         return series;
     }
+
+    /// <summary>Forgets that <paramref name="datum"/> was absorbed (its series rolled back): a retry absorbs it again.</summary>
+    public void Unmark(MetricDatum datum) => _absorbed.Remove(datum);
 
     /// <summary>Whether <paramref name="datum"/> was absorbed already.</summary>
     public bool WasAbsorbed(MetricDatum datum) => _absorbed.TryGetValue(datum, out _);
@@ -107,22 +119,7 @@ internal sealed class OtlpCumulativeState
     {
         var values = datum.RawValues;
         var counts = datum.RawCounts;
-        if (datum.StatisticValues is { } stats)
-        {
-            // The exact statistics; the values place the samples in buckets. A statistic set without values (built by
-            // the caller) puts its samples in the bucket of their mean: count, sum, min and max stay exact.
-            var sampleCount = (long)Math.Round(stats.SampleCount);
-            series.Count += sampleCount;
-            series.Sum += stats.Sum;
-            series.Min = Math.Min(series.Min, stats.Minimum);
-            series.Max = Math.Max(series.Max, stats.Maximum);
-            if (values is null)
-            {
-                series.AddToBuckets(stats.Sum / stats.SampleCount, sampleCount);
-                return;
-            }
-        }
-        else if (datum.Value is { } single)
+        if (datum.Value is { } single && values is null)
         {
             series.Count++;
             series.Sum += single;
@@ -131,52 +128,64 @@ internal sealed class OtlpCumulativeState
             series.AddToBuckets(single, 1);
             return;
         }
-        else if (values is not null)
+
+        // The exact count and sum (the statistic set's, or the values' with their counts, fractional counts included),
+        // rounded once: the buckets take whole counts that add up to exactly that count.
+        double weights = 0;
+        double weighted = 0;
+        double low = double.PositiveInfinity;
+        double high = double.NegativeInfinity;
+        for (var i = 0; i < (values?.Length ?? 0); i++)
         {
-            for (var i = 0; i < values.Length; i++)
+            var c = counts?[i] ?? 1;
+            weights += c;
+            weighted += values![i] * c;
+            if (c > 0)
             {
-                var c = (long)Math.Round(counts?[i] ?? 1);
-                series.Count += c;
-                series.Sum += values[i] * c;
-                if (c > 0)
-                {
-                    series.Min = Math.Min(series.Min, values[i]);
-                    series.Max = Math.Max(series.Max, values[i]);
-                }
+                low = Math.Min(low, values[i]);
+                high = Math.Max(high, values[i]);
             }
         }
 
-        if (values is null)
+        var stats = datum.StatisticValues;
+        var exactCount = stats?.SampleCount ?? weights;
+        var total = (long)Math.Round(exactCount);
+        series.Count += total;
+        series.Sum += stats?.Sum ?? weighted;
+        series.Min = Math.Min(series.Min, stats?.Minimum ?? low);
+        series.Max = Math.Max(series.Max, stats?.Maximum ?? high);
+        if (values is null || weights <= 0)
         {
+            // A statistic set without values (built by the caller): its samples go to the bucket of their mean.
+            series.AddToBuckets(stats is { } s ? s.Sum / s.SampleCount : 0, total);
             return;
         }
 
-        // Buckets hold whole samples: counts are rounded (a caller's fractional counts lose their fraction here only).
-        // The bucket counts add up to the exact count: rounding differences go to the bucket of the last value.
         // A distribution of ours carries the representatives of its recording histogram's buckets: each stands for
         // samples anywhere in its bucket, so they are spread over the exponential buckets it overlaps (within the
         // period's extremes). A caller's values are exact values: each goes to its own bucket.
-        var spread = datum.Kind == MetricKind.Distribution && datum.StatisticValues is { } extremes;
+        var spread = datum.Kind == MetricKind.Distribution && stats is not null;
+        double cumulative = 0;
         long placed = 0;
         for (var i = 0; i < values.Length; i++)
         {
-            var c = (long)Math.Round(counts?[i] ?? 1);
+            cumulative += counts?[i] ?? 1;
+            var part = (long)Math.Round(cumulative / weights * total) - placed;
+            if (part <= 0)
+            {
+                continue;
+            }
+
+            placed += part;
             if (spread)
             {
                 var (lower, upper) = Aggregation.LogLinearHistogram.BoundsOf(values[i]);
-                series.AddSpread(Math.Max(lower, datum.StatisticValues!.Value.Minimum), Math.Min(upper, datum.StatisticValues.Value.Maximum), c);
+                series.AddSpread(Math.Max(lower, stats!.Value.Minimum), Math.Min(upper, stats.Value.Maximum), values[i], part);
             }
             else
             {
-                series.AddToBuckets(values[i], c);
+                series.AddToBuckets(values[i], part);
             }
-
-            placed += c;
-        }
-
-        if (datum.StatisticValues is { } exact && (long)Math.Round(exact.SampleCount) - placed is var missing and not 0 && values.Length > 0)
-        {
-            series.AddToBuckets(values[^1], missing);
         }
     }
 

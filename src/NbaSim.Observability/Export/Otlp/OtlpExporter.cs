@@ -142,7 +142,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
             var now = _time.GetUtcNow();
             var rejected = Absorb(batch, now);
             var total = new ExportResult(0, 0, rejected);
-            var sent = 0;
+            Exception? failure = null;
             try
             {
                 var start = 0;
@@ -150,12 +150,12 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 {
                     var end = NextChunk(start);
                     total = Add(total, await SendAsync(start, end, cancellationToken).ConfigureAwait(false));
-                    sent = end;
                     start = end;
                 }
             }
             catch (Exception ex)
             {
+                failure = ex;
                 if (ex is AwsApiException { Category: AwsErrorCategory.Throttling, RetryAfter: { } after })
                 {
                     _notBefore = _time.GetUtcNow() + after;
@@ -165,24 +165,53 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 {
                     ReportCredentialsRefused(refused, batch.Count);
                 }
-
-                if (sent == 0)
-                {
-                    throw; // nothing delivered: the pipeline keeps the batch (its datums are absorbed: the retry resends their series)
-                }
-
-                // Series sent before the failure carry their datums; the rest are handed back.
-                var delivered = new HashSet<OtlpSeries>(ReferenceEqualityComparer.Instance);
-                for (var i = 0; i < sent; i++)
-                {
-                    delivered.Add(_touched[i]);
-                }
-
-                var undelivered = batch.Where(d => !d.IsMergedRollup && _state.WasAbsorbed(d) && !delivered.Contains(_state.SeriesOf(d))).ToList();
-                return ExportResult.Partial(total, undelivered, ex);
             }
 
-            return total;
+            // Each series keeps what this export absorbed only if its point was delivered. The others are as before the
+            // export: their datums are handed back (or were counted as refused), so no later point carries samples
+            // that were counted as dropped, and a retry absorbs them again.
+            var settled = false;
+            foreach (var series in _touched)
+            {
+                if (series.Delivered)
+                {
+                    series.Commit();
+                }
+                else
+                {
+                    series.Rollback();
+                }
+
+                settled |= series.Delivered || series.Refused;
+            }
+
+            List<MetricDatum>? undelivered = null;
+            foreach (var datum in batch)
+            {
+                if (datum.IsMergedRollup || !_state.WasAbsorbed(datum) || _state.SeriesOf(datum) is not { Delivered: false } series)
+                {
+                    continue;
+                }
+
+                _state.Unmark(datum);
+                if (!series.Refused)
+                {
+                    (undelivered ??= []).Add(datum);
+                }
+            }
+
+            if (failure is null)
+            {
+                return total;
+            }
+
+            if (!settled)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // nothing delivered or refused: the pipeline keeps the batch
+            }
+
+            // Part was delivered (or refused and counted): only the rest is handed back, so nothing is sent or counted twice.
+            return ExportResult.Partial(total, undelivered ?? [], failure);
         }
         finally
         {
@@ -212,12 +241,19 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 continue;
             }
 
-            _state.Absorb(datum, now);
             if (series.PendingIn != _requestId)
             {
                 series.PendingIn = _requestId;
+                series.Begin();
                 _touched.Add(series);
             }
+
+            if (!_state.WasAbsorbed(datum))
+            {
+                series.PendingDatums++;
+            }
+
+            _state.Absorb(datum, now);
         }
 
         // Series of one metric side by side: one Metric message each per request.
@@ -228,13 +264,14 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     /// <summary>The limit <paramref name="datum"/> breaks, in words that name it; null when it breaks none.</summary>
     private string? LimitBroken(MetricDatum datum, OtlpSeries series, DateTimeOffset now)
     {
-        var labels = _resourceLabels + series.Dimensions.Length;
+        // CloudWatch flattens the metric's name and the scope's name into labels too: counted, as the limit may count them.
+        var labels = _resourceLabels + series.Dimensions.Length + 2;
         if (labels > OtlpLimits.MaxLabelsPerPoint)
         {
-            return $"its point would have {labels} labels (resource {_resourceLabels} + dimensions {series.Dimensions.Length}); the endpoint allows {OtlpLimits.MaxLabelsPerPoint} per point";
+            return $"its point would have {labels} labels (resource {_resourceLabels} + dimensions {series.Dimensions.Length} + name and scope); the endpoint allows {OtlpLimits.MaxLabelsPerPoint} per point";
         }
 
-        var labelBytes = _resourceLabelBytes + series.LabelBytes;
+        var labelBytes = _resourceLabelBytes + series.LabelBytes + System.Text.Encoding.UTF8.GetByteCount(datum.Namespace) + System.Text.Encoding.UTF8.GetByteCount(datum.MetricName);
         if (labelBytes > OtlpLimits.MaxLabelBytesPerPoint)
         {
             return $"its labels are {labelBytes} bytes (names and values, resource included); the endpoint allows {OtlpLimits.MaxLabelBytesPerPoint} per point";
@@ -331,6 +368,11 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 return Add(new ExportResult(1, 0), await HalvesAsync(series, cancellationToken).ConfigureAwait(false));
             }
 
+            foreach (var delivered in series)
+            {
+                delivered.Delivered = true;
+            }
+
             Interlocked.Increment(ref _calls);
             Interlocked.Add(ref _pointsSent, series.Count);
             Interlocked.Add(ref _bytesUncompressed, length);
@@ -357,11 +399,13 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         return Add(first, await SendSeriesAsync(series.GetRange(half, series.Count - half), cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>The endpoint refused the series for good: every datum of it in this batch is counted (and rolled back, not delivered later).</summary>
     private ExportResult Refused(OtlpSeries series, int status, string message)
     {
+        series.Refused = true;
         Interlocked.Increment(ref _rejected);
-        Log.OtlpPointRejected(_logger, $"{series.Metric.Namespace}/{series.Metric.Name}{{{string.Join(",", series.Dimensions)}}}", status, message);
-        return new ExportResult(0, 0, 1);
+        Log.OtlpPointRejected(_logger, $"{series.Metric.Namespace}/{series.Metric.Name}{{{string.Join(",", series.Dimensions)}}} ({series.PendingDatums} datum(s))", status, message);
+        return new ExportResult(0, 0, series.PendingDatums);
     }
 
     /// <summary>Writes the request for <paramref name="series"/> (sorted by metric) into <paramref name="body"/>; returns its length.</summary>
@@ -397,7 +441,13 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     internal int SerializeBatch(IReadOnlyList<MetricDatum> batch, Utf8BodyWriter body)
     {
         Absorb(batch, _time.GetUtcNow());
-        return Serialize(_touched, body);
+        var length = Serialize(_touched, body);
+        foreach (var series in _touched)
+        {
+            series.Commit();
+        }
+
+        return length;
     }
 
     /// <summary>Writes again the request of the series the last batch touched (the serializer alone, for benchmarks).</summary>

@@ -16,10 +16,14 @@ internal sealed class OtlpSeries
     /// <summary>Values below this magnitude count as zero (the recording histogram's own zero bucket).</summary>
     public static readonly double ZeroThreshold = Math.ScaleB(1, -64);
 
-    public OtlpSeries(OtlpMetric metric, MetricDimension[] dimensions)
+    private readonly List<(bool Negative, int Index, long Count, int Scale)> _undo = [];
+    private (ulong Start, ulong Time, double Value, long ValueTicks, long Count, double Sum, double Min, double Max, long Zero) _before;
+
+    public OtlpSeries(OtlpMetric metric, MetricDimension[] dimensions, bool kindGuessed = false)
     {
         Metric = metric;
         Dimensions = dimensions;
+        KindGuessed = kindGuessed;
 
         // The attributes are the same in every point of the series: encoded once. NumberDataPoint keeps them in field 7,
         // ExponentialHistogramDataPoint in field 1.
@@ -39,6 +43,21 @@ internal sealed class OtlpSeries
     }
 
     public OtlpMetric Metric { get; }
+
+    /// <summary>True when the series' kind was guessed from a datum's shape (a datum without its series' kind): a datum that knows it replaces the series.</summary>
+    public bool KindGuessed { get; }
+
+    /// <summary>Within the export in progress: absorbed datums of this series are undone unless its point is delivered.</summary>
+    public bool InExport { get; private set; }
+
+    /// <summary>The export in progress delivered this series' point (HTTP 200).</summary>
+    public bool Delivered { get; set; }
+
+    /// <summary>The endpoint refused this series' point for good in the export in progress.</summary>
+    public bool Refused { get; set; }
+
+    /// <summary>Datums of the export in progress absorbed into this series.</summary>
+    public int PendingDatums { get; set; }
 
     public MetricDimension[] Dimensions { get; }
 
@@ -111,7 +130,62 @@ internal sealed class OtlpSeries
             index = IndexOf(magnitude, Scale);
         }
 
+        Add(buckets, index, count);
+    }
+
+    /// <summary>Starts an export: what it absorbs can be undone (<see cref="Rollback"/>) until it is kept (<see cref="Commit"/>).</summary>
+    public void Begin()
+    {
+        if (InExport)
+        {
+            return;
+        }
+
+        InExport = true;
+        Delivered = false;
+        Refused = false;
+        PendingDatums = 0;
+        _undo.Clear();
+        _before = (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount);
+    }
+
+    /// <summary>The export delivered the point: what it absorbed stays.</summary>
+    public void Commit()
+    {
+        InExport = false;
+        _undo.Clear();
+    }
+
+    /// <summary>
+    /// The export did not deliver the point: the series is as before it (the datums are handed back, or counted as
+    /// refused), so no later point carries samples that were counted as dropped. A scale lowered meanwhile stays lowered;
+    /// the undone counts are mapped to it.
+    /// </summary>
+    public void Rollback()
+    {
+        if (!InExport)
+        {
+            return;
+        }
+
+        for (var i = _undo.Count - 1; i >= 0; i--)
+        {
+            var (negative, index, count, scale) = _undo[i];
+            (negative ? Negative : Positive).Subtract(index >> (scale - Scale), count);
+        }
+
+        (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount) = _before;
+        InExport = false;
+        _undo.Clear();
+    }
+
+    private void Add(ExponentialBuckets buckets, int index, long count)
+    {
         buckets.Add(index, count);
+        if (InExport)
+        {
+            _undo.Add((ReferenceEquals(buckets, Negative), index, count, Scale));
+        }
     }
 
     /// <summary>
@@ -120,7 +194,7 @@ internal sealed class OtlpSeries
     /// buckets that range overlaps, in proportion to the overlap, as samples spread evenly over it would fall. Whole
     /// counts: the running total is rounded, so the parts add up to <paramref name="count"/> exactly.
     /// </summary>
-    public void AddSpread(double lower, double upper, long count)
+    public void AddSpread(double lower, double upper, double representative, long count)
     {
         if (count <= 0)
         {
@@ -132,7 +206,23 @@ internal sealed class OtlpSeries
         var hi = negative ? -lower : upper;
         if (!(lo > ZeroThreshold) || !double.IsFinite(hi) || hi <= lo)
         {
-            AddToBuckets(negative ? -(lo + hi) / 2 : (lo + hi) / 2, count);
+            AddToBuckets(representative, count);
+            return;
+        }
+
+        if (hi > 2 * lo)
+        {
+            // Wider than a power of two: only the recording histogram's overflow bucket (2^64 and up), narrowed to the
+            // period's extremes. Its samples are not spread evenly (that moves them by octaves): the extremes are real
+            // samples, one each; the rest stay at the representative.
+            var sign = negative ? -1 : 1;
+            AddToBuckets(sign * lo, 1);
+            if (count > 1)
+            {
+                AddToBuckets(sign * hi, 1);
+            }
+
+            AddToBuckets(representative, count - 2);
             return;
         }
 
@@ -155,7 +245,7 @@ internal sealed class OtlpSeries
 
         if (first == last)
         {
-            buckets.Add(first, count);
+            Add(buckets, first, count);
             return;
         }
 
@@ -169,7 +259,7 @@ internal sealed class OtlpSeries
             var part = Math.Max(0, share - placed);
             if (part > 0)
             {
-                buckets.Add(index, part);
+                Add(buckets, index, part);
                 placed += part;
             }
         }
