@@ -9,8 +9,6 @@ internal sealed class OtlpCumulativeState
     private const long NanosPerTick = 100;
     private readonly Dictionary<SeriesIdentity, OtlpSeries> _series = new(SeriesIdentityComparer.Instance);
     private readonly Dictionary<(string Ns, string Name, OtlpPointKind Kind), OtlpMetric> _metrics = [];
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MetricDatum, object> _absorbed = [];
-    private static readonly object Mark = new();
 
     /// <summary>Series known (for diagnostics and tests).</summary>
     public int SeriesCount => _series.Count;
@@ -54,20 +52,13 @@ internal sealed class OtlpCumulativeState
         return series;
     }
 
-    /// <summary>Forgets that <paramref name="datum"/> was absorbed (its series rolled back): a retry absorbs it again.</summary>
-    public void Unmark(MetricDatum datum) => _absorbed.Remove(datum);
-
-    /// <summary>Whether <paramref name="datum"/> was absorbed already.</summary>
-    public bool WasAbsorbed(MetricDatum datum) => _absorbed.TryGetValue(datum, out _);
-
-    /// <summary>Adds <paramref name="datum"/> to its series (once) and returns the series.</summary>
+    /// <summary>
+    /// Adds <paramref name="datum"/> to its series and returns the series. Every call adds (the same instance twice
+    /// counts twice, as on Classic); a retry does not double-count because the exporter rolls back what it did not deliver.
+    /// </summary>
     public OtlpSeries Absorb(MetricDatum datum, DateTimeOffset now)
     {
         var series = SeriesOf(datum);
-        if (!_absorbed.TryAdd(datum, Mark))
-        {
-            return series;
-        }
 
         var start = ToNanos(datum.Timestamp);
         var end = ToNanos(datum.Timestamp.AddSeconds(datum.StorageResolution));
@@ -92,7 +83,7 @@ internal sealed class OtlpCumulativeState
                 var delta = datum.Value ?? datum.StatisticValues?.Sum ?? Total(datum);
                 if (delta < 0)
                 {
-                    series.Metric.Monotonic = false;
+                    series.WentDown = true;
                 }
 
                 series.Value += delta;

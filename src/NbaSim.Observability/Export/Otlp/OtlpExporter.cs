@@ -35,6 +35,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     private readonly List<OtlpSeries> _touched = [];
     private readonly List<OtlpMetric> _chunk = [];
     private readonly List<OtlpSeries> _chunkSeries = [];
+    private readonly List<(MetricDatum Datum, OtlpSeries Series)> _absorbedInto = [];
     private int _requestId;
     private long _rejected;
     private long _calls;
@@ -185,16 +186,11 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 settled |= series.Delivered || series.Refused;
             }
 
+            // Each datum is judged by the series it was absorbed into.
             List<MetricDatum>? undelivered = null;
-            foreach (var datum in batch)
+            foreach (var (datum, series) in _absorbedInto)
             {
-                if (datum.IsMergedRollup || !_state.WasAbsorbed(datum) || _state.SeriesOf(datum) is not { Delivered: false } series)
-                {
-                    continue;
-                }
-
-                _state.Unmark(datum);
-                if (!series.Refused)
+                if (!series.Delivered && !series.Refused)
                 {
                     (undelivered ??= []).Add(datum);
                 }
@@ -224,7 +220,19 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     {
         _requestId++;
         _touched.Clear();
+        _absorbedInto.Clear();
         var rejected = 0;
+
+        // Kinds first: a datum that knows its series' kind settles it before a datum without one (an older spool file's,
+        // a caller's) is absorbed, whatever their order in the batch; one name never goes out as two types.
+        foreach (var datum in batch)
+        {
+            if (datum.Kind is not null && !datum.IsMergedRollup && LimitBroken(datum, now) is null)
+            {
+                _state.SeriesOf(datum);
+            }
+        }
+
         foreach (var datum in batch)
         {
             if (datum.IsMergedRollup)
@@ -232,15 +240,16 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 continue; // delivered as far as this path goes: PromQL sums the detailed series itself
             }
 
-            var series = _state.SeriesOf(datum);
-            if (!_state.WasAbsorbed(datum) && LimitBroken(datum, series, now) is { } reason)
+            if (LimitBroken(datum, now) is { } reason)
             {
+                // Checked before the series exists: a refused datum leaves nothing behind.
                 rejected++;
                 Interlocked.Increment(ref _rejected);
                 Log.OtlpLimitBroken(_logger, datum.ToString(), reason);
                 continue;
             }
 
+            var series = _state.SeriesOf(datum);
             if (series.PendingIn != _requestId)
             {
                 series.PendingIn = _requestId;
@@ -248,12 +257,9 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 _touched.Add(series);
             }
 
-            if (!_state.WasAbsorbed(datum))
-            {
-                series.PendingDatums++;
-            }
-
+            series.PendingDatums++;
             _state.Absorb(datum, now);
+            _absorbedInto.Add((datum, series));
         }
 
         // Series of one metric side by side: one Metric message each per request.
@@ -262,16 +268,22 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     }
 
     /// <summary>The limit <paramref name="datum"/> breaks, in words that name it; null when it breaks none.</summary>
-    private string? LimitBroken(MetricDatum datum, OtlpSeries series, DateTimeOffset now)
+    private string? LimitBroken(MetricDatum datum, DateTimeOffset now)
     {
         // CloudWatch flattens the metric's name and the scope's name into labels too: counted, as the limit may count them.
-        var labels = _resourceLabels + series.Dimensions.Length + 2;
+        var dimensions = datum.RawDimensions;
+        var labels = _resourceLabels + dimensions.Length + 2;
         if (labels > OtlpLimits.MaxLabelsPerPoint)
         {
-            return $"its point would have {labels} labels (resource {_resourceLabels} + dimensions {series.Dimensions.Length} + name and scope); the endpoint allows {OtlpLimits.MaxLabelsPerPoint} per point";
+            return $"its point would have {labels} labels (resource {_resourceLabels} + dimensions {dimensions.Length} + name and scope); the endpoint allows {OtlpLimits.MaxLabelsPerPoint} per point";
         }
 
-        var labelBytes = _resourceLabelBytes + series.LabelBytes + System.Text.Encoding.UTF8.GetByteCount(datum.Namespace) + System.Text.Encoding.UTF8.GetByteCount(datum.MetricName);
+        var labelBytes = _resourceLabelBytes + System.Text.Encoding.UTF8.GetByteCount(datum.Namespace) + System.Text.Encoding.UTF8.GetByteCount(datum.MetricName);
+        foreach (var d in dimensions)
+        {
+            labelBytes += System.Text.Encoding.UTF8.GetByteCount(d.Name) + System.Text.Encoding.UTF8.GetByteCount(d.Value);
+        }
+
         if (labelBytes > OtlpLimits.MaxLabelBytesPerPoint)
         {
             return $"its labels are {labelBytes} bytes (names and values, resource included); the endpoint allows {OtlpLimits.MaxLabelBytesPerPoint} per point";
@@ -368,19 +380,35 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 return Add(new ExportResult(1, 0), await HalvesAsync(series, cancellationToken).ConfigureAwait(false));
             }
 
+            Interlocked.Increment(ref _calls);
+            Interlocked.Add(ref _bytesUncompressed, length);
+            var rejected = 0;
+            if (response.RejectedDataPoints > 0 && (series.Count == 1 || response.RejectedDataPoints >= series.Count))
+            {
+                // Every point of the request was rejected (partial_success names how many, not which): as a 400, the
+                // series are refused, their datums counted, and nothing of them stays in the totals.
+                Log.OtlpPartialSuccess(_logger, response.RejectedDataPoints, response.ErrorMessage ?? "(no message)");
+                foreach (var refused in series)
+                {
+                    refused.Refused = true;
+                    rejected += refused.PendingDatums;
+                }
+
+                Interlocked.Add(ref _rejected, series.Count);
+                return new ExportResult(1, request.WireBytes, rejected);
+            }
+
             foreach (var delivered in series)
             {
                 delivered.Delivered = true;
             }
 
-            Interlocked.Increment(ref _calls);
             Interlocked.Add(ref _pointsSent, series.Count);
-            Interlocked.Add(ref _bytesUncompressed, length);
-            var rejected = 0;
             if (response.RejectedDataPoints > 0)
             {
-                rejected = (int)Math.Min(response.RejectedDataPoints, series.Count);
-                Interlocked.Add(ref _rejected, rejected);
+                // Some points of several were rejected, and the answer does not say which: counted and logged as points;
+                // the datums are not counted as dropped, since the next point of each series carries its totals again.
+                Interlocked.Add(ref _rejected, Math.Min(response.RejectedDataPoints, series.Count));
                 Log.OtlpPartialSuccess(_logger, response.RejectedDataPoints, response.ErrorMessage ?? "(no message)");
             }
 

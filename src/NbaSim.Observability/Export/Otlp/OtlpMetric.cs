@@ -12,8 +12,22 @@ internal sealed class OtlpMetric(string ns, string name, string unit, OtlpPointK
 
     public OtlpPointKind Kind { get; } = kind;
 
-    /// <summary>False once any counter of this metric went down (a negative value was recorded): then the Sum is not monotonic.</summary>
-    public bool Monotonic { get; set; } = true;
+    /// <summary>Whether the Sum of the series in the request being written is monotonic: none of them ever went down.</summary>
+    public bool Monotonic
+    {
+        get
+        {
+            foreach (var series in Pending)
+            {
+                if (series.WentDown)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     /// <summary>Series of this metric in the request being written.</summary>
     public List<OtlpSeries> Pending { get; } = [];

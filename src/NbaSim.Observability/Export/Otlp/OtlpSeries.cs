@@ -17,7 +17,7 @@ internal sealed class OtlpSeries
     public static readonly double ZeroThreshold = Math.ScaleB(1, -64);
 
     private readonly List<(bool Negative, int Index, long Count, int Scale)> _undo = [];
-    private (ulong Start, ulong Time, double Value, long ValueTicks, long Count, double Sum, double Min, double Max, long Zero) _before;
+    private (ulong Start, ulong Time, double Value, long ValueTicks, long Count, double Sum, double Min, double Max, long Zero, bool WentDown) _before;
 
     public OtlpSeries(OtlpMetric metric, MetricDimension[] dimensions, bool kindGuessed = false)
     {
@@ -70,6 +70,9 @@ internal sealed class OtlpSeries
     public ulong StartNanos { get; set; }
 
     public ulong TimeNanos { get; set; }
+
+    /// <summary>A counter of this series recorded a negative value (delivered): its Sum is not monotonic.</summary>
+    public bool WentDown { get; set; }
 
     /// <summary>Sum: the running total. Gauge: the last value.</summary>
     public double Value { get; set; }
@@ -146,7 +149,7 @@ internal sealed class OtlpSeries
         Refused = false;
         PendingDatums = 0;
         _undo.Clear();
-        _before = (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount);
+        _before = (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount, WentDown);
     }
 
     /// <summary>The export delivered the point: what it absorbed stays.</summary>
@@ -174,7 +177,7 @@ internal sealed class OtlpSeries
             (negative ? Negative : Positive).Subtract(index >> (scale - Scale), count);
         }
 
-        (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount) = _before;
+        (StartNanos, TimeNanos, Value, ValueTicks, Count, Sum, Min, Max, ZeroCount, WentDown) = _before;
         InExport = false;
         _undo.Clear();
     }

@@ -148,7 +148,7 @@ public sealed class OtlpExporterTests
     }
 
     [Fact]
-    public async Task Partial_success_counts_the_rejected_points_and_logs_the_message()
+    public async Task Partial_success_on_some_of_several_points_counts_the_points_and_logs_the_message()
     {
         await using var server = new LoopbackOtlpServer((_, _) => OtlpAnswer.Partial(2, "2 points had invalid labels"));
         var logs = new Microsoft.Extensions.Logging.Testing.FakeLogger<OtlpExporter>();
@@ -156,8 +156,8 @@ public sealed class OtlpExporterTests
 
         var result = await exporter.ExportAsync([Datum("A", 1), Datum("B", 2), Datum("C", 3)], TestContext.Current.CancellationToken);
 
-        result.RejectedDatums.Should().Be(2);
-        exporter.RejectedPoints.Should().Be(2);
+        result.RejectedDatums.Should().Be(0, "which 2 of the 3 points is not said: their datums are not counted as dropped, the next cumulative point carries them again");
+        exporter.RejectedPoints.Should().Be(2, "the rejected points are counted as points");
         logs.Collector.GetSnapshot().Should().Contain(l => l.Message.Contains("2 points had invalid labels", StringComparison.Ordinal) && l.Message.Contains("partial_success", StringComparison.Ordinal));
     }
 
