@@ -14,8 +14,9 @@ namespace NbaSim.Observability.Benchmarks;
 /// serialize</c>, what an export does before the HTTP call). Baseline: OpenTelemetry .NET 1.20.1's OTLP exporter
 /// (HTTP/protobuf, exponential histograms allowed scale 7 and 2,048 buckets) exporting the same measurements from its
 /// MeterProvider to an HTTP handler that reads the body and answers 200: collection, serialization and the handler.
-/// Bytes per point are printed by <see cref="Setup"/>. Results (docs/performance.md, 2026-12-03): OpenTelemetry 1,352.9 µs
-/// and 773,383 B; ours 482.1 µs and 0 B to serialize, 1,056.5 µs to absorb the batch and serialize; 661 vs 771 bytes per point.
+/// Bytes per point are printed by <see cref="Setup"/>. Results (docs/performance.md, 2026-12-03, one run): OpenTelemetry
+/// 1,150.6 µs and 773,278 B; ours 429.7 µs and 0 B to serialize, 7,027.3 µs to absorb the batch and serialize; 661 vs 771
+/// bytes per point.
 /// </summary>
 [MemoryDiagnoser]
 public class OtlpSerializationBenchmarks
