@@ -80,6 +80,10 @@ internal sealed class QueueDrainer(IDeliveryQueue queue, IMetricExporter exporte
                     queue.Persist();
                 }
 
+                // Files part of which was just delivered are rewritten with the rest now, not at the end of the drain: a
+                // crash during a long drain (a backlog) would otherwise send the delivered part again on restart.
+                queue.Checkpoint();
+
                 if (failed)
                 {
                     return false;
