@@ -141,7 +141,23 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
             }
 
             var now = _time.GetUtcNow();
-            var rejected = Absorb(batch, now);
+            int rejected;
+            try
+            {
+                rejected = Absorb(batch, now);
+            }
+            catch
+            {
+                // Whatever was absorbed before the failure is taken back: the pipeline keeps the batch, and a retry must
+                // find the series as they were.
+                foreach (var series in _touched)
+                {
+                    series.Rollback();
+                }
+
+                throw;
+            }
+
             var total = new ExportResult(0, 0, rejected);
             Exception? failure = null;
             try
