@@ -7,8 +7,10 @@
 #   clang, zlib1g-dev the Native AOT consumer test (links its native binary)
 #   python3-pytest    writes the real JUnit report that `nbaobs publish tests` is tested with
 #   strace            the spool's directory fsyncs
+#   npm               installs the PromQL grammar below
 #   util-linux        unshare/mount: a small tmpfs that fills up (the disk-fault tests, which need root)
 #   moto 5.2.1        an AWS-compatible server (python3 -m pip install 'moto[server]==5.2.1')
+#   lezer-promql      Prometheus's PromQL grammar, through npm (tests/conformance/promql)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -31,6 +33,7 @@ fi
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v strace >/dev/null 2>&1 || missing="$missing strace"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 command -v unshare >/dev/null 2>&1 || missing="$missing util-linux"
 command -v clang >/dev/null 2>&1 || missing="$missing clang"
 [ -e /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
@@ -43,6 +46,13 @@ if [ -n "$missing" ]; then
     ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing) >/dev/null 2>&1 \
       || echo "::: could not install$missing; the tests that need them will fail and name the package"
   fi
+fi
+
+# Prometheus's own PromQL grammar (npm, pinned by tests/conformance/promql/package-lock.json): the PromQL alarms and
+# dashboards are parsed with it.
+if [ ! -d tests/conformance/promql/node_modules/@prometheus-io/lezer-promql ]; then
+  echo "::: installing the PromQL grammar (npm ci)"
+  (cd tests/conformance/promql && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || echo "::: npm ci failed; the PromQL grammar tests will fail and say so"
 fi
 
 # moto 5.2.1 on a free loopback port: the shared server of the run (tests that need an empty account start their own).

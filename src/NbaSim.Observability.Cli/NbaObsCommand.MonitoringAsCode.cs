@@ -34,7 +34,7 @@ public sealed partial class NbaObsCommand
         _ => MonitoringAsCode.MonitoringPath.Classic,
     };
 
-    private async Task<int> ExportAsync(Session session, string outPath)
+    private async Task<int> ExportAsync(Session session, string outPath, string path)
     {
         var full = Path.GetFullPath(string.IsNullOrWhiteSpace(outPath) ? throw new Input.CliInputException("--out is empty; pass a directory to write the dashboards to.") : outPath);
         if (File.Exists(full))
@@ -45,7 +45,7 @@ public sealed partial class NbaObsCommand
         var directory = Directory.CreateDirectory(full);
         var context = session.OfflineContext();
         var written = new List<string>();
-        foreach (var dashboard in NbaMonitoring.Dashboards(context))
+        foreach (var dashboard in MonitoringDefinitions.DashboardsFor(context, ParsePath(path)))
         {
             var target = Path.Combine(directory.FullName, FileName(dashboard.Name));
             await File.WriteAllTextAsync(target, dashboard.RenderBody() + "\n").ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed partial class NbaObsCommand
         return 0;
     }
 
-    private async Task<int> PreviewAsync(Session session, string emf, string html)
+    private async Task<int> PreviewAsync(Session session, string emf, string html, string path)
     {
         var output = Input.InputFile.RequireWritable("--out", html, "pass the HTML file to write, e.g. preview.html.");
         List<EmfRecord> records;
@@ -74,24 +74,28 @@ public sealed partial class NbaObsCommand
             }
         }
 
-        var page = DashboardPreview.Render(NbaMonitoring.Dashboards(session.OfflineContext()), records, $"{records.Count:N0} metric entries from {Path.GetFileName(emf)}");
+        var page = DashboardPreview.Render(MonitoringDefinitions.DashboardsFor(session.OfflineContext(), ParsePath(path)), records, $"{records.Count:N0} metric entries from {Path.GetFileName(emf)}");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, page).ConfigureAwait(false);
         await Write(session, new { html = output, records = records.Count }, $"wrote {output} ({records.Count:N0} metric entries)").ConfigureAwait(false);
         return 0;
     }
 
-    /// <summary>File name of a dashboard under dashboards/: NBA-Simulator-DataCollection → data_collection_dashboard.json.</summary>
+    /// <summary>
+    /// File name of a dashboard under dashboards/: NBA-Simulator-DataCollection → data_collection_dashboard.json,
+    /// NBA-Simulator-DataCollection-PromQL → data_collection_promql_dashboard.json.
+    /// </summary>
     public static string FileName(string dashboardName)
     {
-        var name = dashboardName.Replace(NbaMonitoring.DashboardPrefix, string.Empty, StringComparison.Ordinal).Replace('-', '_');
+        var promQL = dashboardName.EndsWith(NbaMonitoring.PromQLSuffix, StringComparison.Ordinal);
+        var name = (promQL ? dashboardName[..^NbaMonitoring.PromQLSuffix.Length] : dashboardName).Replace(NbaMonitoring.DashboardPrefix, string.Empty, StringComparison.Ordinal).Replace('-', '_');
         var snake = string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1]) ? "_" + c : c.ToString())).ToLowerInvariant();
-        return snake + "_dashboard.json";
+        return snake + (promQL ? "_promql" : string.Empty) + "_dashboard.json";
     }
 
-    private async Task<int> AlarmStatusAsync(Session session, CancellationToken cancellationToken)
+    private async Task<int> AlarmStatusAsync(Session session, string path, CancellationToken cancellationToken)
     {
-        var definitions = await session.DefinitionsAsync(cancellationToken).ConfigureAwait(false);
+        var definitions = await session.DefinitionsAsync(cancellationToken, ParsePath(path)).ConfigureAwait(false);
         var names = definitions.Alarms.Select(a => a.AlarmName).ToList();
         var described = await session.CloudWatch.DescribeAlarmsAsync(new DescribeAlarmsRequest { AlarmNames = names }, cancellationToken).ConfigureAwait(false);
         var rows = names.Select(n => described.MetricAlarms.FirstOrDefault(a => a.Definition.AlarmName == n) is { } a

@@ -45,12 +45,14 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         apply.SetAction((p, ct) => Run(p, ct, s => PlanAsync(s, p.GetValue(pruneApply), apply: true, p.GetValue(pathApply)!, ct)));
 
         var outDir = new Option<string>("--out") { Description = "Directory to write the dashboard JSON files to.", Required = true };
-        var export = new Command("export", "Write the rendered dashboard bodies.") { outDir };
-        export.SetAction((p, ct) => Run(p, ct, s => ExportAsync(s, p.GetValue(outDir)!)));
+        var pathExport = PathOption();
+        var export = new Command("export", "Write the rendered dashboard bodies.") { outDir, pathExport };
+        export.SetAction((p, ct) => Run(p, ct, s => ExportAsync(s, p.GetValue(outDir)!, p.GetValue(pathExport)!)));
         var emf = new Option<string>("--emf") { Description = "EMF file recorded by the exporter (one JSON document per line).", Required = true };
         var html = new Option<string>("--out") { Description = "HTML file to write.", Required = true };
-        var preview = new Command("preview", "Render the dashboards against recorded EMF data into one self-contained HTML file.") { emf, html };
-        preview.SetAction((p, ct) => Run(p, ct, s => PreviewAsync(s, p.GetValue(emf)!, p.GetValue(html)!)));
+        var pathPreview = PathOption();
+        var preview = new Command("preview", "Render the dashboards against recorded EMF data into one self-contained HTML file.") { emf, html, pathPreview };
+        preview.SetAction((p, ct) => Run(p, ct, s => PreviewAsync(s, p.GetValue(emf)!, p.GetValue(html)!, p.GetValue(pathPreview)!)));
         var dashboards = new Command("dashboards", "Dashboard files.") { export, preview };
 
         var bucket = new Option<string?>("--bucket") { Description = "Bucket to inventory (default: configuration)." };
@@ -87,8 +89,9 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
         var time = new Command("time", "Run a command, exit with its exit code, and publish its duration as [ProfilePerformance] does.") { operation, publishTimeout, commandLine };
         time.SetAction((p, ct) => TimeAsync(p, p.GetValue(operation) ?? OperationOf(p.GetValue(commandLine)!), p.GetValue(publishTimeout), p.GetValue(commandLine)!));
 
-        var status = new Command("status", "State of our alarms.");
-        status.SetAction((p, ct) => Run(p, ct, s => AlarmStatusAsync(s, ct)));
+        var pathStatus = PathOption();
+        var status = new Command("status", "State of our alarms.") { pathStatus };
+        status.SetAction((p, ct) => Run(p, ct, s => AlarmStatusAsync(s, p.GetValue(pathStatus)!, ct)));
         var alarmName = new Argument<string>("name") { Description = "Alarm to set to ALARM." };
         var test = new Command("test", "Set an alarm to ALARM (SetAlarmState) to test the path to the inbox.") { alarmName };
         test.SetAction((p, ct) => Run(p, ct, s => AlarmTestAsync(s, p.GetValue(alarmName)!, ct)));
@@ -198,7 +201,7 @@ public sealed partial class NbaObsCommand(TextWriter output, TextWriter error)
     {
         var path = new Option<string>("--path")
         {
-            Description = "classic (metric alarms, anomaly detectors, dashboards), otel (PromQL alarms over OTLP metrics), or both while dual-writing.",
+            Description = "classic (metric alarms, anomaly detectors, dashboards), otel (PromQL alarms and dashboards over OTLP metrics), or both while dual-writing.",
             DefaultValueFactory = _ => "classic",
         };
         path.AcceptOnlyFromAmong("classic", "otel", "both");

@@ -64,12 +64,17 @@ internal sealed record MonitoringDefinitions(
     IReadOnlyList<AnomalyDetectorDefinition> AnomalyDetectors,
     IReadOnlyList<(string Protocol, string Endpoint)> Subscriptions)
 {
-    /// <summary>The path these definitions are for: prune touches only that path's alarms.</summary>
+    /// <summary>The path these definitions are for: prune touches only that path's alarms and dashboards.</summary>
     public MonitoringPath Path { get; init; } = MonitoringPath.Classic;
 
+    /// <summary>The dashboards of <paramref name="path"/>: Classic's, the PromQL ones, or both.</summary>
+    public static IReadOnlyList<DashboardDefinition> DashboardsFor(MonitoringContext context, MonitoringPath path)
+        => [.. path != MonitoringPath.OTel ? NbaMonitoring.Dashboards(context) : [], .. path != MonitoringPath.Classic ? NbaMonitoring.PromQLDashboards(context) : []];
+
     /// <summary>
-    /// The NBA simulator's definitions for <paramref name="context"/> on <paramref name="path"/>. The OTel path has the
-    /// PromQL alarms only: CloudWatch documents no dashboard body for PromQL widgets, so its dashboards are not written.
+    /// The NBA simulator's definitions for <paramref name="context"/> on <paramref name="path"/>: on the OTel path the
+    /// PromQL alarms and dashboards (named as their Classic twins plus <c>-PromQL</c>); no anomaly detectors (PromQL
+    /// writes its bands itself).
     /// </summary>
     public static MonitoringDefinitions For(MonitoringContext context, MonitoringOptions options, MonitoringPath path = MonitoringPath.Classic)
     {
@@ -78,7 +83,7 @@ internal sealed record MonitoringDefinitions(
         var otel = path != MonitoringPath.Classic;
         return new(
             context,
-            classic ? NbaMonitoring.Dashboards(context) : [],
+            DashboardsFor(context, path),
             [.. classic ? NbaMonitoring.Alarms(context) : [], .. otel ? NbaMonitoring.PromQLAlarms(context) : []],
             classic ? NbaMonitoring.AnomalyDetectors(context) : [],
             [.. options.AlertEmails.Select(e => ("email", e)), .. options.AlertPhoneNumbers.Select(p => ("sms", p))])
@@ -220,15 +225,12 @@ internal sealed class MonitoringPlanner(ICloudWatchClient cloudWatch, ISnsClient
 
     private async Task PlanPruneAsync(MonitoringDefinitions definitions, List<ResourceChange> changes, CancellationToken cancellationToken)
     {
-        if (definitions.Path == MonitoringPath.OTel)
-        {
-            await PlanPruneAlarmsAsync(definitions, changes, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
+        // Our dashboards of the planned path only: a PromQL dashboard ends in -PromQL, a Classic one does not.
         var dashboards = await cloudWatch.ListDashboardsAsync(new ListDashboardsRequest { DashboardNamePrefix = NbaMonitoring.DashboardPrefix }, cancellationToken).ConfigureAwait(false);
         changes.AddRange(dashboards.DashboardEntries
-            .Where(e => e.DashboardName.StartsWith(NbaMonitoring.DashboardPrefix, StringComparison.Ordinal) && definitions.Dashboards.All(d => d.Name != e.DashboardName))
+            .Where(e => e.DashboardName.StartsWith(NbaMonitoring.DashboardPrefix, StringComparison.Ordinal)
+                && (definitions.Path == MonitoringPath.Both || e.DashboardName.EndsWith(NbaMonitoring.PromQLSuffix, StringComparison.Ordinal) == (definitions.Path == MonitoringPath.OTel))
+                && definitions.Dashboards.All(d => d.Name != e.DashboardName))
             .Select(e => new ResourceChange("dashboard", e.DashboardName, ChangeAction.Delete, [])));
         await PlanPruneAlarmsAsync(definitions, changes, cancellationToken).ConfigureAwait(false);
     }

@@ -51,6 +51,9 @@ public static class DashboardPreview
                     case MetricWidget metric:
                         RenderMetric(html, metric, records);
                         break;
+                    case PromQLWidget promQL:
+                        RenderMetric(html, AsMetricWidget(promQL), records, "PromQL");
+                        break;
                     case AlarmStatusWidget alarms:
                         html.Append("<section class=\"widget wide\" data-kind=\"alarm\"><h3>").Append(Encode(alarms.Title)).Append("</h3><table>");
                         foreach (var arn in alarms.AlarmArns)
@@ -81,12 +84,23 @@ public static class DashboardPreview
         return html.ToString();
     }
 
-    private static void RenderMetric(StringBuilder html, MetricWidget widget, IReadOnlyList<EmfRecord> records)
+    /// <summary>
+    /// A PromQL chart drawn from recorded data: each query as the statistic it computes (its <see cref="PromQLLine"/>
+    /// factory says which), each constant query as a horizontal line.
+    /// </summary>
+    internal static MetricWidget AsMetricWidget(PromQLWidget widget)
+        => new(widget.Layout, widget.Title, widget.Lines.Where(l => l.Meaning is not null).Select(l => l.Meaning!).ToList(), widget.Step, "Average", widget.Region)
+        {
+            LeftAxis = widget.AxisTitle is null ? null : new AxisRange(Label: widget.AxisTitle),
+            Annotations = widget.Lines.Where(l => l.Constant is not null).Select(l => new HorizontalAnnotation(l.Label ?? l.Query, l.Constant!.Value, "#d62728")).ToList(),
+        };
+
+    private static void RenderMetric(StringBuilder html, MetricWidget widget, IReadOnlyList<EmfRecord> records, string? language = null)
     {
         var series = widget.Lines.Where(l => l.Expression is null && !l.Hidden).Select((line, i) => (Line: line, Color: Palette[i % Palette.Length], Points: Points(line, line.Stat ?? widget.Stat, records))).ToList();
         var points = series.Sum(s => s.Points.Count);
         var unit = AxisUnit(widget, series.Where(s => !s.Line.RightAxis).Select(s => s.Line), records);
-        html.Append("<section class=\"widget").Append(widget.Layout.Width >= 24 ? " wide" : string.Empty).Append("\" data-kind=\"metric\" data-points=\"").Append(points).Append("\"><h3>")
+        html.Append("<section class=\"widget").Append(widget.Layout.Width >= 24 ? " wide" : string.Empty).Append("\" data-kind=\"metric\"").Append(language is null ? string.Empty : $" data-language=\"{language}\"").Append(" data-points=\"").Append(points).Append("\"><h3>")
             .Append(Encode(widget.Title)).Append("</h3>");
 
         var width = widget.Layout.Width >= 24 ? (ChartWidth * 2) + 12 : ChartWidth;

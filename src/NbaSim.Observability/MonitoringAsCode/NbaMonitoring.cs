@@ -105,6 +105,83 @@ public static class NbaMonitoring
         return [dataCollection, performance, adceHealth];
     }
 
+    /// <summary>
+    /// The same three dashboards on CloudWatch's OpenTelemetry path: PromQL charts (<see cref="PromQLWidget"/>) over what
+    /// the OTLP exporter sends, each named as its Classic twin plus <see cref="PromQLSuffix"/>. Thresholds are constant
+    /// lines; the alarm widget shows the PromQL alarms. The CI/CD widgets stay on the Classic dashboard: <c>nbaobs
+    /// publish</c> writes those metrics with PutMetricData only.
+    /// </summary>
+    public static IReadOnlyList<DashboardDefinition> PromQLDashboards(MonitoringContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var bucket = new MetricDimension("Bucket", c.Bucket);
+        var r = c.Region;
+        var minute = TimeSpan.FromMinutes(1);
+        var fiveMinutes = TimeSpan.FromMinutes(5);
+        var hour = TimeSpan.FromHours(1);
+        var day = TimeSpan.FromDays(1);
+        const int FiveMinuteStep = 300;
+
+        var dataCollection = new DashboardDefinition("NBA-Simulator-DataCollection" + PromQLSuffix,
+        [
+            new PromQLWidget(new(0, 0), "S3 Bucket Growth",
+                [PromQLLine.GaugeAverage(DataCollection, S3ObjectCount, hour, "objects", bucket), PromQLLine.GaugeAverage(DataCollection, S3TotalSizeGB, hour, "size (GB)", bucket)], r) { Step = 3600 },
+            new PromQLWidget(new(12, 0), "ADCE Task Execution",
+                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, fiveMinutes, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, fiveMinutes, "failed")], r) { Step = FiveMinuteStep },
+            new PromQLWidget(new(0, 6), "ADCE Success Rate",
+                [PromQLLine.GaugeAverage(Adce, AdceSuccessRate, fiveMinutes, "success rate"), PromQLLine.Threshold(95, "ADCE-HighFailureRate (95 %)")], r) { Step = FiveMinuteStep, AxisTitle = "Percent" },
+            new PromQLWidget(new(12, 6), "S3 Upload Failures",
+                [PromQLLine.CounterIncrease(DataCollection, S3UploadFailures, fiveMinutes, "failures"), PromQLLine.Threshold(5, "S3-UploadFailures (> 5)")], r) { Step = FiveMinuteStep },
+            new PromQLWidget(new(0, 12), "Data Quality: Validation Pass Rate",
+                [PromQLLine.HistogramAverage(DataQuality, ValidationPassRate, hour, "pass rate"), PromQLLine.Threshold(95, "Data-QualityIssues (95 %)")], r) { Step = 3600, AxisTitle = "Percent" },
+            new PromQLWidget(new(12, 12), "DIMS: Inventory vs Live S3",
+                [PromQLLine.GaugeMaximum(Dims, "DIMS_S3Objects", TimeSpan.FromHours(6), "DIMS objects", new MetricDimension("Source", "DIMS")), PromQLLine.GaugeMaximum(DataCollection, S3ObjectCount, TimeSpan.FromHours(6), "S3 objects", bucket), PromQLLine.GaugeMaximum(Dims, DimsDriftDetected, TimeSpan.FromHours(6), "Drift detected")], r) { Step = 21600 },
+        ]);
+
+        var operations = Operations(c);
+        double[] quantiles = [0.5, 0.95, 0.99];
+        List<Widget> performanceWidgets =
+        [
+            new PromQLWidget(new(0, 0, 24, 6), "Operation Performance (p50 / p95 / p99)",
+                operations.SelectMany(op => quantiles.Select(q => PromQLLine.Quantile(q, op.Namespace, op.MetricName, fiveMinutes, $"{op.Label} p{q * 100:0}", [Success, .. op.Dimensions]))).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" },
+            new PromQLWidget(new(0, 6), "AWS Costs vs Budget",
+                [PromQLLine.GaugeMaximum(Costs, MonthlyAwsCost, day, "month to date"), PromQLLine.Threshold((double)c.MonthlyBudgetUsd, "Budget Limit")], r) { Step = 86400, AxisTitle = "USD" },
+            new PromQLWidget(new(12, 6), "Budget Utilization %",
+                [PromQLLine.GaugeMaximum(Costs, BudgetUtilization, day, "utilization"), PromQLLine.Threshold(80, "AWS-CostBudgetExceeded (80 %)")], r) { Step = 86400, AxisTitle = "Percent" },
+            new PromQLWidget(new(0, 12, 24, 6), "Operation Failures",
+                operations.Select(op => PromQLLine.HistogramCount(op.Namespace, op.MetricName, fiveMinutes, $"{op.Label} failures", [new MetricDimension("Status", "failure"), .. op.Dimensions])).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Count" },
+            new TextWidget(new(0, 18, 24, 2), "CI/CD results (`nbaobs publish tests|pipeline`) are written with PutMetricData only: see the Classic dashboard NBA-Simulator-Performance."),
+        ];
+
+        if (c.RuntimeNamespace is { } runtime)
+        {
+            performanceWidgets.Add(new PromQLWidget(new(0, 20), "Runtime: HTTP Client Requests (p50 / p95 / p99)",
+                quantiles.Select(q => PromQLLine.Quantile(q, runtime, "http.client.request.duration", fiveMinutes, $"request p{q * 100:0}")).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" });
+            performanceWidgets.Add(new PromQLWidget(new(12, 20), "Runtime: GC and Thread Pool",
+            [
+                PromQLLine.CounterIncrease(runtime, "dotnet.gc.collections", fiveMinutes, "GC collections"),
+                PromQLLine.GaugeMaximum(runtime, "dotnet.thread_pool.queue.length", fiveMinutes, "thread-pool queue"),
+                PromQLLine.GaugeMaximum(runtime, "dotnet.thread_pool.thread.count", fiveMinutes, "thread-pool threads"),
+            ], r) { Step = FiveMinuteStep });
+        }
+
+        var performance = new DashboardDefinition("NBA-Simulator-Performance" + PromQLSuffix, performanceWidgets);
+
+        var adceHealth = new DashboardDefinition("NBA-Simulator-ADCE-Health" + PromQLSuffix,
+        [
+            new AlarmStatusWidget(new(0, 0, 24, 3), "ADCE alarms (PromQL)", [c.AlarmArn("ADCE-HighFailureRate" + PromQLSuffix), c.AlarmArn("ADCE-QueueDepthAnomaly" + PromQLSuffix), c.AlarmArn("S3-UploadFailures" + PromQLSuffix)]),
+            new PromQLWidget(new(0, 3), "ADCE Queue Depth",
+                [PromQLLine.GaugeMaximum(Adce, AdceQueueDepth, minute, "max"), PromQLLine.GaugeAverage(Adce, AdceQueueDepth, minute, "average")], r),
+            new PromQLWidget(new(12, 3), "ADCE Success Rate",
+                [PromQLLine.GaugeAverage(Adce, AdceSuccessRate, fiveMinutes, "success rate"), PromQLLine.Threshold(95, "ADCE-HighFailureRate (95 %)")], r) { Step = FiveMinuteStep, AxisTitle = "Percent" },
+            new PromQLWidget(new(0, 9, 24, 6), "ADCE Tasks Completed / Failed",
+                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, minute, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, minute, "failed")], r),
+            new TextWidget(new(0, 15, 24, 2), "Runbooks: docs/monitoring/ALARM_RUNBOOKS.md · `nbaobs alarms status --path otel` · `nbaobs alarms test ADCE-HighFailureRate-PromQL`"),
+        ]);
+
+        return [dataCollection, performance, adceHealth];
+    }
+
     /// <summary>The namespace of the Meter bridge entry that covers .NET's HTTP or runtime meters, or null.</summary>
     internal static string? RuntimeNamespaceOf(IEnumerable<MeterBridgeOptions>? meters)
         => meters?.FirstOrDefault(m => m.Name is { Length: > 0 } name
@@ -194,8 +271,8 @@ public static class NbaMonitoring
         return alarms;
     }
 
-    /// <summary>Suffix of the OTel path's alarms: both sets live side by side while dual-writing.</summary>
-    internal const string PromQLSuffix = "-PromQL";
+    /// <summary>Suffix of the OTel path's alarms and dashboards: both sets live side by side while dual-writing.</summary>
+    public const string PromQLSuffix = "-PromQL";
 
     /// <summary>
     /// The OTel path's alarms (PromQL over what the OTLP exporter sends): the original four, DIMS drift, and the

@@ -45,6 +45,21 @@ internal static class PromQLQuery
         return $"1 * ({expression}) > quantile_over_time(0.5, ({expression})[{window}:{step}] offset {step}) + {d} * stddev_over_time(({expression})[{window}:{step}] offset {step})";
     }
 
+    /// <summary>A range or step as PromQL writes it, in the largest whole unit: 300 s → <c>5m</c>, 86400 s → <c>1d</c>.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var seconds = (long)span.TotalSeconds;
+        if (seconds < 1 || span.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(span), span, "A PromQL range is a whole number of seconds, at least 1.");
+        }
+
+        return seconds % 86400 == 0 ? $"{seconds / 86400}d"
+            : seconds % 3600 == 0 ? $"{seconds / 3600}h"
+            : seconds % 60 == 0 ? $"{seconds / 60}m"
+            : $"{seconds}s";
+    }
+
     private static void Quote(StringBuilder builder, string text)
     {
         builder.Append('"');

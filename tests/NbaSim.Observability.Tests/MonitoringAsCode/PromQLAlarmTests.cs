@@ -68,7 +68,8 @@ public sealed class PromQLAlarmTests(MotoServer moto)
         var second = await planner.PlanAsync(definitions, cancellationToken: TestContext.Current.CancellationToken);
 
         first.Changes.Where(c => c.Kind == "alarm").Should().HaveCount(9).And.OnlyContain(c => c.Action == ChangeAction.Create);
-        first.Changes.Should().NotContain(c => c.Kind == "dashboard" || c.Kind == "anomaly-detector");
+        first.Changes.Should().NotContain(c => c.Kind == "anomaly-detector");
+        first.Changes.Where(c => c.Kind == "dashboard").Select(c => c.Name).Should().Equal(NbaMonitoring.PromQLDashboards(Context).Select(d => d.Name));
         second.IsEmpty.Should().BeTrue(second.Render());
         cloudWatchServer.Alarms.Should().HaveCount(9);
 
@@ -118,6 +119,8 @@ public sealed class PromQLAlarmTests(MotoServer moto)
 
         public ConcurrentDictionary<string, JsonObject> Alarms { get; } = new();
 
+        public ConcurrentDictionary<string, string> Dashboards { get; } = new();
+
         public ValueTask DisposeAsync()
         {
             _listener.Dispose();
@@ -150,7 +153,14 @@ public sealed class PromQLAlarmTests(MotoServer moto)
                     answer["AnomalyDetectors"] = new JsonArray();
                     break;
                 case "ListDashboards":
-                    answer["DashboardEntries"] = new JsonArray();
+                    answer["DashboardEntries"] = new JsonArray([.. Dashboards.Keys.Select(name => new JsonObject { ["DashboardName"] = name })]);
+                    break;
+                case "PutDashboard":
+                    Dashboards[body["DashboardName"]!.GetValue<string>()] = body["DashboardBody"]!.GetValue<string>();
+                    break;
+                case "GetDashboard" when Dashboards.TryGetValue(body["DashboardName"]!.GetValue<string>(), out var stored):
+                    answer["DashboardName"] = body["DashboardName"]!.GetValue<string>();
+                    answer["DashboardBody"] = stored;
                     break;
                 case "GetDashboard":
                     context.Response.StatusCode = 404;
@@ -158,7 +168,7 @@ public sealed class PromQLAlarmTests(MotoServer moto)
                     answer["message"] = "Dashboard does not exist";
                     break;
                 default:
-                    break; // PutDashboard, PutAnomalyDetector: accepted, empty answer
+                    break; // PutAnomalyDetector: accepted, empty answer
             }
 
             var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());

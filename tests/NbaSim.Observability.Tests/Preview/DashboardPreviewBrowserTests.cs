@@ -47,6 +47,30 @@ public sealed partial class DashboardPreviewBrowserTests : IDisposable
     }
 
     [Fact]
+    public async Task The_OTel_dashboards_preview_draws_every_PromQL_chart_with_data_and_its_thresholds()
+    {
+        var emf = Path.Combine(_dir.FullName, "metrics.emf");
+        await RecordEveryDashboardMetricAsync(emf);
+        var html = Path.Combine(_dir.FullName, "otel.html");
+
+        var (code, _, stderr) = await CliTests.RunAsync("dashboards", "preview", "--emf", emf, "--out", html, "--path", "otel");
+        code.Should().Be(0, stderr);
+        var page = await File.ReadAllTextAsync(html, TestContext.Current.CancellationToken);
+        page.Should().Contain("NBA-Simulator-Performance-PromQL").And.NotContain("<h2>NBA-Simulator-Performance</h2>");
+        Regex.Count(page, "data-language=\"PromQL\"").Should().Be(NbaMonitoring.PromQLDashboards(DefinitionsTests.Context).Sum(d => d.Widgets.OfType<PromQLWidget>().Count()));
+        Widget(page, "AWS Costs vs Budget").Should().Contain("Budget Limit");
+        Widget(page, "S3 Upload Failures").Should().Contain("S3-UploadFailures (&gt; 5)");
+
+        var (exit, dom) = await ChromiumAsync($"--dump-dom --virtual-time-budget=2000 file://{html}");
+        exit.Should().Be(0);
+        var charts = int.Parse(MetricWidgets().Match(dom).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var withData = int.Parse(WidgetsWithData().Match(dom).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        charts.Should().Be(NbaMonitoring.PromQLDashboards(DefinitionsTests.Context).Sum(d => d.Widgets.OfType<PromQLWidget>().Count()));
+        withData.Should().Be(charts, "every PromQL chart must show recorded data");
+        Attribute(dom, "text-overlaps").Should().Be("0", Attribute(dom, "overlapping"));
+    }
+
+    [Fact]
     public async Task The_preview_labels_axes_with_units_and_spans_a_short_run_not_a_minute()
     {
         var emf = Path.Combine(_dir.FullName, "metrics.emf");
