@@ -9,7 +9,9 @@ public sealed record DashboardDefinition(string Name, IReadOnlyList<Widget> Widg
     public string RenderBody(bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        // Relaxed escaping: a PromQL query's quotes read as \" rather than \u0022, and '>' stays '>' (the body is JSON for
+        // an API and a file under dashboards/, never embedded in HTML).
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartArray("widgets");
