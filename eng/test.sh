@@ -50,9 +50,15 @@ fi
 
 # Prometheus's own PromQL grammar (npm, pinned by tests/conformance/promql/package-lock.json): the PromQL alarms and
 # dashboards are parsed with it.
-if [ ! -d tests/conformance/promql/node_modules/@prometheus-io/lezer-promql ]; then
+# Reinstalled whenever the lock file changed since the last install (a stamp beside node_modules).
+if ! cmp -s tests/conformance/promql/package-lock.json tests/conformance/promql/node_modules/.nbasim-installed-lock; then
   echo "::: installing the PromQL grammar (npm ci)"
-  (cd tests/conformance/promql && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || echo "::: npm ci failed; the PromQL grammar tests will fail and say so"
+  if (cd tests/conformance/promql && npm ci --no-audit --no-fund >"$log" 2>&1); then
+    cp tests/conformance/promql/package-lock.json tests/conformance/promql/node_modules/.nbasim-installed-lock
+  else
+    tail -5 "$log"
+    echo "::: npm ci failed; the PromQL grammar tests will fail and say so"
+  fi
 fi
 
 # moto 5.2.1 on a free loopback port: the shared server of the run (tests that need an empty account start their own).

@@ -243,6 +243,7 @@ public sealed partial class NbaObsCommand
                 TestSuites = _options.Monitoring.TestSuites,
                 Pipelines = _options.Monitoring.Pipelines,
                 RuntimeNamespace = NbaMonitoring.RuntimeNamespaceOf(_options.Meters),
+                AggregationPeriod = _options.AggregationPeriod,
             };
 
         public async Task<MonitoringDefinitions> DefinitionsAsync(CancellationToken cancellationToken, MonitoringAsCode.MonitoringPath path = MonitoringAsCode.MonitoringPath.Classic)

@@ -253,8 +253,13 @@ public static class DashboardPreview
     /// <summary>The statistic of a line at each recorded timestamp.</summary>
     internal static List<(DateTimeOffset Time, double Value)> Points(MetricLine line, string stat, IReadOnlyList<EmfRecord> records)
     {
-        return records
-            .Where(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName && SameDimensions(r.Dimensions, line.Dimensions))
+        // A PromQL line adds up every series that has its dimensions; an EMF document's rollup dimension sets are the same
+        // values again (one Values array per document), so each document counts once.
+        var matching = line.MatchesMoreDimensions
+            ? records.Where(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName && line.Dimensions.All(r.Dimensions.Contains))
+                .DistinctBy(r => (object)r.Values, ReferenceEqualityComparer.Instance)
+            : records.Where(r => r.Namespace == line.Namespace && r.MetricName == line.MetricName && SameDimensions(r.Dimensions, line.Dimensions));
+        return matching
             .GroupBy(r => r.Timestamp)
             .OrderBy(g => g.Key)
             .Select(g => (g.Key, Statistic(g.ToList(), stat)))

@@ -76,6 +76,12 @@ public sealed record MetricLine
     /// <summary>Hidden (used only by expressions).</summary>
     public bool Hidden { get; init; }
 
+    /// <summary>
+    /// Also matches series with more dimensions, added up (a PromQL selector matches every series that has these labels,
+    /// and the query sums or averages them). Set for the preview of a <see cref="PromQLLine"/>; not written to the body.
+    /// </summary>
+    internal bool MatchesMoreDimensions { get; init; }
+
     /// <summary>A metric line.</summary>
     public static MetricLine Of(string ns, string metricName, params MetricDimension[] dimensions)
         => new() { Namespace = ns, MetricName = metricName, Dimensions = dimensions };

@@ -56,6 +56,13 @@ public sealed record MonitoringContext(string Region, string AccountId, string A
     /// </summary>
     public string? RuntimeNamespace { get; init; }
 
+    /// <summary>
+    /// How often the process exports a point per series (<c>NbaObservability:AggregationPeriod</c>; default 60 s). The
+    /// OTel path's <c>rate</c> and <c>increase</c> ranges span at least four of them, as PromQL needs two points in a
+    /// range and advises four.
+    /// </summary>
+    public TimeSpan AggregationPeriod { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The alert topic's ARN.</summary>
     public string AlertTopicArn => $"arn:aws:sns:{Region}:{AccountId}:{AlertTopicName}";
 

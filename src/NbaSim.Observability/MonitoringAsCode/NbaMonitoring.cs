@@ -116,10 +116,14 @@ public static class NbaMonitoring
         ArgumentNullException.ThrowIfNull(c);
         var bucket = new MetricDimension("Bucket", c.Bucket);
         var r = c.Region;
-        var minute = TimeSpan.FromMinutes(1);
-        var fiveMinutes = TimeSpan.FromMinutes(5);
-        var hour = TimeSpan.FromHours(1);
-        var day = TimeSpan.FromDays(1);
+        // rate/increase need two points in their range (four advised): ranges span four export periods at least.
+        var minute = GaugeRange(c, TimeSpan.FromMinutes(1));
+        var fiveMinutes = GaugeRange(c, TimeSpan.FromMinutes(5));
+        var hour = GaugeRange(c, TimeSpan.FromHours(1));
+        var day = GaugeRange(c, TimeSpan.FromDays(1));
+        var rateMinute = RateRange(c, TimeSpan.FromMinutes(1));
+        var rateFiveMinutes = RateRange(c, TimeSpan.FromMinutes(5));
+        var rateHour = RateRange(c, TimeSpan.FromHours(1));
         const int FiveMinuteStep = 300;
 
         var dataCollection = new DashboardDefinition("NBA-Simulator-DataCollection" + PromQLSuffix,
@@ -127,39 +131,54 @@ public static class NbaMonitoring
             new PromQLWidget(new(0, 0), "S3 Bucket Growth",
                 [PromQLLine.GaugeAverage(DataCollection, S3ObjectCount, hour, "objects", bucket), PromQLLine.GaugeAverage(DataCollection, S3TotalSizeGB, hour, "size (GB)", bucket)], r) { Step = 3600 },
             new PromQLWidget(new(12, 0), "ADCE Task Execution",
-                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, fiveMinutes, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, fiveMinutes, "failed")], r) { Step = FiveMinuteStep },
+                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, rateFiveMinutes, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, rateFiveMinutes, "failed")], r) { Step = FiveMinuteStep },
             new PromQLWidget(new(0, 6), "ADCE Success Rate",
                 [PromQLLine.GaugeAverage(Adce, AdceSuccessRate, fiveMinutes, "success rate"), PromQLLine.Threshold(95, "ADCE-HighFailureRate (95 %)")], r) { Step = FiveMinuteStep, AxisTitle = "Percent" },
             new PromQLWidget(new(12, 6), "S3 Upload Failures",
-                [PromQLLine.CounterIncrease(DataCollection, S3UploadFailures, fiveMinutes, "failures"), PromQLLine.Threshold(5, "S3-UploadFailures (> 5)")], r) { Step = FiveMinuteStep },
+                [PromQLLine.CounterIncrease(DataCollection, S3UploadFailures, rateFiveMinutes, "failures"), PromQLLine.Threshold(5, "S3-UploadFailures (> 5)")], r) { Step = FiveMinuteStep },
             new PromQLWidget(new(0, 12), "Data Quality: Validation Pass Rate",
-                [PromQLLine.HistogramAverage(DataQuality, ValidationPassRate, hour, "pass rate"), PromQLLine.Threshold(95, "Data-QualityIssues (95 %)")], r) { Step = 3600, AxisTitle = "Percent" },
+                [PromQLLine.HistogramAverage(DataQuality, ValidationPassRate, rateHour, "pass rate"), PromQLLine.Threshold(95, "Data-QualityIssues (95 %)")], r) { Step = 3600, AxisTitle = "Percent" },
             new PromQLWidget(new(12, 12), "DIMS: Inventory vs Live S3",
                 [PromQLLine.GaugeMaximum(Dims, "DIMS_S3Objects", TimeSpan.FromHours(6), "DIMS objects", new MetricDimension("Source", "DIMS")), PromQLLine.GaugeMaximum(DataCollection, S3ObjectCount, TimeSpan.FromHours(6), "S3 objects", bucket), PromQLLine.GaugeMaximum(Dims, DimsDriftDetected, TimeSpan.FromHours(6), "Drift detected")], r) { Step = 21600 },
         ]);
 
         var operations = Operations(c);
         double[] quantiles = [0.5, 0.95, 0.99];
-        List<Widget> performanceWidgets =
-        [
-            new PromQLWidget(new(0, 0, 24, 6), "Operation Performance (p50 / p95 / p99)",
-                operations.SelectMany(op => quantiles.Select(q => PromQLLine.Quantile(q, op.Namespace, op.MetricName, fiveMinutes, $"{op.Label} p{q * 100:0}", [Success, .. op.Dimensions]))).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" },
-            new PromQLWidget(new(0, 6), "AWS Costs vs Budget",
-                [PromQLLine.GaugeMaximum(Costs, MonthlyAwsCost, day, "month to date"), PromQLLine.Threshold((double)c.MonthlyBudgetUsd, "Budget Limit")], r) { Step = 86400, AxisTitle = "USD" },
-            new PromQLWidget(new(12, 6), "Budget Utilization %",
-                [PromQLLine.GaugeMaximum(Costs, BudgetUtilization, day, "utilization"), PromQLLine.Threshold(80, "AWS-CostBudgetExceeded (80 %)")], r) { Step = 86400, AxisTitle = "Percent" },
-            new PromQLWidget(new(0, 12, 24, 6), "Operation Failures",
-                operations.Select(op => PromQLLine.HistogramCount(op.Namespace, op.MetricName, fiveMinutes, $"{op.Label} failures", [new MetricDimension("Status", "failure"), .. op.Dimensions])).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Count" },
-            new TextWidget(new(0, 18, 24, 2), "CI/CD results (`nbaobs publish tests|pipeline`) are written with PutMetricData only: see the Classic dashboard NBA-Simulator-Performance."),
-        ];
+        var y = 0;
+        List<Widget> performanceWidgets = [];
 
+        // A chart holds at most PromQLWidget.MaxQueries queries: many profiled operations take several charts.
+        foreach (var (chunk, i) in operations.Chunk(PromQLWidget.MaxQueries / quantiles.Length).Select((chunk, i) => (chunk, i)))
+        {
+            performanceWidgets.Add(new PromQLWidget(new(0, y, 24, 6), "Operation Performance (p50 / p95 / p99)" + (i == 0 ? string.Empty : $" ({i + 1})"),
+                chunk.SelectMany(op => quantiles.Select(q => PromQLLine.Quantile(q, op.Namespace, op.MetricName, rateFiveMinutes, $"{op.Label} p{q * 100:0}", [Success, .. op.Dimensions]))).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" });
+            y += 6;
+        }
+
+        performanceWidgets.AddRange(
+        [
+            new PromQLWidget(new(0, y), "AWS Costs vs Budget",
+                [PromQLLine.GaugeMaximum(Costs, MonthlyAwsCost, day, "month to date"), PromQLLine.Threshold((double)c.MonthlyBudgetUsd, "Budget Limit")], r) { Step = 86400, AxisTitle = "USD" },
+            new PromQLWidget(new(12, y), "Budget Utilization %",
+                [PromQLLine.GaugeMaximum(Costs, BudgetUtilization, day, "utilization"), PromQLLine.Threshold(80, "AWS-CostBudgetExceeded (80 %)")], r) { Step = 86400, AxisTitle = "Percent" },
+        ]);
+        y += 6;
+        foreach (var (chunk, i) in operations.Chunk(PromQLWidget.MaxQueries).Select((chunk, i) => (chunk, i)))
+        {
+            performanceWidgets.Add(new PromQLWidget(new(0, y, 24, 6), "Operation Failures" + (i == 0 ? string.Empty : $" ({i + 1})"),
+                chunk.Select(op => PromQLLine.HistogramCount(op.Namespace, op.MetricName, rateFiveMinutes, $"{op.Label} failures", [new MetricDimension("Status", "failure"), .. op.Dimensions])).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Count" });
+            y += 6;
+        }
+
+        performanceWidgets.Add(new TextWidget(new(0, y, 24, 2), "CI/CD results (`nbaobs publish tests|pipeline`) are written with PutMetricData only: see the Classic dashboard NBA-Simulator-Performance."));
+        y += 2;
         if (c.RuntimeNamespace is { } runtime)
         {
-            performanceWidgets.Add(new PromQLWidget(new(0, 20), "Runtime: HTTP Client Requests (p50 / p95 / p99)",
-                quantiles.Select(q => PromQLLine.Quantile(q, runtime, "http.client.request.duration", fiveMinutes, $"request p{q * 100:0}")).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" });
-            performanceWidgets.Add(new PromQLWidget(new(12, 20), "Runtime: GC and Thread Pool",
+            performanceWidgets.Add(new PromQLWidget(new(0, y), "Runtime: HTTP Client Requests (p50 / p95 / p99)",
+                quantiles.Select(q => PromQLLine.Quantile(q, runtime, "http.client.request.duration", rateFiveMinutes, $"request p{q * 100:0}")).ToList(), r) { Step = FiveMinuteStep, AxisTitle = "Seconds" });
+            performanceWidgets.Add(new PromQLWidget(new(12, y), "Runtime: GC and Thread Pool",
             [
-                PromQLLine.CounterIncrease(runtime, "dotnet.gc.collections", fiveMinutes, "GC collections"),
+                PromQLLine.CounterIncrease(runtime, "dotnet.gc.collections", rateFiveMinutes, "GC collections"),
                 PromQLLine.GaugeMaximum(runtime, "dotnet.thread_pool.queue.length", fiveMinutes, "thread-pool queue"),
                 PromQLLine.GaugeMaximum(runtime, "dotnet.thread_pool.thread.count", fiveMinutes, "thread-pool threads"),
             ], r) { Step = FiveMinuteStep });
@@ -175,12 +194,23 @@ public static class NbaMonitoring
             new PromQLWidget(new(12, 3), "ADCE Success Rate",
                 [PromQLLine.GaugeAverage(Adce, AdceSuccessRate, fiveMinutes, "success rate"), PromQLLine.Threshold(95, "ADCE-HighFailureRate (95 %)")], r) { Step = FiveMinuteStep, AxisTitle = "Percent" },
             new PromQLWidget(new(0, 9, 24, 6), "ADCE Tasks Completed / Failed",
-                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, minute, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, minute, "failed")], r),
+                [PromQLLine.CounterIncrease(Adce, AdceTasksCompleted, rateMinute, "completed"), PromQLLine.CounterIncrease(Adce, AdceTasksFailed, rateMinute, "failed")], r),
             new TextWidget(new(0, 15, 24, 2), "Runbooks: docs/monitoring/ALARM_RUNBOOKS.md · `nbaobs alarms status --path otel` · `nbaobs alarms test ADCE-HighFailureRate-PromQL`"),
         ]);
 
         return [dataCollection, performance, adceHealth];
     }
+
+    /// <summary>
+    /// A <c>rate</c>/<c>increase</c> range: at least four export periods (PromQL needs two points in the range and advises
+    /// four), in whole minutes.
+    /// </summary>
+    internal static TimeSpan RateRange(MonitoringContext c, TimeSpan wanted) => WholeMinutes(Math.Max(wanted.Ticks, c.AggregationPeriod.Ticks * 4));
+
+    /// <summary>A gauge's <c>…_over_time</c> range: at least one export period, in whole minutes.</summary>
+    internal static TimeSpan GaugeRange(MonitoringContext c, TimeSpan wanted) => WholeMinutes(Math.Max(wanted.Ticks, c.AggregationPeriod.Ticks));
+
+    private static TimeSpan WholeMinutes(long ticks) => TimeSpan.FromMinutes(Math.Ceiling((double)ticks / TimeSpan.TicksPerMinute));
 
     /// <summary>The namespace of the Meter bridge entry that covers .NET's HTTP or runtime meters, or null.</summary>
     internal static string? RuntimeNamespaceOf(IEnumerable<MeterBridgeOptions>? meters)
@@ -295,30 +325,33 @@ public static class NbaMonitoring
             EvaluationInterval = interval,
         };
 
+        var rate5 = PromQLQuery.Duration(RateRange(c, TimeSpan.FromMinutes(5)));
+        var rate1h = PromQLQuery.Duration(RateRange(c, TimeSpan.FromHours(1)));
+        var gauge5 = PromQLQuery.Duration(GaugeRange(c, TimeSpan.FromMinutes(5)));
         var alarms = new List<MetricAlarmDefinition>
         {
             // A gauge: the 5-minute average below 95 for two periods (pending 5 min after the first breaching one).
             Alarm("ADCE-HighFailureRate", "ADCE success rate dropped below 95%",
-                $"avg_over_time({PromQLQuery.Selector(Adce, AdceSuccessRate)}[5m]) < 95", 60, 300, 300),
+                $"avg_over_time({PromQLQuery.Selector(Adce, AdceSuccessRate)}[{gauge5}]) < 95", 60, 300, 300),
             Alarm("AWS-CostBudgetExceeded", string.Create(CultureInfo.InvariantCulture, $"AWS costs exceeded 80% of ${c.MonthlyBudgetUsd:0.##} budget"),
                 $"max_over_time({PromQLQuery.Selector(Costs, BudgetUtilization)}[1d]) > 80", 3600, 0, 0),
 
             // A cumulative counter: its increase over 5 minutes, summed over any labels, above 5 in two periods.
             Alarm("S3-UploadFailures", "More than 5 S3 upload failures in 10 minutes",
-                $"sum(increase({PromQLQuery.Selector(DataCollection, S3UploadFailures)}[5m])) > 5", 60, 300, 300),
+                $"sum(increase({PromQLQuery.Selector(DataCollection, S3UploadFailures)}[{rate5}])) > 5", 60, 300, 300),
 
             // A histogram: the mean of the hour's validation runs.
             Alarm("Data-QualityIssues", "Data validation pass rate below 95%",
-                $"histogram_avg(sum(increase({PromQLQuery.Selector(DataQuality, ValidationPassRate)}[1h]))) < 95", 300, 0, 0),
+                $"histogram_avg(sum(increase({PromQLQuery.Selector(DataQuality, ValidationPassRate)}[{rate1h}]))) < 95", 300, 0, 0),
             Alarm("DIMS-DriftDetected", "A DIMS inventory value moved beyond its tolerance",
                 $"max_over_time({PromQLQuery.Selector(Dims, DimsDriftDetected)}[6h]) > 0", 300, 0, 0),
             Alarm("ADCE-QueueDepthAnomaly", "ADCE queue depth is outside its expected band",
-                PromQLQuery.AboveBand($"avg_over_time({PromQLQuery.Selector(Adce, AdceQueueDepth)}[5m])", 2), 300, 900, 300),
+                PromQLQuery.AboveBand($"avg_over_time({PromQLQuery.Selector(Adce, AdceQueueDepth)}[{gauge5}])", 2), 300, 900, 300),
         };
 
         alarms.AddRange(Operations(c).Select(op => Alarm(
             $"{op.Key}-DurationRegression", $"{op.Label} p95 duration is above its expected band (performance regression)",
-            PromQLQuery.AboveBand($"histogram_quantile(0.95, sum(rate({PromQLQuery.Selector(op.Namespace, op.MetricName, [Success, .. op.Dimensions])}[5m])))", 2), 300, 900, 300)));
+            PromQLQuery.AboveBand($"histogram_quantile(0.95, sum(rate({PromQLQuery.Selector(op.Namespace, op.MetricName, [Success, .. op.Dimensions])}[{rate5}])))", 2), 300, 900, 300)));
         return alarms;
     }
 

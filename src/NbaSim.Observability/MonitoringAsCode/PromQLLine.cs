@@ -46,7 +46,7 @@ public sealed record PromQLLine
         }
 
         var q = quantile.ToString("R", CultureInfo.InvariantCulture);
-        var stat = "p" + (quantile * 100).ToString("0.##", CultureInfo.InvariantCulture);
+        var stat = "p" + Math.Round(quantile * 100, 9).ToString("R", CultureInfo.InvariantCulture);
         return Of($"histogram_quantile({q}, sum(rate({PromQLQuery.Selector(ns, metricName, dimensions)}[{PromQLQuery.Duration(window)}])))", ns, metricName, dimensions, stat, label);
     }
 
@@ -70,5 +70,5 @@ public sealed record PromQLLine
     }
 
     private static PromQLLine Of(string query, string ns, string metricName, MetricDimension[] dimensions, string stat, string? label)
-        => new() { Query = query, Label = label, Meaning = MetricLine.Of(ns, metricName, dimensions) with { Stat = stat, Label = label } };
+        => new() { Query = query, Label = label, Meaning = MetricLine.Of(ns, metricName, dimensions) with { Stat = stat, Label = label, MatchesMoreDimensions = true } };
 }
