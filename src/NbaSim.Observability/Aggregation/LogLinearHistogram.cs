@@ -16,9 +16,9 @@ internal sealed class LogLinearHistogram
 {
     internal const int SubBucketBits = 6;
     internal const int SubBuckets = 1 << SubBucketBits;
-    private const int MinExponent = -64;
-    private const int MaxExponent = 63;
-    private const int Octaves = MaxExponent - MinExponent + 1;
+    internal const int MinExponent = -64;
+    internal const int MaxExponent = 63;
+    internal const int Octaves = MaxExponent - MinExponent + 1;
 
     /// <summary>Longs from one stripe's block to the next: 64 counts and one cache line of gap.</summary>
     private const int StripeStride = SubBuckets + 8;
@@ -54,6 +54,33 @@ internal sealed class LogLinearHistogram
         var octave = exponent - MinExponent;
         var counts = Volatile.Read(ref octaves[octave]) ?? AllocateOctave(octaves, octave);
         Interlocked.Increment(ref counts[(stripe * StripeStride) + sub]);
+    }
+
+    /// <summary>Adds <paramref name="count"/> occurrences to sub-bucket <paramref name="sub"/> of <paramref name="octave"/> (a folded per-thread cell).</summary>
+    public void Add(int octave, int sub, bool negative, long count)
+    {
+        var octaves = negative ? _negative : _positive;
+        var counts = Volatile.Read(ref octaves[octave]) ?? AllocateOctave(octaves, octave);
+        Interlocked.Add(ref counts[sub], count);
+    }
+
+    /// <summary>Adds occurrences below 2^-64 (zero) or at or above 2^64 (the overflow bucket of their sign).</summary>
+    public void AddOutliers(long zeros, long negativeOverflow, long positiveOverflow)
+    {
+        if (zeros != 0)
+        {
+            Interlocked.Add(ref _zero, zeros);
+        }
+
+        if (negativeOverflow != 0)
+        {
+            Interlocked.Add(ref _negativeOverflow, negativeOverflow);
+        }
+
+        if (positiveOverflow != 0)
+        {
+            Interlocked.Add(ref _positiveOverflow, positiveOverflow);
+        }
     }
 
     /// <summary>

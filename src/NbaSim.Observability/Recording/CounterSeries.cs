@@ -5,8 +5,11 @@ using NbaSim.Observability.Aggregation;
 namespace NbaSim.Observability;
 
 /// <summary>A counter: sums increments per period and publishes an exact statistic set (Sum is the total).</summary>
-public sealed class CounterSeries : MetricSeries
+public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadCell>
 {
+    /// <summary>A cell per recording thread, written without atomic instructions (a struct: never readonly, never copied).</summary>
+    private ThreadCells<CounterThreadCell> _threads = new();
+
     /// <summary>The extremes the last harvest published (harvest thread only): the fallback when a period's extremes went with it.</summary>
     private double _lastMin = double.NaN;
     private double _lastMax = double.NaN;
@@ -38,15 +41,56 @@ public sealed class CounterSeries : MetricSeries
             return;
         }
 
-        // The sum first, the count last: the count commits the sample. The harvest takes the count before the sum, so a
-        // racing sample's sum can land a harvest before its count but never after it (where a harvest that sees count 0
-        // would leave it behind). A sample's four updates go to one cell, whichever processor the thread is on after.
+        // The thread's own cell, plain stores; the harvest takes it over (RecordingThread). The thread's first sample
+        // into this series, and threads beyond the cap, go the slow way.
+        if (RecordingThread.Current is { } thread)
+        {
+            thread.Enter();
+            if (_threads.Active(thread.Slot) is { } own)
+            {
+                own.Record(value);
+                thread.Exit();
+                return;
+            }
+
+            thread.Exit();
+        }
+
+        RecordSlow(value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordSlow(double value)
+    {
+        var thread = RecordingThread.Current ?? RecordingThread.Register();
+        if (_threads.Claim(thread.Slot) is not null)
+        {
+            Record(value);
+            return;
+        }
+
+        // Over the cap: the striped cells, atomically. The sum first, the count last: the count commits the sample. The
+        // harvest takes the count before the sum, so a racing sample's sum can land a harvest before its count but
+        // never after it (where a harvest that sees count 0 would leave it behind).
         ref var cell = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), Stripes.Current());
         AddDouble(ref cell.Sum, value);
         Interlocked.Increment(ref cell.Count);
         Min(ref cell.Min, value);
         Max(ref cell.Max, value);
     }
+
+    /// <inheritdoc />
+    void IThreadCellSink<CounterThreadCell>.Fold(CounterThreadCell cell)
+    {
+        // Into the first stripe, in a sample's order (sum, count, extremes), so the harvest below treats it as one.
+        ref var shared = ref _cells[0];
+        AddDouble(ref shared.Sum, cell.Sum);
+        Interlocked.Add(ref shared.Count, cell.Count);
+        Min(ref shared.Min, cell.Min);
+        Max(ref shared.Max, cell.Max);
+    }
+
+    internal override bool RetireThreadCells() => _threads.Retire();
 
     internal override void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
     {
@@ -61,7 +105,10 @@ public sealed class CounterSeries : MetricSeries
         // The extremes, then every stripe's count, then every stripe's sum: the reverse of a sample's order (sum, count,
         // extremes). Extremes taken first belong to samples whose counts are taken next (or were taken by an earlier
         // harvest: then they are stale and an idle period drops them); every counted sample's sum is taken. Only a sample
-        // still recording may leave its extremes to the next period or bring its sum one period early.
+        // still recording may leave its extremes to the next period or bring its sum one period early. The per-thread
+        // cells are folded into the first stripe before, whole (their threads have left them).
+        _threads.Retire();
+        _threads.Fold(this);
         TakeExtremes(_cells, out var min, out var max);
         long count = 0;
         foreach (ref var cell in _cells.AsSpan())

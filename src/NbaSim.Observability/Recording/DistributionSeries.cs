@@ -8,8 +8,11 @@ namespace NbaSim.Observability;
 /// A distribution (e.g. durations): exact SampleCount/Sum/Minimum/Maximum plus a Values/Counts distribution whose
 /// percentiles are within 1 % of the exact ones. Both are published in the same datum.
 /// </summary>
-public sealed class DistributionSeries : MetricSeries
+public sealed class DistributionSeries : MetricSeries, IThreadCellSink<DistributionThreadCell>
 {
+    /// <summary>A cell per recording thread, written without atomic instructions (a struct: never readonly, never copied).</summary>
+    private ThreadCells<DistributionThreadCell> _threads = new();
+
     private readonly LogLinearHistogram _histogram = new();
 
     /// <summary>The extremes the last harvest published (harvest thread only): the fallback when a period's extremes went with it.</summary>
@@ -35,9 +38,48 @@ public sealed class DistributionSeries : MetricSeries
             return;
         }
 
-        // The bucket counts double as SampleCount, so a sample costs one increment, one add and two compares. The sum
-        // first, the count last (see CounterSeries): the harvest drains the counts before it takes the sum, so a sum is
-        // never left behind by a harvest that saw no count. All of a sample's updates go to the stripe picked here.
+        // The thread's own cell, plain stores; the harvest takes it over (RecordingThread). The thread's first sample
+        // into this series or into a new power of two, and threads beyond the cap, go the slow way.
+        if (RecordingThread.Current is { } thread)
+        {
+            thread.Enter();
+            if (_threads.Active(thread.Slot) is { } own && own.TryRecord(value))
+            {
+                thread.Exit();
+                return;
+            }
+
+            thread.Exit();
+        }
+
+        RecordSlow(value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordSlow(double value)
+    {
+        var thread = RecordingThread.Current ?? RecordingThread.Register();
+        if (_threads.Claim(thread.Slot) is { } own)
+        {
+            // Allocated outside the recording; if the harvest swapped the cell meanwhile, the new one may need it too.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                own.Allocate(value);
+                thread.Enter();
+                own = _threads.Active(thread.Slot)!;
+                if (own.TryRecord(value))
+                {
+                    thread.Exit();
+                    return;
+                }
+
+                thread.Exit();
+            }
+        }
+
+        // Over the cap (or a harvest swapping cells three times in a row): the striped cells, atomically. The bucket
+        // counts double as SampleCount. The sum first, the count last (see CounterSeries): the harvest drains the
+        // counts before it takes the sum, so a sum is never left behind by a harvest that saw no count.
         var stripe = Stripes.Current();
         ref var cell = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cells), stripe);
         AddDouble(ref cell.Sum, value);
@@ -46,8 +88,24 @@ public sealed class DistributionSeries : MetricSeries
         Max(ref cell.Max, value);
     }
 
+    /// <inheritdoc />
+    void IThreadCellSink<DistributionThreadCell>.Fold(DistributionThreadCell cell)
+    {
+        // Into the first stripe, in a sample's order (sum, counts, extremes), so the harvest below treats it as samples.
+        ref var shared = ref _cells[0];
+        AddDouble(ref shared.Sum, cell.Sum);
+        cell.MoveTo(_histogram);
+        Min(ref shared.Min, cell.Min);
+        Max(ref shared.Max, cell.Max);
+    }
+
+    internal override bool RetireThreadCells() => _threads.Retire();
+
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
+        _threads.Retire();
+        _threads.Fold(this);
+
         // As CounterSeries: the extremes, then the counts (the buckets), then the sums.
         TakeExtremes(_cells, out var min, out var max);
         scratch.Clear();

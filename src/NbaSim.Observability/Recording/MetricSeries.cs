@@ -80,6 +80,13 @@ public abstract class MetricSeries
     private protected void Reject() => Interlocked.Increment(ref _rejected);
 
     /// <summary>
+    /// Hands the per-thread cells with samples over to the next harvest (harvest thread, see
+    /// <see cref="Aggregation.ThreadCells{TCell}"/>): true when some were retired and a barrier must follow before the
+    /// harvest. Series without per-thread cells have nothing to retire.
+    /// </summary>
+    internal virtual bool RetireThreadCells() => false;
+
+    /// <summary>
     /// Every series' first step on the hot path: false when the series is switched off (nothing is recorded) or the value
     /// is not one CloudWatch accepts (NaN, ±∞, out of range: counted as rejected).
     /// </summary>

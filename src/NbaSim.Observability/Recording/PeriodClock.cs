@@ -77,6 +77,19 @@ internal sealed class PeriodClock
             }
         }
 
+        // Every series hands its per-thread cells over first, then one process-wide barrier serves them all (each
+        // harvest would otherwise run its own).
+        var retired = false;
+        foreach (var s in series)
+        {
+            retired |= s.RetireThreadCells();
+        }
+
+        if (retired)
+        {
+            Aggregation.RecordingThread.Barrier();
+        }
+
         long samples = 0;
         foreach (var s in series)
         {

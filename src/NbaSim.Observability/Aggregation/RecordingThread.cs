@@ -1,0 +1,209 @@
+using System.Runtime.CompilerServices;
+
+namespace NbaSim.Observability.Aggregation;
+
+/// <summary>
+/// A thread that records into per-thread cells (<see cref="ThreadCells{TCell}"/>): its slot, and a flag that is set
+/// while it is inside a recording. The cells are written with plain stores, so a recording needs no atomic instruction;
+/// the harvest takes a cell away from its thread and, before reading it, makes sure the thread is no longer writing it.
+/// </summary>
+/// <remarks>
+/// The hand-over is the asymmetric Dekker pattern: the recording thread stores "inside" and then reads which cell is
+/// active; the harvest swaps the active cell and then runs a process-wide memory barrier
+/// (<see cref="Interlocked.MemoryBarrierProcessWide"/>), which makes every thread's "inside" store visible. After it, a
+/// thread seen outside at any moment has finished the recording it was in at the barrier, and every later recording
+/// reads the new cell. The cost sits on the harvest (one barrier per collection, microseconds), not on the recording:
+/// entering and leaving are stores of constants, so back-to-back recordings form no chain through memory (a counter
+/// incremented on each would cost a store-to-load round trip twice per sample).
+/// </remarks>
+internal sealed class RecordingThread
+{
+    /// <summary>How long a harvest waits for a thread still inside the recording it was in at the barrier.</summary>
+    internal static readonly TimeSpan StallTimeout = TimeSpan.FromMilliseconds(100);
+
+    [ThreadStatic]
+    private static RecordingThread? s_current;
+
+    [ThreadStatic]
+    private static SlotLease? s_lease;
+
+    private static readonly object Gate = new();
+    private static readonly object BarrierGate = new();
+    private static readonly Stack<int> FreeSlots = new();
+    private static RecordingThread?[] s_bySlot = new RecordingThread?[16];
+    private static int s_slotsUsed;
+    private static long s_barriersStarted;
+    private static long s_barriersCompleted;
+
+    /// <summary>1 while inside a recording.</summary>
+    private int _inside;
+
+#pragma warning disable CS0169, IDE0051 // never read: it keeps other threads' flags off this one's cache line
+    private CacheLinePadding _padding;
+#pragma warning restore CS0169, IDE0051
+
+    /// <summary>The barrier after which a harvest gave up waiting for this thread (stalled inside a recording), or 0.</summary>
+    private long _stalledAfter;
+
+    /// <summary>The thread this is: a slot whose thread has ended goes to the next thread that registers.</summary>
+    private readonly Thread _owner;
+
+    private RecordingThread(int slot, Thread owner)
+    {
+        Slot = slot;
+        _owner = owner;
+    }
+
+    /// <summary>This thread's slot: an index into every series' per-thread cells, reused after the thread ends.</summary>
+    public int Slot { get; }
+
+    /// <summary>The calling thread, or null before its first recording (then <see cref="Register"/>).</summary>
+    public static RecordingThread? Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => s_current;
+    }
+
+    /// <summary>Barriers started so far; a series that swapped cells notes this and waits for a later one.</summary>
+    public static long BarriersStarted => Volatile.Read(ref s_barriersStarted);
+
+    /// <summary>Barriers completed so far.</summary>
+    public static long BarriersCompleted => Volatile.Read(ref s_barriersCompleted);
+
+    /// <summary>Enters a recording. Nothing between this and <see cref="Exit"/> may throw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Enter() => Volatile.Write(ref _inside, 1);
+
+    /// <summary>Leaves a recording; a release store, so the cell's writes are visible before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Exit() => Volatile.Write(ref _inside, 0);
+
+    /// <summary>Gives the calling thread a slot (its first recording).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static RecordingThread Register()
+    {
+        if (s_current is { } existing)
+        {
+            return existing;
+        }
+
+        RecordingThread thread;
+        lock (Gate)
+        {
+            // A slot freed by a lease's finalizer, else the slot of a thread that has ended (finalizers wait for a GC;
+            // threads that come and go would otherwise take new slots, and every series' cells stay with the old
+            // ones), else a new slot. An ended thread writes nothing more: its cells, and the samples in them, pass to
+            // this thread.
+            var slot = FreeSlots.Count > 0 ? FreeSlots.Pop() : EndedSlot();
+            if (slot < 0)
+            {
+                slot = s_slotsUsed++;
+                if (slot >= s_bySlot.Length)
+                {
+                    Array.Resize(ref s_bySlot, s_bySlot.Length * 2);
+                }
+            }
+
+            Interlocked.MemoryBarrier();
+            thread = new RecordingThread(slot, Thread.CurrentThread);
+            Volatile.Write(ref s_bySlot[slot], thread);
+        }
+
+        // The lease is reachable from this thread only: once the thread ends, its finalizer frees the slot (if no new
+        // thread has taken it already).
+        s_lease = new SlotLease(thread);
+        s_current = thread;
+        return thread;
+    }
+
+    /// <summary>
+    /// The process-wide barrier of the hand-over (see the remarks). One at a time, so "completed" counts barriers in the
+    /// order they started.
+    /// </summary>
+    public static void Barrier()
+    {
+        lock (BarrierGate)
+        {
+            var number = s_barriersStarted + 1;
+            Volatile.Write(ref s_barriersStarted, number);
+            Interlocked.MemoryBarrierProcessWide();
+            Volatile.Write(ref s_barriersCompleted, number);
+        }
+    }
+
+    /// <summary>
+    /// After a barrier that followed the swap: true once the thread of <paramref name="slot"/> is seen outside a
+    /// recording (or has no thread); false when it is seen inside for <see cref="StallTimeout"/> (a suspended thread): its
+    /// retired cell is then kept for the next harvest, and the other series of this collection do not wait again.
+    /// </summary>
+    public static bool WaitOutside(int slot)
+    {
+        var thread = OccupantOf(slot);
+        if (thread is null || Volatile.Read(ref thread._inside) == 0)
+        {
+            return true;
+        }
+
+        // A thread recording in a tight loop is outside between two samples: a short spin sees it.
+        var barrier = BarriersCompleted;
+        if (Volatile.Read(ref thread._stalledAfter) == barrier)
+        {
+            return false;
+        }
+
+        var deadline = Environment.TickCount64 + (long)StallTimeout.TotalMilliseconds;
+        var spin = default(SpinWait);
+        while (Volatile.Read(ref thread._inside) != 0)
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                Volatile.Write(ref thread._stalledAfter, barrier);
+                return false;
+            }
+
+            spin.SpinOnce();
+        }
+
+        return true;
+    }
+
+    /// <summary>The thread that holds <paramref name="slot"/> now, or null when it is free.</summary>
+    internal static RecordingThread? OccupantOf(int slot)
+    {
+        var slots = Volatile.Read(ref s_bySlot);
+        return slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
+    }
+
+    /// <summary>The first slot whose thread has ended, or -1 (under <see cref="Gate"/>).</summary>
+    private static int EndedSlot()
+    {
+        for (var slot = 0; slot < s_slotsUsed; slot++)
+        {
+            if (s_bySlot[slot] is { } occupant && !occupant._owner.IsAlive)
+            {
+                return slot;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Release(RecordingThread thread)
+    {
+        lock (Gate)
+        {
+            // Only while the ended thread still holds it: a new thread may have taken the slot over already.
+            if (s_bySlot[thread.Slot] == thread)
+            {
+                Volatile.Write(ref s_bySlot[thread.Slot], null);
+                FreeSlots.Push(thread.Slot);
+            }
+        }
+    }
+
+    /// <summary>Frees a slot when the thread that held it has ended (its thread-static reference is gone).</summary>
+    private sealed class SlotLease(RecordingThread thread)
+    {
+        ~SlotLease() => Release(thread);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Runtime.CompilerServices;
+
+namespace NbaSim.Observability.Aggregation;
+
+/// <summary>
+/// A series' per-thread cells: each recording thread (up to <see cref="MaxCells"/> per series) owns a cell it writes
+/// with plain stores. A harvest retires every non-empty cell (the thread gets its spare), waits for the hand-over
+/// (<see cref="RecordingThread"/>), folds the retired cells into the series' shared state, resets them and keeps them
+/// as the next spares: after warm-up nothing is allocated, and the totals are exact.
+/// </summary>
+/// <remarks>
+/// A struct held in a (non-readonly) field of its series, so the recording path reaches the active cells with one load
+/// less; never copy it. Threads beyond <see cref="MaxCells"/> record through the series' striped atomic cells (<see cref="Stripes"/>), so
+/// a process with many threads costs bounded memory per series. A slot freed by an ended thread goes to the next new
+/// thread with its cells, which the ended thread can no longer write.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1815:Override equals and operator equals on value types", Justification = "Never compared: the state of one series.")]
+internal struct ThreadCells<TCell>
+    where TCell : ThreadCell, new()
+{
+    /// <summary>Threads with cells of their own per series: twice the processors, at least 4, at most 64.</summary>
+    public static readonly int MaxCells = Math.Clamp(Environment.ProcessorCount * 2, 4, 64);
+
+    private readonly object _gate;
+
+    /// <summary>The cell each slot writes; read on the recording path, replaced only under <see cref="_gate"/>.</summary>
+    private TCell?[] _active;
+    private TCell?[] _retired;
+    private TCell?[] _spare;
+    private int _cells;
+
+    /// <summary>True between a retirement and the fold that empties it (harvest thread).</summary>
+    private bool _pending;
+
+    /// <summary><see cref="RecordingThread.BarriersStarted"/> when the cells were retired: a later barrier must complete.</summary>
+    private long _retiredAt;
+
+    /// <summary>No cells yet.</summary>
+    public ThreadCells()
+    {
+        _gate = new object();
+        _active = [];
+        _retired = [];
+        _spare = [];
+    }
+
+    /// <summary>The cell of <paramref name="slot"/>, or null (none yet, or over the cap). Call inside the recording.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TCell? Active(int slot)
+    {
+        var active = Volatile.Read(in _active);
+        return (uint)slot < (uint)active.Length ? active[slot] : null;
+    }
+
+    /// <summary>Gives <paramref name="slot"/> a cell, or null when the series has <see cref="MaxCells"/> already (slow path).</summary>
+    public TCell? Claim(int slot)
+    {
+        // A thread over the cap comes here on every recording: it must not take the lock each time.
+        var active = Volatile.Read(ref _active);
+        if ((uint)slot < (uint)active.Length && active[slot] is { } mine)
+        {
+            return mine;
+        }
+
+        if (Volatile.Read(ref _cells) >= MaxCells)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (slot < _active.Length && _active[slot] is { } existing)
+            {
+                return existing;
+            }
+
+            if (_cells >= MaxCells)
+            {
+                return null;
+            }
+
+            if (slot >= _active.Length)
+            {
+                var length = Math.Max(slot + 1, Math.Max(4, _active.Length * 2));
+                Array.Resize(ref _retired, length);
+                Array.Resize(ref _spare, length);
+                var grown = new TCell?[length];
+                _active.CopyTo(grown, 0);
+                Volatile.Write(ref _active, grown);
+            }
+
+            var cell = new TCell();
+            Volatile.Write(ref _active[slot], cell);
+            _cells++;
+            return cell;
+        }
+    }
+
+    /// <summary>
+    /// Swaps every non-empty cell for its spare (harvest thread). Returns true when cells were retired: the caller then
+    /// runs <see cref="RecordingThread.Barrier"/> once for all series, before <see cref="Fold"/>. A fold still waiting on
+    /// a stalled thread keeps the previous retirement, and nothing new is retired until it is folded.
+    /// </summary>
+    public bool Retire()
+    {
+        lock (_gate)
+        {
+            if (_pending)
+            {
+                return true;
+            }
+
+            var any = false;
+            for (var slot = 0; slot < _active.Length; slot++)
+            {
+                var cell = _active[slot];
+                if (cell is null || cell.IsEmpty)
+                {
+                    continue;
+                }
+
+                var spare = _spare[slot] ?? new TCell();
+                _spare[slot] = null;
+                _retired[slot] = cell;
+                Volatile.Write(ref _active[slot], spare);
+                any = true;
+            }
+
+            if (any)
+            {
+                _pending = true;
+                _retiredAt = RecordingThread.BarriersStarted;
+            }
+
+            return any;
+        }
+    }
+
+    /// <summary>
+    /// Folds every retired cell whose thread has left it into <paramref name="sink"/> and keeps it, reset, as its slot's
+    /// spare (harvest thread). Runs the barrier itself when none completed since the retirement.
+    /// </summary>
+    public void Fold<TSink>(TSink sink)
+        where TSink : IThreadCellSink<TCell>
+    {
+        lock (_gate)
+        {
+            if (!_pending)
+            {
+                return;
+            }
+
+            if (RecordingThread.BarriersCompleted <= _retiredAt)
+            {
+                RecordingThread.Barrier();
+            }
+
+            var left = false;
+            for (var slot = 0; slot < _retired.Length; slot++)
+            {
+                var cell = _retired[slot];
+                if (cell is null)
+                {
+                    continue;
+                }
+
+                if (!RecordingThread.WaitOutside(slot))
+                {
+                    left = true;
+                    continue;
+                }
+
+                sink.Fold(cell);
+                cell.Reset();
+                _retired[slot] = null;
+                _spare[slot] = cell;
+            }
+
+            _pending = left;
+        }
+    }
+}
+
+/// <summary>What a series does with a retired cell: adds it into its shared state.</summary>
+internal interface IThreadCellSink<in TCell>
+{
+    /// <summary>Adds <paramref name="cell"/>'s samples to the series (harvest thread; the cell is quiescent).</summary>
+    void Fold(TCell cell);
+}
+
+/// <summary>One thread's cell of one series: written by that thread only, with plain stores.</summary>
+internal abstract class ThreadCell
+{
+    /// <summary>
+    /// Samples since the last fold, for counters (a distribution's are its bucket counts). Here rather than in the
+    /// counter's cell so that it sits before the padding, not after it beside the next object's fields.
+    /// </summary>
+    public long Count;
+
+    /// <summary>Sum of the samples.</summary>
+    public double Sum;
+
+    /// <summary>Smallest sample, +∞ when none.</summary>
+    public double Min = double.PositiveInfinity;
+
+    /// <summary>Largest sample, −∞ when none.</summary>
+    public double Max = double.NegativeInfinity;
+
+#pragma warning disable CS0169, IDE0051 // never read: it only keeps neighbouring cells off this cell's cache lines
+    private CacheLinePadding _padding;
+#pragma warning restore CS0169, IDE0051
+
+    /// <summary>
+    /// No sample since the last fold (harvest thread, racing the owner: a sample being written may be seen as absent,
+    /// and is then taken by the next harvest).
+    /// </summary>
+    public bool IsEmpty => Volatile.Read(ref Min) > Volatile.Read(ref Max);
+
+    /// <summary>Empties the cell for reuse (harvest thread; the cell is quiescent).</summary>
+    public virtual void Reset()
+    {
+        Count = 0;
+        Sum = 0;
+        Min = double.PositiveInfinity;
+        Max = double.NegativeInfinity;
+    }
+
+    /// <summary>Adds <paramref name="value"/> to the sum and the extremes (the owning thread, inside its recording).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected void AddStatistics(double value)
+    {
+        Sum += value;
+        if (value < Min)
+        {
+            Min = value;
+        }
+
+        if (value > Max)
+        {
+            Max = value;
+        }
+    }
+}
