@@ -21,6 +21,9 @@ internal sealed class RecordingThread
     /// <summary>How long a harvest waits for a thread still inside the recording it was in at the barrier.</summary>
     internal static readonly TimeSpan StallTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Milliseconds during which a thread found stalled is not waited for again.</summary>
+    private const long StallMemory = 1000;
+
     [ThreadStatic]
     private static RecordingThread? s_current;
 
@@ -42,8 +45,8 @@ internal sealed class RecordingThread
     private CacheLinePadding _padding;
 #pragma warning restore CS0169, IDE0051
 
-    /// <summary>The barrier after which a harvest gave up waiting for this thread (stalled inside a recording), or 0.</summary>
-    private long _stalledAfter;
+    /// <summary>When (<see cref="Environment.TickCount64"/>) a harvest last gave up waiting for this thread, or 0.</summary>
+    private long _stalledAt;
 
     /// <summary>The thread this is: a slot whose thread has ended goes to the next thread that registers.</summary>
     private readonly Thread _owner;
@@ -134,7 +137,8 @@ internal sealed class RecordingThread
     /// <summary>
     /// After a barrier that followed the swap: true once the thread of <paramref name="slot"/> is seen outside a
     /// recording (or has no thread); false when it is seen inside for <see cref="StallTimeout"/> (a suspended thread): its
-    /// retired cell is then kept for the next harvest, and the other series of this collection do not wait again.
+    /// retired cell is then kept for a later harvest. For a second after giving up, a thread still inside is not waited
+    /// for again (by any series, any registry): a stalled thread costs a harvest at most one timeout per second.
     /// </summary>
     public static bool WaitOutside(int slot)
     {
@@ -145,19 +149,20 @@ internal sealed class RecordingThread
         }
 
         // A thread recording in a tight loop is outside between two samples: a short spin sees it.
-        var barrier = BarriersCompleted;
-        if (Volatile.Read(ref thread._stalledAfter) == barrier)
+        var now = Environment.TickCount64;
+        var stalledAt = Volatile.Read(ref thread._stalledAt);
+        if (stalledAt != 0 && now - stalledAt < StallMemory)
         {
             return false;
         }
 
-        var deadline = Environment.TickCount64 + (long)StallTimeout.TotalMilliseconds;
+        var deadline = now + (long)StallTimeout.TotalMilliseconds;
         var spin = default(SpinWait);
         while (Volatile.Read(ref thread._inside) != 0)
         {
             if (Environment.TickCount64 > deadline)
             {
-                Volatile.Write(ref thread._stalledAfter, barrier);
+                Volatile.Write(ref thread._stalledAt, Environment.TickCount64);
                 return false;
             }
 

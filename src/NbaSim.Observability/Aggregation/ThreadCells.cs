@@ -21,6 +21,13 @@ internal struct ThreadCells<TCell>
     /// <summary>Threads with cells of their own per series: twice the processors, at least 4, at most 64.</summary>
     public static readonly int MaxCells = Math.Clamp(Environment.ProcessorCount * 2, 4, 64);
 
+    /// <summary>
+    /// Slots that may have cells: eight per processor, at least 64, at most 1,024. A series' slot arrays are as long as
+    /// the highest slot that recorded into it, so a thread with a higher slot (a process with more live recording
+    /// threads than that) records through the striped cells and costs no series any memory.
+    /// </summary>
+    public static readonly int MaxSlots = Math.Clamp(Environment.ProcessorCount * 8, 64, 1024);
+
     private readonly object _gate;
 
     /// <summary>The cell each slot writes; read on the recording path, replaced only under <see cref="_gate"/>.</summary>
@@ -31,6 +38,9 @@ internal struct ThreadCells<TCell>
 
     /// <summary>True between a retirement and the fold that empties it (harvest thread).</summary>
     private bool _pending;
+
+    /// <summary>A retirement passed over a slot with samples because its previous cell was still waiting (harvest thread).</summary>
+    private bool _passedOver;
 
     /// <summary><see cref="RecordingThread.BarriersStarted"/> when the cells were retired: a later barrier must complete.</summary>
     private long _retiredAt;
@@ -62,7 +72,7 @@ internal struct ThreadCells<TCell>
             return mine;
         }
 
-        if (Volatile.Read(ref _cells) >= MaxCells)
+        if (slot >= MaxSlots || Volatile.Read(ref _cells) >= MaxCells)
         {
             return null;
         }
@@ -98,24 +108,26 @@ internal struct ThreadCells<TCell>
 
     /// <summary>
     /// Swaps every non-empty cell for its spare (harvest thread). Returns true when cells were retired: the caller then
-    /// runs <see cref="RecordingThread.Barrier"/> once for all series, before <see cref="Fold"/>. A fold still waiting on
-    /// a stalled thread keeps the previous retirement, and nothing new is retired until it is folded.
+    /// runs <see cref="RecordingThread.Barrier"/> once for all series, before <see cref="Fold"/>. A slot whose retired
+    /// cell is still waiting on its stalled thread keeps that one (the thread writes its active cell when it resumes, and
+    /// a later harvest retires it); every other slot is retired as usual.
     /// </summary>
     public bool Retire()
     {
         lock (_gate)
         {
-            if (_pending)
-            {
-                return true;
-            }
-
             var any = false;
             for (var slot = 0; slot < _active.Length; slot++)
             {
                 var cell = _active[slot];
                 if (cell is null || cell.IsEmpty)
                 {
+                    continue;
+                }
+
+                if (_retired[slot] is not null)
+                {
+                    _passedOver = true;
                     continue;
                 }
 
@@ -128,11 +140,32 @@ internal struct ThreadCells<TCell>
 
             if (any)
             {
+                // A later barrier than any earlier retirement needed: the stamp only moves forward.
                 _pending = true;
                 _retiredAt = RecordingThread.BarriersStarted;
             }
 
-            return any;
+            return _pending;
+        }
+    }
+
+    /// <summary>
+    /// Retires and folds (harvest thread): <see cref="Retire"/>, then <see cref="Fold"/>, and once more when the
+    /// retirement passed over a slot whose previous cell was waiting on a stalled thread that has left it since (or
+    /// ended, its slot now another thread's): that slot's active cell is then taken too, so a harvest leaves nothing
+    /// behind that was recorded before it by a thread outside a recording.
+    /// </summary>
+    public void Harvest<TSink>(TSink sink)
+        where TSink : IThreadCellSink<TCell>
+    {
+        Retire();
+        Fold(sink);
+        if (_passedOver)
+        {
+            _passedOver = false;
+            Retire();
+            Fold(sink);
+            _passedOver = false;
         }
     }
 

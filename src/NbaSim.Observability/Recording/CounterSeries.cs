@@ -107,8 +107,7 @@ public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadC
         // harvest: then they are stale and an idle period drops them); every counted sample's sum is taken. Only a sample
         // still recording may leave its extremes to the next period or bring its sum one period early. The per-thread
         // cells are folded into the first stripe before, whole (their threads have left them).
-        _threads.Retire();
-        _threads.Fold(this);
+        _threads.Harvest(this);
         TakeExtremes(_cells, out var min, out var max);
         long count = 0;
         foreach (ref var cell in _cells.AsSpan())

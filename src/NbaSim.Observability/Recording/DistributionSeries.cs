@@ -103,8 +103,7 @@ public sealed class DistributionSeries : MetricSeries, IThreadCellSink<Distribut
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
-        _threads.Retire();
-        _threads.Fold(this);
+        _threads.Harvest(this);
 
         // As CounterSeries: the extremes, then the counts (the buckets), then the sums.
         TakeExtremes(_cells, out var min, out var max);
