@@ -3,10 +3,18 @@ using NbaSim.Observability.Aggregation;
 namespace NbaSim.Observability.Tests.Aggregation;
 
 /// <summary>
+/// Tests that hold many recording threads alive at once (slots beyond <see cref="ThreadCells{TCell}.MaxSlots"/> record
+/// through the stripes) run apart from the tests that need a thread with cells of its own.
+/// </summary>
+[CollectionDefinition(nameof(RecordingThreadsSerial))]
+public sealed class RecordingThreadsSerial;
+
+/// <summary>
 /// Per-thread cells written without atomic instructions (issue 25): the harvest takes each cell over from its thread
 /// (a process-wide barrier, then waiting out a recording in progress), so totals stay exact while threads record and the
 /// harvest runs; a thread stalled inside a recording delays its samples, never loses or doubles them.
 /// </summary>
+[Collection(nameof(RecordingThreadsSerial))]
 public sealed class ThreadCellsTests
 {
     [Fact]

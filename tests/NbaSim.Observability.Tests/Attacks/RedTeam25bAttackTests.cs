@@ -4,6 +4,7 @@ using NbaSim.Observability.Tests.Infrastructure;
 namespace NbaSim.Observability.Tests.Attacks;
 
 // Red team, issue 25 (b): per-thread cells written with plain stores (e29ec16). Each test fails on e29ec16.
+[Collection(nameof(NbaSim.Observability.Tests.Aggregation.RecordingThreadsSerial))]
 public sealed class RedTeam25bAttackTests
 {
     private const string Ns = "NBA-Simulator/RT25b";
