@@ -74,9 +74,11 @@ public sealed class ThreadCellsTests
         var counter = registry.Counter("NBA-Simulator/ThreadCells", "Stalled", MetricUnit.Count, default);
         using var inside = new ManualResetEventSlim();
         using var leave = new ManualResetEventSlim();
+        var slot = -1;
         var recorder = new Thread(() =>
         {
             counter.Add(5);
+            slot = RecordingThread.Current!.Slot;
             counter.Add(7);
 
             // As a thread descheduled in the middle of a recording: inside (odd sequence) and not writing.
@@ -96,9 +98,21 @@ public sealed class ThreadCellsTests
         counter.Harvest(DateTimeOffset.UnixEpoch, output, []);
         var waitedAgain = Environment.TickCount64 - started - waited;
 
-        output.Should().BeEmpty("the cell may still be written: it is not read while its thread is inside");
         waited.Should().BeLessThan(10 * (long)RecordingThread.StallTimeout.TotalMilliseconds, "the harvest gives up after the stall timeout");
-        waitedAgain.Should().BeLessThan(waited + 50, "a later harvest does not wait again on the same recording");
+        if (slot < ThreadCells<CounterThreadCell>.MaxSlots)
+        {
+            output.Should().BeEmpty("the cell may still be written: it is not read while its thread is inside");
+            waitedAgain.Should().BeLessThan(waited + 50, "a later harvest does not wait again on the same recording");
+        }
+        else
+        {
+            // A process with more live recording threads than MaxSlots (a parallel test run): this thread has no cell
+            // and recorded through the stripes, which the harvest reads at once.
+            output.Should().ContainSingle().Which.StatisticValues.Should().Be(new StatisticSet(2, 12, 5, 7));
+            output.Clear();
+            counter.Add(5);
+            counter.Add(7);
+        }
 
         leave.Set();
         recorder.Join();
