@@ -11,6 +11,8 @@ namespace NbaSim.Observability.Benchmarks;
 /// is per sample (all threads' samples). The threads record values of one range (as scrapers timing one operation do),
 /// each starting at another point of it. The "series per thread" rows share nothing: they are what the machine itself
 /// gives N threads (two vCPUs may be one core's two hyperthreads), the floor any striping can reach.
+/// The threads live as long as the benchmark case, as a thread pool's do: each invocation releases them together and
+/// waits for all of them, so no invocation measures thread start-up, and each thread keeps its slot and cells.
 /// Results: docs/performance.md ("Recording under contention").
 /// </summary>
 [MemoryDiagnoser]
@@ -27,6 +29,10 @@ public class ContentionBenchmarks
     private CounterSeries _counter = null!;
     private DistributionSeries[] _ownDistributions = null!;
     private CounterSeries[] _ownCounters = null!;
+    private Thread[] _workers = [];
+    private Barrier _start = null!;
+    private Barrier _done = null!;
+    private Action<ContentionBenchmarks, double, int>? _record;
 
     /// <summary>Threads recording at once.</summary>
     [Params(1, 2, 4)]
@@ -43,11 +49,30 @@ public class ContentionBenchmarks
         _counter = registry.Counter("NBA-Simulator/Performance", "S3UploadBytes", MetricUnit.Bytes);
         _ownDistributions = [.. Enumerable.Range(0, 4).Select(t => registry.Distribution("NBA-Simulator/Performance", "S3UploadDuration", MetricUnit.Seconds, new MetricDimension("Thread", $"t{t}")))];
         _ownCounters = [.. Enumerable.Range(0, 4).Select(t => registry.Counter("NBA-Simulator/Performance", "S3UploadBytes", MetricUnit.Bytes, new MetricDimension("Thread", $"t{t}")))];
+
+        _start = new Barrier(Threads);
+        _done = new Barrier(Threads);
+        _workers = new Thread[Threads - 1];
+        for (var t = 0; t < _workers.Length; t++)
+        {
+            var index = t + 1;
+            _workers[t] = new Thread(() => Work(index)) { IsBackground = true, Name = $"recorder {index}" };
+            _workers[t].Start();
+        }
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _record = null;
+        _start.SignalAndWait(); // null work: the workers return
+        foreach (var worker in _workers)
+        {
+            worker.Join();
+        }
+
+        _start.Dispose();
+        _done.Dispose();
         _provider?.Dispose();
         _meter.Dispose();
     }
@@ -80,30 +105,24 @@ public class ContentionBenchmarks
     // one thread, and the per-sample cost of all threads together is that figure divided by Threads.
     private void Run(Action<ContentionBenchmarks, double, int> record)
     {
-        if (Threads == 1)
-        {
-            Loop(record, 0);
-            return;
-        }
-
-        using var gate = new ManualResetEventSlim();
-        var others = new Thread[Threads - 1];
-        for (var t = 0; t < others.Length; t++)
-        {
-            var index = t + 1;
-            others[t] = new Thread(() =>
-            {
-                gate.Wait();
-                Loop(record, index);
-            });
-            others[t].Start();
-        }
-
-        gate.Set();
+        _record = record;
+        _start.SignalAndWait();
         Loop(record, 0);
-        foreach (var other in others)
+        _done.SignalAndWait();
+    }
+
+    private void Work(int index)
+    {
+        while (true)
         {
-            other.Join();
+            _start.SignalAndWait();
+            if (_record is not { } record)
+            {
+                return;
+            }
+
+            Loop(record, index);
+            _done.SignalAndWait();
         }
     }
 

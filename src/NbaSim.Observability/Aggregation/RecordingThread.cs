@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NbaSim.Observability.Aggregation;
 
@@ -15,14 +16,39 @@ namespace NbaSim.Observability.Aggregation;
 /// reads the new cell. The cost sits on the harvest (one barrier per collection, microseconds), not on the recording:
 /// entering and leaving are stores of constants, so back-to-back recordings form no chain through memory (a counter
 /// incremented on each would cost a store-to-load round trip twice per sample).
+/// <para>
+/// The recording path reads the slot from a thread-static <see cref="int"/> and writes the flag into a static array
+/// indexed by slot: a primitive thread-static is one load after the runtime's TLS lookup, where a thread-static object
+/// reference costs three more dependent loads, and a static readonly array's address is a constant in optimized code.
+/// </para>
 /// </remarks>
 internal sealed class RecordingThread
 {
     /// <summary>How long a harvest waits for a thread still inside the recording it was in at the barrier.</summary>
     internal static readonly TimeSpan StallTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Slots that may have cells: eight per processor, at least 64, at most 1,024. A thread with a higher slot (a process
+    /// with more live recording threads than that) records through the series' striped cells and costs no series any
+    /// memory.
+    /// </summary>
+    public static readonly int MaxSlots = Math.Clamp(Environment.ProcessorCount * 8, 64, 1024);
+
     /// <summary>Milliseconds during which a thread found stalled is not waited for again.</summary>
     private const long StallMemory = 1000;
+
+    /// <summary>
+    /// Ints from one slot's flag to the next: 128 bytes, so two threads' flags never share a cache line, nor the pair of
+    /// lines the adjacent-line prefetcher fetches together.
+    /// </summary>
+    private const int FlagStride = 32;
+
+    /// <summary>1 at [slot × <see cref="FlagStride"/>] while that slot's thread is inside a recording (below <see cref="MaxSlots"/>).</summary>
+    private static readonly int[] InsideFlags = new int[MaxSlots * FlagStride];
+
+    /// <summary>The calling thread's slot + 1; 0 before its first recording.</summary>
+    [ThreadStatic]
+    private static int s_slotPlusOne;
 
     [ThreadStatic]
     private static RecordingThread? s_current;
@@ -37,13 +63,6 @@ internal sealed class RecordingThread
     private static int s_slotsUsed;
     private static long s_barriersStarted;
     private static long s_barriersCompleted;
-
-    /// <summary>1 while inside a recording.</summary>
-    private int _inside;
-
-#pragma warning disable CS0169, IDE0051 // never read: it keeps other threads' flags off this one's cache line
-    private CacheLinePadding _padding;
-#pragma warning restore CS0169, IDE0051
 
     /// <summary>When (<see cref="Environment.TickCount64"/>) a harvest last gave up waiting for this thread, or 0.</summary>
     private long _stalledAt;
@@ -61,10 +80,13 @@ internal sealed class RecordingThread
     public int Slot { get; }
 
     /// <summary>The calling thread, or null before its first recording (then <see cref="Register"/>).</summary>
-    public static RecordingThread? Current
+    public static RecordingThread? Current => s_current;
+
+    /// <summary>The calling thread's slot, or -1 before its first recording (then <see cref="Register"/>).</summary>
+    public static int CurrentSlot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => s_current;
+        get => s_slotPlusOne - 1;
     }
 
     /// <summary>Barriers started so far; a series that swapped cells notes this and waits for a later one.</summary>
@@ -73,13 +95,22 @@ internal sealed class RecordingThread
     /// <summary>Barriers completed so far.</summary>
     public static long BarriersCompleted => Volatile.Read(ref s_barriersCompleted);
 
-    /// <summary>Enters a recording. Nothing between this and <see cref="Exit"/> may throw.</summary>
+    /// <summary>
+    /// Enters a recording for the calling thread's <paramref name="slot"/> (below <see cref="MaxSlots"/>: not checked).
+    /// Nothing between this and <see cref="Exit(int)"/> may throw.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Enter() => Volatile.Write(ref _inside, 1);
+    public static void Enter(int slot) => Volatile.Write(ref InsideFlag(slot), 1);
 
     /// <summary>Leaves a recording; a release store, so the cell's writes are visible before it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Exit() => Volatile.Write(ref _inside, 0);
+    public static void Exit(int slot) => Volatile.Write(ref InsideFlag(slot), 0);
+
+    /// <summary>Enters a recording on this thread's slot (tests; the recording path uses <see cref="Enter(int)"/>).</summary>
+    internal void Enter() => Enter(CheckedSlot());
+
+    /// <summary>Leaves a recording on this thread's slot.</summary>
+    internal void Exit() => Exit(CheckedSlot());
 
     /// <summary>Gives the calling thread a slot (its first recording).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -116,6 +147,7 @@ internal sealed class RecordingThread
         // thread has taken it already).
         s_lease = new SlotLease(thread);
         s_current = thread;
+        s_slotPlusOne = thread.Slot + 1;
         return thread;
     }
 
@@ -142,8 +174,14 @@ internal sealed class RecordingThread
     /// </summary>
     public static bool WaitOutside(int slot)
     {
+        if ((uint)slot >= (uint)MaxSlots)
+        {
+            return true; // never has cells
+        }
+
+        ref var inside = ref InsideFlag(slot);
         var thread = OccupantOf(slot);
-        if (thread is null || Volatile.Read(ref thread._inside) == 0)
+        if (thread is null || Volatile.Read(ref inside) == 0)
         {
             return true;
         }
@@ -158,7 +196,7 @@ internal sealed class RecordingThread
 
         var deadline = now + (long)StallTimeout.TotalMilliseconds;
         var spin = default(SpinWait);
-        while (Volatile.Read(ref thread._inside) != 0)
+        while (Volatile.Read(ref inside) != 0)
         {
             if (Environment.TickCount64 > deadline)
             {
@@ -178,6 +216,12 @@ internal sealed class RecordingThread
         var slots = Volatile.Read(ref s_bySlot);
         return slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref int InsideFlag(int slot)
+        => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(InsideFlags), slot * FlagStride);
+
+    private int CheckedSlot() => Slot < MaxSlots ? Slot : throw new InvalidOperationException($"Slot {Slot} records through the stripes (MaxSlots {MaxSlots}).");
 
     /// <summary>The first slot whose thread has ended, or -1 (under <see cref="Gate"/>).</summary>
     private static int EndedSlot()

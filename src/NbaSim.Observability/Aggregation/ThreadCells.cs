@@ -21,12 +21,8 @@ internal struct ThreadCells<TCell>
     /// <summary>Threads with cells of their own per series: twice the processors, at least 4, at most 64.</summary>
     public static readonly int MaxCells = Math.Clamp(Environment.ProcessorCount * 2, 4, 64);
 
-    /// <summary>
-    /// Slots that may have cells: eight per processor, at least 64, at most 1,024. A series' slot arrays are as long as
-    /// the highest slot that recorded into it, so a thread with a higher slot (a process with more live recording
-    /// threads than that) records through the striped cells and costs no series any memory.
-    /// </summary>
-    public static readonly int MaxSlots = Math.Clamp(Environment.ProcessorCount * 8, 64, 1024);
+    /// <summary>Slots that may have cells (<see cref="RecordingThread.MaxSlots"/>).</summary>
+    public static int MaxSlots => RecordingThread.MaxSlots;
 
     private readonly object _gate;
 
@@ -107,8 +103,9 @@ internal struct ThreadCells<TCell>
     }
 
     /// <summary>
-    /// Swaps every non-empty cell for its spare (harvest thread). Returns true when cells were retired: the caller then
-    /// runs <see cref="RecordingThread.Barrier"/> once for all series, before <see cref="Fold"/>. A slot whose retired
+    /// Swaps every non-empty cell for its spare (harvest thread). Returns true while any retired cell waits to be folded
+    /// (retired now, or earlier and still held by a stalled thread): the caller then runs
+    /// <see cref="RecordingThread.Barrier"/> once for all series, before <see cref="Fold"/>. A slot whose retired
     /// cell is still waiting on its stalled thread keeps that one (the thread writes its active cell when it resumes, and
     /// a later harvest retires it); every other slot is retired as usual.
     /// </summary>

@@ -192,7 +192,8 @@ public static class MetricValidator
     }
 
     /// <summary>True when CloudWatch would accept <paramref name="value"/>: finite and |value| ≤ 2^360.</summary>
-    public static bool IsValidValue(double value) => double.IsFinite(value) && Math.Abs(value) <= MetricLimits.MaxMagnitude;
+    /// <remarks>One comparison (the recording path runs it per sample): ±∞ is above the bound, and NaN compares false.</remarks>
+    public static bool IsValidValue(double value) => Math.Abs(value) <= MetricLimits.MaxMagnitude;
 
     /// <summary>Validates a timestamp against CloudWatch's window: at most 14 days old and 2 hours ahead of <paramref name="now"/>.</summary>
     public static void ValidateTimestamp(DateTimeOffset timestamp, DateTimeOffset now)

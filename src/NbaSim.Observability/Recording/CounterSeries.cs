@@ -43,17 +43,18 @@ public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadC
 
         // The thread's own cell, plain stores; the harvest takes it over (RecordingThread). The thread's first sample
         // into this series, and threads beyond the cap, go the slow way.
-        if (RecordingThread.Current is { } thread)
+        var slot = RecordingThread.CurrentSlot;
+        if ((uint)slot < (uint)RecordingThread.MaxSlots)
         {
-            thread.Enter();
-            if (_threads.Active(thread.Slot) is { } own)
+            RecordingThread.Enter(slot);
+            if (_threads.Active(slot) is { } own)
             {
                 own.Record(value);
-                thread.Exit();
+                RecordingThread.Exit(slot);
                 return;
             }
 
-            thread.Exit();
+            RecordingThread.Exit(slot);
         }
 
         RecordSlow(value);
@@ -62,8 +63,7 @@ public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadC
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordSlow(double value)
     {
-        var thread = RecordingThread.Current ?? RecordingThread.Register();
-        if (_threads.Claim(thread.Slot) is not null)
+        if (_threads.Claim((RecordingThread.Current ?? RecordingThread.Register()).Slot) is not null)
         {
             Record(value);
             return;

@@ -40,16 +40,17 @@ public sealed class DistributionSeries : MetricSeries, IThreadCellSink<Distribut
 
         // The thread's own cell, plain stores; the harvest takes it over (RecordingThread). The thread's first sample
         // into this series or into a new power of two, and threads beyond the cap, go the slow way.
-        if (RecordingThread.Current is { } thread)
+        var slot = RecordingThread.CurrentSlot;
+        if ((uint)slot < (uint)RecordingThread.MaxSlots)
         {
-            thread.Enter();
-            if (_threads.Active(thread.Slot) is { } own && own.TryRecord(value))
+            RecordingThread.Enter(slot);
+            if (_threads.Active(slot) is { } own && own.TryRecord(value))
             {
-                thread.Exit();
+                RecordingThread.Exit(slot);
                 return;
             }
 
-            thread.Exit();
+            RecordingThread.Exit(slot);
         }
 
         RecordSlow(value);
@@ -58,22 +59,22 @@ public sealed class DistributionSeries : MetricSeries, IThreadCellSink<Distribut
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void RecordSlow(double value)
     {
-        var thread = RecordingThread.Current ?? RecordingThread.Register();
-        if (_threads.Claim(thread.Slot) is { } own)
+        var slot = (RecordingThread.Current ?? RecordingThread.Register()).Slot;
+        if (_threads.Claim(slot) is { } own)
         {
             // Allocated outside the recording; if the harvest swapped the cell meanwhile, the new one may need it too.
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 own.Allocate(value);
-                thread.Enter();
-                own = _threads.Active(thread.Slot)!;
+                RecordingThread.Enter(slot);
+                own = _threads.Active(slot)!;
                 if (own.TryRecord(value))
                 {
-                    thread.Exit();
+                    RecordingThread.Exit(slot);
                     return;
                 }
 
-                thread.Exit();
+                RecordingThread.Exit(slot);
             }
         }
 

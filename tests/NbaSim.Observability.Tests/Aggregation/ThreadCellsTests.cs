@@ -1,4 +1,5 @@
 using NbaSim.Observability.Aggregation;
+using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Aggregation;
 
@@ -72,24 +73,14 @@ public sealed class ThreadCellsTests
     {
         var registry = new MetricRegistry();
         var counter = registry.Counter("NBA-Simulator/ThreadCells", "Stalled", MetricUnit.Count, default);
-        using var inside = new ManualResetEventSlim();
-        using var leave = new ManualResetEventSlim();
-        var slot = -1;
-        var recorder = new Thread(() =>
-        {
-            counter.Add(5);
-            slot = RecordingThread.Current!.Slot;
-            counter.Add(7);
-
-            // As a thread descheduled in the middle of a recording: inside (odd sequence) and not writing.
-            var thread = RecordingThread.Current!;
-            thread.Enter();
-            inside.Set();
-            leave.Wait();
-            thread.Exit();
-        });
-        recorder.Start();
-        inside.Wait(TestContext.Current.CancellationToken);
+        using var recorder = StalledRecorder.Start(
+            () =>
+            {
+                counter.Add(5);
+                counter.Add(7);
+            },
+            TestContext.Current.CancellationToken);
+        var slot = recorder.Slot;
 
         var output = new List<MetricDatum>();
         var started = Environment.TickCount64;
@@ -114,8 +105,7 @@ public sealed class ThreadCellsTests
             counter.Add(7);
         }
 
-        leave.Set();
-        recorder.Join();
+        recorder.Release();
         counter.Harvest(DateTimeOffset.UnixEpoch, output, []);
         output.Should().ContainSingle().Which.StatisticValues.Should().Be(new StatisticSet(2, 12, 5, 7));
     }

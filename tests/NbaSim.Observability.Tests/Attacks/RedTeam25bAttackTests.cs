@@ -26,26 +26,10 @@ public sealed class RedTeam25bAttackTests
         var sink = new BufferedMetricSink(registry, exporter, options);
         sink.Start();
         var counter = registry.Counter(Ns, "AfterStall", MetricUnit.Count, default);
-        using var inside = new ManualResetEventSlim();
-        using var leave = new ManualResetEventSlim();
-        var stalled = new Thread(() =>
-        {
-            counter.Add(1);
-
-            // As ThreadCellsTests does: a thread descheduled in the middle of a recording (preempted on an oversubscribed
-            // machine, or a GC suspension that outlasts the 100 ms the harvest waits).
-            var thread = RecordingThread.Current!;
-            thread.Enter();
-            inside.Set();
-            leave.Wait();
-            thread.Exit();
-        });
-        stalled.Start();
-        inside.Wait(ct);
+        using var stalled = StalledRecorder.Start(() => counter.Add(1), ct);
 
         (await sink.ForceFlushAsync(ct)).Should().BeTrue(); // gives up on the stalled thread after 100 ms
-        leave.Set();
-        stalled.Join();
+        stalled.Release();
 
         var later = new Thread(() =>
         {
@@ -73,22 +57,9 @@ public sealed class RedTeam25bAttackTests
         var exporter = new CapturingExporter();
         await using var sink = new BufferedMetricSink(registry, exporter, options);
         var counter = registry.Counter(Ns, "FlushAfterStall", MetricUnit.Count, default);
-        using var inside = new ManualResetEventSlim();
-        using var leave = new ManualResetEventSlim();
-        var stalled = new Thread(() =>
-        {
-            counter.Add(1);
-            var thread = RecordingThread.Current!;
-            thread.Enter();
-            inside.Set();
-            leave.Wait();
-            thread.Exit();
-        });
-        stalled.Start();
-        inside.Wait(ct);
+        using var stalled = StalledRecorder.Start(() => counter.Add(1), ct);
         await sink.ForceFlushAsync(ct);
-        leave.Set();
-        stalled.Join();
+        stalled.Release();
 
         var other = new Thread(() =>
         {
@@ -118,23 +89,15 @@ public sealed class RedTeam25bAttackTests
         var exporter = new CapturingExporter();
         await using var sink = new BufferedMetricSink(registry, exporter, options);
         var counters = Enumerable.Range(0, Series).Select(i => registry.Counter(Ns, "Stalled" + i, MetricUnit.Count, default)).ToArray();
-        using var inside = new ManualResetEventSlim();
-        using var leave = new ManualResetEventSlim();
-        var stalled = new Thread(() =>
-        {
-            foreach (var c in counters)
+        using var stalled = StalledRecorder.Start(
+            () =>
             {
-                c.Increment();
-            }
-
-            var thread = RecordingThread.Current!;
-            thread.Enter();
-            inside.Set();
-            leave.Wait();
-            thread.Exit();
-        });
-        stalled.Start();
-        inside.Wait(ct);
+                foreach (var c in counters)
+                {
+                    c.Increment();
+                }
+            },
+            ct);
 
         // Another registry in the same process, recorded into and harvested continuously.
         var otherOptions = new NbaObservabilityOptions();
@@ -170,8 +133,7 @@ public sealed class RedTeam25bAttackTests
         finally
         {
             Volatile.Write(ref stop, true);
-            leave.Set();
-            stalled.Join();
+            stalled.Release();
             recorder.Join();
             await harvesting;
         }
