@@ -8,7 +8,7 @@ namespace NbaSim.Observability.Benchmarks;
 
 /// <summary>
 /// 1, 2 and 4 threads recording into one series at full speed, against OpenTelemetry's instrument in the same run; time
-/// is per sample (all threads' samples). The threads record values of one range (as scrapers timing one operation do),
+/// is wall time per sample of one thread (all threads record the same number at once). The threads record values of one range (as scrapers timing one operation do),
 /// each starting at another point of it. The "series per thread" rows share nothing: they are what the machine itself
 /// gives N threads (two vCPUs may be one core's two hyperthreads), the floor any striping can reach.
 /// The threads live as long as the benchmark case, as a thread pool's do: each invocation releases them together and

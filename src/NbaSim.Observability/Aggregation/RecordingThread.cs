@@ -106,11 +106,26 @@ internal sealed class RecordingThread
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Exit(int slot) => Volatile.Write(ref InsideFlag(slot), 0);
 
-    /// <summary>Enters a recording on this thread's slot (tests; the recording path uses <see cref="Enter(int)"/>).</summary>
-    internal void Enter() => Enter(CheckedSlot());
+    /// <summary>
+    /// Enters a recording on this thread's slot (tests; the recording path uses <see cref="Enter(int)"/>). Nothing for
+    /// a slot at or above <see cref="MaxSlots"/>: such a thread records through the stripes and never enters.
+    /// </summary>
+    internal void Enter()
+    {
+        if (Slot < MaxSlots)
+        {
+            Enter(Slot);
+        }
+    }
 
     /// <summary>Leaves a recording on this thread's slot.</summary>
-    internal void Exit() => Exit(CheckedSlot());
+    internal void Exit()
+    {
+        if (Slot < MaxSlots)
+        {
+            Exit(Slot);
+        }
+    }
 
     /// <summary>Gives the calling thread a slot (its first recording).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -220,8 +235,6 @@ internal sealed class RecordingThread
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref int InsideFlag(int slot)
         => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(InsideFlags), slot * FlagStride);
-
-    private int CheckedSlot() => Slot < MaxSlots ? Slot : throw new InvalidOperationException($"Slot {Slot} records through the stripes (MaxSlots {MaxSlots}).");
 
     /// <summary>The first slot whose thread has ended, or -1 (under <see cref="Gate"/>).</summary>
     private static int EndedSlot()

@@ -130,6 +130,7 @@ internal struct ThreadCells<TCell>
 
                 var spare = _spare[slot] ?? new TCell();
                 _spare[slot] = null;
+                cell.OwnerLeft = false;
                 _retired[slot] = cell;
                 Volatile.Write(ref _active[slot], spare);
                 any = true;
@@ -173,18 +174,31 @@ internal struct ThreadCells<TCell>
     public void Fold<TSink>(TSink sink)
         where TSink : IThreadCellSink<TCell>
     {
+        // Harvest thread only (the registry's collection lock): _pending, _retiredAt and the entries of _retired change
+        // only here and in Retire; Claim, on recording threads, only copies _retired when it grows it.
+        if (!_pending)
+        {
+            return;
+        }
+
+        if (RecordingThread.BarriersCompleted <= _retiredAt)
+        {
+            RecordingThread.Barrier();
+        }
+
+        // The owners are waited for outside the lock: a thread's first sample into this series takes it (Claim) and
+        // must not wait behind a stalled thread (up to StallTimeout). An array Claim has replaced holds the same cells.
+        var retired = Volatile.Read(ref _retired);
+        for (var slot = 0; slot < retired.Length; slot++)
+        {
+            if (retired[slot] is { } cell)
+            {
+                cell.OwnerLeft = RecordingThread.WaitOutside(slot);
+            }
+        }
+
         lock (_gate)
         {
-            if (!_pending)
-            {
-                return;
-            }
-
-            if (RecordingThread.BarriersCompleted <= _retiredAt)
-            {
-                RecordingThread.Barrier();
-            }
-
             var left = false;
             for (var slot = 0; slot < _retired.Length; slot++)
             {
@@ -194,7 +208,7 @@ internal struct ThreadCells<TCell>
                     continue;
                 }
 
-                if (!RecordingThread.WaitOutside(slot))
+                if (!cell.OwnerLeft)
                 {
                     left = true;
                     continue;
@@ -236,6 +250,9 @@ internal abstract class ThreadCell
     /// <summary>Largest sample, −∞ when none.</summary>
     public double Max = double.NegativeInfinity;
 
+    /// <summary>Retired, and its thread seen outside a recording since: safe to fold (harvest thread only).</summary>
+    public bool OwnerLeft;
+
 #pragma warning disable CS0169, IDE0051 // never read: it only keeps neighbouring cells off this cell's cache lines
     private CacheLinePadding _padding;
 #pragma warning restore CS0169, IDE0051
@@ -249,6 +266,7 @@ internal abstract class ThreadCell
     /// <summary>Empties the cell for reuse (harvest thread; the cell is quiescent).</summary>
     public virtual void Reset()
     {
+        OwnerLeft = false;
         Count = 0;
         Sum = 0;
         Min = double.PositiveInfinity;
