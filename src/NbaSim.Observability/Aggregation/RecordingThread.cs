@@ -46,10 +46,6 @@ internal sealed class RecordingThread
     /// <summary>1 at [slot × <see cref="FlagStride"/>] while that slot's thread is inside a recording (below <see cref="MaxSlots"/>).</summary>
     private static readonly int[] InsideFlags = new int[MaxSlots * FlagStride];
 
-    /// <summary>The calling thread's slot + 1; 0 before its first recording.</summary>
-    [ThreadStatic]
-    private static int s_slotPlusOne;
-
     [ThreadStatic]
     private static RecordingThread? s_current;
 
@@ -86,7 +82,7 @@ internal sealed class RecordingThread
     public static int CurrentSlot
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => s_slotPlusOne - 1;
+        get => RecordingSlot.PlusOne - 1;
     }
 
     /// <summary>Barriers started so far; a series that swapped cells notes this and waits for a later one.</summary>
@@ -162,7 +158,7 @@ internal sealed class RecordingThread
         // thread has taken it already).
         s_lease = new SlotLease(thread);
         s_current = thread;
-        s_slotPlusOne = thread.Slot + 1;
+        RecordingSlot.PlusOne = thread.Slot + 1;
         return thread;
     }
 
