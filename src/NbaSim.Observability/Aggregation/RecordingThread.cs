@@ -34,8 +34,6 @@ internal sealed class RecordingThread
     /// </summary>
     public static readonly int MaxSlots = Math.Clamp(Environment.ProcessorCount * 8, 64, 1024);
 
-    /// <summary>Milliseconds during which a thread found stalled is not waited for again.</summary>
-    private const long StallMemory = 1000;
 
     /// <summary>
     /// Ints from one slot's flag to the next: 128 bytes, so two threads' flags never share a cache line, nor the pair of
@@ -59,9 +57,14 @@ internal sealed class RecordingThread
     private static int s_slotsUsed;
     private static long s_barriersStarted;
     private static long s_barriersCompleted;
+    private static long s_collections;
 
-    /// <summary>When (<see cref="Environment.TickCount64"/>) a harvest last gave up waiting for this thread, or 0.</summary>
-    private long _stalledAt;
+    /// <summary>The collection the calling (harvesting) thread runs (<see cref="BeginCollection"/>), or 0.</summary>
+    [ThreadStatic]
+    private static long s_collection;
+
+    /// <summary>The collection (<see cref="BeginCollection"/>) that last gave up waiting for this thread, or 0.</summary>
+    private long _stalledIn;
 
     /// <summary>The thread this is: a slot whose thread has ended goes to the next thread that registers.</summary>
     private readonly Thread _owner;
@@ -163,6 +166,12 @@ internal sealed class RecordingThread
     }
 
     /// <summary>
+    /// Starts a collection on the calling thread (a registry's harvest of all its series): a thread found stalled in it
+    /// is waited for once, not once per series. Numbers are process-wide, so concurrent registries do not share one.
+    /// </summary>
+    public static void BeginCollection() => s_collection = Interlocked.Increment(ref s_collections);
+
+    /// <summary>
     /// The process-wide barrier of the hand-over (see the remarks). One at a time, so "completed" counts barriers in the
     /// order they started.
     /// </summary>
@@ -180,8 +189,10 @@ internal sealed class RecordingThread
     /// <summary>
     /// After a barrier that followed the swap: true once the thread of <paramref name="slot"/> is seen outside a
     /// recording (or has no thread); false when it is seen inside for <see cref="StallTimeout"/> (a suspended thread): its
-    /// retired cell is then kept for a later harvest. For a second after giving up, a thread still inside is not waited
-    /// for again (by any series, any registry): a stalled thread costs a harvest at most one timeout per second.
+    /// retired cell is then kept for a later harvest. Within the collection that gave up on it, a thread still inside
+    /// is not waited for again by the other series: a stalled thread costs a collection one timeout at most, whatever
+    /// the number of series. The next collection waits again, so a thread that has resumed (and is inside other
+    /// recordings now and then) is seen outside, and its retired cells are folded, by the final collection of a stop too.
     /// </summary>
     public static bool WaitOutside(int slot)
     {
@@ -197,21 +208,25 @@ internal sealed class RecordingThread
             return true;
         }
 
-        // A thread recording in a tight loop is outside between two samples: a short spin sees it.
-        var now = Environment.TickCount64;
-        var stalledAt = Volatile.Read(ref thread._stalledAt);
-        if (stalledAt != 0 && now - stalledAt < StallMemory)
+        // Given up on in this collection already (by another series): not waited for again.
+        var collection = s_collection;
+        if (collection != 0 && Volatile.Read(ref thread._stalledIn) == collection)
         {
             return false;
         }
 
-        var deadline = now + (long)StallTimeout.TotalMilliseconds;
+        // A thread recording in a tight loop is outside between two samples: a short spin sees it.
+        var deadline = Environment.TickCount64 + (long)StallTimeout.TotalMilliseconds;
         var spin = default(SpinWait);
         while (Volatile.Read(ref inside) != 0)
         {
             if (Environment.TickCount64 > deadline)
             {
-                Volatile.Write(ref thread._stalledAt, Environment.TickCount64);
+                if (collection != 0)
+                {
+                    Volatile.Write(ref thread._stalledIn, collection);
+                }
+
                 return false;
             }
 

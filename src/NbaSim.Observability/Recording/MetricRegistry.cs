@@ -210,6 +210,7 @@ public sealed class MetricRegistry : INbaMetrics
         BeforeCollect?.Invoke();
         lock (_collectGate)
         {
+            Aggregation.RecordingThread.BeginCollection();
             long samples = 0;
             _series.HarvestRefused(_scratch);
             samples += _highPeriod.Close(_series.High, now, includeOpenPeriods, output, _scratch);
