@@ -22,41 +22,50 @@ public sealed class RedTeam25cAttackTests
     {
         var counter = new MetricRegistry().Counter(Ns, "AboveMaxSlots", MetricUnit.Count, default);
         using var release = new ManualResetEventSlim();
-        using var registered = new CountdownEvent(RecordingThread.MaxSlots + 2);
-        var alive = Enumerable.Range(0, RecordingThread.MaxSlots + 2).Select(_ => new Thread(
-            () =>
-            {
-                counter.Add(1);
-                registered.Signal();
-                release.Wait();
-            },
-            128 * 1024)).ToList();
-        alive.ForEach(t => t.Start());
-        registered.Wait(TestContext.Current.CancellationToken);
-
+        using var aboveTried = new ManualResetEventSlim();
         Exception? thrown = null;
         var slot = -1;
-        var stalled = new Thread(() =>
+        var alive = new List<Thread>();
+
+        // Threads of other tests end while this one runs and free slots below MaxSlots, so holding MaxSlots threads
+        // alive is not enough: start threads until one is given a slot at or above MaxSlots (bounded).
+        while (!aboveTried.IsSet && alive.Count < 8 * RecordingThread.MaxSlots)
         {
-            counter.Add(1);
-            slot = RecordingThread.Current!.Slot;
-            try
-            {
-                var thread = RecordingThread.Current!;
-                thread.Enter(); // StalledRecorder.cs line 22
-                thread.Exit();
-            }
-            catch (InvalidOperationException e)
-            {
-                thrown = e;
-            }
-        });
-        stalled.Start();
-        stalled.Join();
+            using var registered = new ManualResetEventSlim();
+            var thread = new Thread(
+                () =>
+                {
+                    counter.Add(1);
+                    var current = RecordingThread.Current!;
+                    if (current.Slot >= RecordingThread.MaxSlots && !aboveTried.IsSet)
+                    {
+                        slot = current.Slot;
+                        try
+                        {
+                            current.Enter(); // StalledRecorder.cs line 22
+                            current.Exit();
+                        }
+                        catch (InvalidOperationException e)
+                        {
+                            thrown = e;
+                        }
+
+                        aboveTried.Set();
+                    }
+
+                    registered.Set();
+                    release.Wait();
+                },
+                128 * 1024);
+            alive.Add(thread);
+            thread.Start();
+            registered.Wait(TestContext.Current.CancellationToken);
+        }
+
         release.Set();
         alive.ForEach(t => t.Join());
 
-        slot.Should().BeGreaterThanOrEqualTo(RecordingThread.MaxSlots, "{0} other recording threads are alive", alive.Count);
+        slot.Should().BeGreaterThanOrEqualTo(RecordingThread.MaxSlots, "{0} recording threads were started", alive.Count);
         thrown.Should().BeNull("StalledRecorder runs this on a thread of its own, where the exception is unhandled and Start() then waits forever");
     }
 
