@@ -30,4 +30,8 @@ public readonly record struct ExportResult(int Requests, long BytesSent, int Rej
         ArgumentNullException.ThrowIfNull(failure);
         return delivered with { Undelivered = undelivered, Failure = failure };
     }
+
+    /// <summary>The requests, bytes and refusals of this result and <paramref name="other"/> (a batch sent in several requests).</summary>
+    internal ExportResult Plus(ExportResult other)
+        => new(Requests + other.Requests, BytesSent + other.BytesSent, RejectedDatums + other.RejectedDatums);
 }

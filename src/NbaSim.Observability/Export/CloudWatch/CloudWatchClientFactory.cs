@@ -1,6 +1,6 @@
-using Amazon;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.CloudWatch;
+using NbaSim.Observability.Aws.Runtime;
 
 namespace NbaSim.Observability.Export.CloudWatch;
 
@@ -32,21 +32,11 @@ internal static class CloudWatchClientFactory
         if (!string.IsNullOrEmpty(options.ServiceUrl))
         {
             config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = options.Region
-                ?? Environment.GetEnvironmentVariable("AWS_REGION")
-                ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION")
-                ?? "us-east-1";
-        }
-        else if (!string.IsNullOrEmpty(options.Region))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+            config.AuthenticationRegion = AwsRegionResolution.ConfiguredOrEnvironment(options.Region) ?? "us-east-1";
         }
         else
         {
-            // The SDK's own chain (environment, profile, instance metadata); the SDK's "No RegionEndpoint or ServiceURL
-            // configured" names none of the places a region can be set.
-            config.RegionEndpoint = Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint() ?? throw new OptionsValidationException(
-                Options.DefaultName, typeof(NbaObservabilityOptions), [NoRegionMessage]);
+            config.RegionEndpoint = AwsRegionResolution.Endpoint(options.Region, NoRegionMessage);
         }
 
         return config;

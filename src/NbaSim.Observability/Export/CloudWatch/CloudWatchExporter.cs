@@ -24,7 +24,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     private long _rejected;
     private long _calls;
     private long _bytesBeforeCompression;
-    private long _credentialsLoggedAt;
+    private readonly LogRateLimit _credentialsLog = new(TimeSpan.FromMinutes(1));
 
     /// <summary>Creates the exporter and its CloudWatch client from <c>NbaObservability:CloudWatch</c>.</summary>
     /// <param name="options">Endpoint, region, protocol, timeouts, retries, compression, concurrency.</param>
@@ -110,16 +110,16 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                     await _client.PutMetricDataAsync(request, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _calls);
                     Interlocked.Add(ref _bytesBeforeCompression, request.MarshalledBytes);
-                    total = Add(total, new ExportResult(1, request.MarshalledBytes));
+                    total = total.Plus(new ExportResult(1, request.MarshalledBytes));
                     handled += part.Count;
                 }
                 catch (AwsApiException ex) when (ex.Category == AwsErrorCategory.Validation)
                 {
-                    total = Add(total, new ExportResult(1, 0));
+                    total = total.Plus(new ExportResult(1, 0));
                     if (part.Count == 1)
                     {
                         Interlocked.Increment(ref _rejected);
-                        total = Add(total, new ExportResult(0, 0, 1));
+                        total = total.Plus(new ExportResult(0, 0, 1));
                         handled++;
                         Log.DatumRejected(_logger, part[0].ToString(), ex.ErrorCode, ex.Message);
                         continue;
@@ -133,7 +133,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
                 catch (AwsApiException ex) when (ex.Category == AwsErrorCategory.RequestTooLarge && part.Count > 1)
                 {
                     // Too large for one request: send it in halves. Nothing is dropped for its size.
-                    total = Add(total, new ExportResult(1, 0));
+                    total = total.Plus(new ExportResult(1, 0));
                     var half = part.Count / 2;
                     var rest = pending.ToList();
                     pending.Clear();
@@ -192,9 +192,7 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
     /// <summary>Credentials refused: every datum is kept, and the operator is told loudly, at most once a minute.</summary>
     private void ReportCredentialsRefused(AwsApiException error, int kept)
     {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _credentialsLoggedAt);
-        if ((last == 0 || now - last >= 60_000) && Interlocked.CompareExchange(ref _credentialsLoggedAt, now, last) == last)
+        if (_credentialsLog.TryEnter())
         {
             Log.CredentialsRefused(_logger, error.ErrorCode, (int)error.StatusCode, kept);
         }
@@ -209,7 +207,4 @@ public sealed class CloudWatchExporter : IMetricExporter, IDisposable
             _client.Dispose();
         }
     }
-
-    private static ExportResult Add(ExportResult a, ExportResult b)
-        => new(a.Requests + b.Requests, a.BytesSent + b.BytesSent, a.RejectedDatums + b.RejectedDatums);
 }

@@ -1,6 +1,6 @@
-using Amazon;
 using Microsoft.Extensions.Options;
 using NbaSim.Observability.Aws.Otlp;
+using NbaSim.Observability.Aws.Runtime;
 
 namespace NbaSim.Observability.Export.Otlp;
 
@@ -23,22 +23,16 @@ internal static class OtlpClientFactory
                 : options.BearerTokenEnvironmentVariable is { Length: > 0 } variable && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment ? fromEnvironment
                 : null,
         };
-        var region = options.Region is { Length: > 0 } configured ? configured
-            : Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } r ? r
-            : Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is { Length: > 0 } d ? d
-            : null;
         if (options.Endpoint is { Length: > 0 } endpoint)
         {
             var uri = new Uri(endpoint, UriKind.Absolute);
             config.ServiceURL = uri.GetLeftPart(UriPartial.Authority);
             config.MetricsPath = uri.AbsolutePath is { Length: > 1 } path ? path : "/v1/metrics";
-            config.AuthenticationRegion = region ?? RegionOfHost(uri.Host) ?? "us-east-1";
+            config.AuthenticationRegion = AwsRegionResolution.ConfiguredOrEnvironment(options.Region) ?? RegionOfHost(uri.Host) ?? "us-east-1";
         }
         else
         {
-            config.RegionEndpoint = region is not null ? RegionEndpoint.GetBySystemName(region)
-                : Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint()
-                    ?? throw new OptionsValidationException(Options.DefaultName, typeof(NbaObservabilityOptions), [NoRegionMessage]);
+            config.RegionEndpoint = AwsRegionResolution.Endpoint(options.Region, NoRegionMessage);
         }
 
         return config;

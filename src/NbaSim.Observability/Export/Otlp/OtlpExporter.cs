@@ -41,7 +41,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     private long _calls;
     private long _pointsSent;
     private long _bytesUncompressed;
-    private long _credentialsLoggedAt;
+    private readonly LogRateLimit _credentialsLog;
     private DateTimeOffset _notBefore;
 
     /// <summary>Creates the exporter and its client from <c>NbaObservability:Otlp</c>.</summary>
@@ -55,6 +55,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         _client = new OtlpClient(credentials, OtlpClientFactory.CreateConfig(options));
         _logger = logger ?? NullLogger<OtlpExporter>.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _credentialsLog = new LogRateLimit(TimeSpan.FromMinutes(1), _time);
         _compress = !options.DisableCompression;
 
         // The resource: who sent the points. service.instance.id tells apart processes that send the same series,
@@ -166,7 +167,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
                 while (start < _touched.Count)
                 {
                     var end = NextChunk(start);
-                    total = Add(total, await SendAsync(start, end, cancellationToken).ConfigureAwait(false));
+                    total = total.Plus(await SendAsync(start, end, cancellationToken).ConfigureAwait(false));
                     start = end;
                 }
             }
@@ -390,10 +391,10 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
             {
                 if (series.Count == 1)
                 {
-                    return Add(new ExportResult(1, 0), Refused(series[0], (int)ex.StatusCode, ex.Message));
+                    return new ExportResult(1, 0).Plus(Refused(series[0], (int)ex.StatusCode, ex.Message));
                 }
 
-                return Add(new ExportResult(1, 0), await HalvesAsync(series, cancellationToken).ConfigureAwait(false));
+                return new ExportResult(1, 0).Plus(await HalvesAsync(series, cancellationToken).ConfigureAwait(false));
             }
 
             Interlocked.Increment(ref _calls);
@@ -440,7 +441,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
     {
         var half = series.Count / 2;
         var first = await SendSeriesAsync(series.GetRange(0, half), cancellationToken).ConfigureAwait(false);
-        return Add(first, await SendSeriesAsync(series.GetRange(half, series.Count - half), cancellationToken).ConfigureAwait(false));
+        return first.Plus(await SendSeriesAsync(series.GetRange(half, series.Count - half), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The endpoint refused the series for good: every datum of it in this batch is counted (and rolled back, not delivered later).</summary>
@@ -499,9 +500,7 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
 
     private void ReportCredentialsRefused(AwsApiException error, int kept)
     {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _credentialsLoggedAt);
-        if ((last == 0 || now - last >= 60_000) && Interlocked.CompareExchange(ref _credentialsLoggedAt, now, last) == last)
+        if (_credentialsLog.TryEnter())
         {
             Log.CredentialsRefused(_logger, error.ErrorCode, (int)error.StatusCode, kept);
         }
@@ -514,9 +513,6 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         _client.Dispose();
         _gate.Dispose();
     }
-
-    private static ExportResult Add(ExportResult a, ExportResult b)
-        => new(a.Requests + b.Requests, a.BytesSent + b.BytesSent, a.RejectedDatums + b.RejectedDatums);
 
     /// <summary>By namespace, metric name and kind, keeping each metric's series together.</summary>
     private sealed class SeriesOrder : IComparer<OtlpSeries>
