@@ -12,4 +12,7 @@ internal sealed class CounterThreadCell : ThreadCell
         Count++;
         AddStatistics(value);
     }
+
+    /// <inheritdoc />
+    public override long SamplesHeld() => Volatile.Read(ref Count);
 }

@@ -92,6 +92,13 @@ internal sealed class DistributionThreadCell : ThreadCell
     }
 
     /// <inheritdoc />
+    public override long SamplesHeld()
+    {
+        var samples = Volatile.Read(ref _zero) + Volatile.Read(ref _negativeOverflow) + Volatile.Read(ref _positiveOverflow) + Held(_positive);
+        return _negative is { } negatives ? samples + Held(negatives) : samples;
+    }
+
+    /// <inheritdoc />
     public override void Reset()
     {
         Clear(_positive);
@@ -121,6 +128,23 @@ internal sealed class DistributionThreadCell : ThreadCell
                 }
             }
         }
+    }
+
+    private static long Held(ReadOnlySpan<long[]?> table)
+    {
+        long samples = 0;
+        foreach (var counts in table)
+        {
+            if (counts is not null)
+            {
+                foreach (var count in counts)
+                {
+                    samples += count;
+                }
+            }
+        }
+
+        return samples;
     }
 
     private static void Clear(ReadOnlySpan<long[]?> table)

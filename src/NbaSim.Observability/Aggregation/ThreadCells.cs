@@ -168,6 +168,28 @@ internal struct ThreadCells<TCell>
     }
 
     /// <summary>
+    /// The samples a harvest had to leave behind (harvest thread, after <see cref="Harvest"/>): the retired cells still
+    /// held by a thread stalled inside a recording, and the active cells of their slots, which a retirement passes over
+    /// while the retired one waits. The stop counts them as not sent; nothing is folded or reset.
+    /// </summary>
+    public readonly long SamplesLeftBehind()
+    {
+        lock (_gate)
+        {
+            long samples = 0;
+            for (var slot = 0; slot < _retired.Length; slot++)
+            {
+                if (_retired[slot] is { } waiting)
+                {
+                    samples += waiting.SamplesHeld() + (_active[slot]?.SamplesHeld() ?? 0);
+                }
+            }
+
+            return samples;
+        }
+    }
+
+    /// <summary>
     /// Folds every retired cell whose thread has left it into <paramref name="sink"/> and keeps it, reset, as its slot's
     /// spare (harvest thread). Runs the barrier itself when none completed since the retirement.
     /// </summary>
@@ -262,6 +284,12 @@ internal abstract class ThreadCell
     /// and is then taken by the next harvest).
     /// </summary>
     public bool IsEmpty => Volatile.Read(ref Min) > Volatile.Read(ref Max);
+
+    /// <summary>
+    /// The samples in the cell, read while its owner may be inside a recording (the stop's count of what a stalled thread
+    /// keeps): off by the sample being written at most.
+    /// </summary>
+    public abstract long SamplesHeld();
 
     /// <summary>Empties the cell for reuse (harvest thread; the cell is quiescent).</summary>
     public virtual void Reset()

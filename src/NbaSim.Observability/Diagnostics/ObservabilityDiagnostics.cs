@@ -30,6 +30,12 @@ public sealed record ObservabilityDiagnostics
     /// <summary>Samples rejected because they were not finite or beyond ±2^360.</summary>
     public long SamplesRejected { get; init; }
 
+    /// <summary>
+    /// Samples the stop's final collection could not send because their thread was suspended inside a recording (by a
+    /// debugger or the OS) when the process stopped: its cell cannot be read safely then. Logged; 0 in every ordinary stop.
+    /// </summary>
+    public long SamplesLeftBehind { get; init; }
+
     /// <summary>Datums successfully exported.</summary>
     public long DatumsExported { get; init; }
 

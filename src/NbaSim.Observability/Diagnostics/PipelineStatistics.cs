@@ -13,6 +13,7 @@ internal sealed class PipelineStatistics
     private long _exportFailures;
     private long _periodsSkipped;
     private long _samplesRefused;
+    private long _samplesLeftBehind;
 
     public long SamplesAggregated => Volatile.Read(ref _samplesAggregated);
     public long SeriesOverflowed => Volatile.Read(ref _seriesOverflowed);
@@ -26,6 +27,11 @@ internal sealed class PipelineStatistics
 
     /// <summary>Samples that had no series to go to (a bridged measurement whose series was refused); part of SamplesRejected.</summary>
     public long SamplesRefused => Volatile.Read(ref _samplesRefused);
+
+    /// <summary>Samples the stop's final collection left in the cells of threads stalled inside a recording: not sent.</summary>
+    public long SamplesLeftBehind => Volatile.Read(ref _samplesLeftBehind);
+
+    public void LeaveBehind(long samples) => Interlocked.Add(ref _samplesLeftBehind, samples);
 
     public void RefuseSamples(long count) => Interlocked.Add(ref _samplesRefused, count);
     public void SkippedPeriods(long periods) => Interlocked.Add(ref _periodsSkipped, periods);

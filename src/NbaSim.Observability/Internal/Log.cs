@@ -133,4 +133,7 @@ internal static partial class Log
 
     [LoggerMessage(43, LogLevel.Warning, "Dual-write: the secondary destination ({Exporter}) has dropped {Datums} datum(s) so far: its queue holds {Limit} (MaxQueuedDatums); the primary is not affected.")]
     public static partial void SecondaryDropped(ILogger logger, long datums, string exporter, int limit);
+
+    [LoggerMessage(44, LogLevel.Warning, "{Samples} metric sample(s) were not sent: a thread was suspended inside a recording when the final flush ran (a debugger or the OS), and its cell cannot be read safely while it is. Counted as SamplesLeftBehind.")]
+    public static partial void SamplesLeftBehind(ILogger logger, long samples);
 }

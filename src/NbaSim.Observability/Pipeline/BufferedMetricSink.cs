@@ -226,7 +226,7 @@ public sealed class BufferedMetricSink : IAsyncDisposable, IRegistryConsumer
         // so a blocked gauge callback cannot hold the shutdown past its deadline.
         await WaitBoundedAsync(_collectorTask, Remaining(), "stop", cancellationToken).ConfigureAwait(false);
         var harvestBudget = Remaining() > TimeSpan.FromMilliseconds(500) ? Remaining() : TimeSpan.FromMilliseconds(500);
-        await WaitBoundedAsync(Task.Run(() => _collector.CollectNow(includeOpenPeriods: true), CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
+        await WaitBoundedAsync(Task.Run(_collector.CollectFinal, CancellationToken.None), harvestBudget, "collect", cancellationToken).ConfigureAwait(false);
 
         // Each lane stops on its own within the one deadline: its loop ends (an export in flight completes, or is cut off
         // when the deadline passes for it), then its final drain runs. A destination that hangs costs only itself.

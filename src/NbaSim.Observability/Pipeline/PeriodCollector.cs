@@ -36,6 +36,17 @@ internal sealed class PeriodCollector(MetricRegistry registry, Action<MetricDatu
     }
 
     /// <summary>
+    /// The stop's final collection: every period, open ones included, then the count of samples that stalled threads
+    /// keep (<see cref="MetricRegistry.ReportSamplesLeftBehind"/>).
+    /// </summary>
+    public int CollectFinal()
+    {
+        var datums = CollectNow(includeOpenPeriods: true);
+        registry.ReportSamplesLeftBehind();
+        return datums;
+    }
+
+    /// <summary>
     /// Closes periods until <paramref name="cancellationToken"/> is cancelled. On the system clock the loop has a thread
     /// of its own: a starved thread pool (timer callbacks and continuations queue there) cannot make it late.
     /// </summary>

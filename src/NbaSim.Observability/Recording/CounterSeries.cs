@@ -92,6 +92,9 @@ public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadC
 
     internal override bool RetireThreadCells() => _threads.Retire();
 
+    /// <inheritdoc />
+    internal override long SamplesLeftBehind() => _threads.SamplesLeftBehind();
+
     internal override void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
     {
         if (Options.PublishZeroWhenIdle)

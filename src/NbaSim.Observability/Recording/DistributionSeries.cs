@@ -102,6 +102,9 @@ public sealed class DistributionSeries : MetricSeries, IThreadCellSink<Distribut
 
     internal override bool RetireThreadCells() => _threads.Retire();
 
+    /// <inheritdoc />
+    internal override long SamplesLeftBehind() => _threads.SamplesLeftBehind();
+
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {
         _threads.Harvest(this);

@@ -186,6 +186,7 @@ public sealed class MetricRegistry : INbaMetrics
             SeriesOverflowed = Statistics.SeriesOverflowed,
             SamplesAggregated = Statistics.SamplesAggregated,
             SamplesRejected = rejected,
+            SamplesLeftBehind = Statistics.SamplesLeftBehind,
             DatumsExported = Statistics.DatumsExported,
             BatchesExported = Statistics.BatchesExported,
             DatumsDropped = Statistics.DatumsDropped,
@@ -216,6 +217,31 @@ public sealed class MetricRegistry : INbaMetrics
             samples += _highPeriod.Close(_series.High, now, includeOpenPeriods, output, _scratch);
             samples += _standardPeriod.Close(_series.Standard, now, includeOpenPeriods, output, _scratch);
             Statistics.AddSamples(samples);
+            return samples;
+        }
+    }
+
+    /// <summary>
+    /// Counts and logs the samples the stop's final collection had to leave in the cells of threads stalled inside a
+    /// recording (suspended by a debugger or the OS): they are not sent, so they are reported rather than lost silently.
+    /// </summary>
+    /// <returns>The samples left behind (0 in every ordinary stop).</returns>
+    internal long ReportSamplesLeftBehind()
+    {
+        lock (_collectGate)
+        {
+            long samples = 0;
+            foreach (var series in _series.All)
+            {
+                samples += series.SamplesLeftBehind();
+            }
+
+            if (samples > 0)
+            {
+                Statistics.LeaveBehind(samples);
+                Log.SamplesLeftBehind(_logger, samples);
+            }
+
             return samples;
         }
     }

@@ -87,6 +87,12 @@ public abstract class MetricSeries
     internal virtual bool RetireThreadCells() => false;
 
     /// <summary>
+    /// Samples a harvest had to leave in the cells of threads stalled inside a recording (harvest thread, after the
+    /// stop's final harvest, which counts them as not sent). Series without per-thread cells leave none.
+    /// </summary>
+    internal virtual long SamplesLeftBehind() => 0;
+
+    /// <summary>
     /// Every series' first step on the hot path: false when the series is switched off (nothing is recorded) or the value
     /// is not one CloudWatch accepts (NaN, ±∞, out of range: counted as rejected).
     /// </summary>
