@@ -168,24 +168,35 @@ internal struct ThreadCells<TCell>
     }
 
     /// <summary>
-    /// The samples a harvest had to leave behind (harvest thread, after <see cref="Harvest"/>): the retired cells still
-    /// held by a thread stalled inside a recording, and the active cells of their slots, which a retirement passes over
-    /// while the retired one waits. The stop counts them as not sent; nothing is folded or reset.
+    /// Detaches the cells a harvest had to leave behind (harvest thread, the stop's final collection, after
+    /// <see cref="Harvest"/>): each retired cell still held by a thread stalled inside a recording, and the active cell of
+    /// its slot, which a retirement passes over while the retired one waits. The slot gets a fresh cell; the detached ones
+    /// go to <paramref name="detached"/> to be counted as not sent, and no later harvest can send them (so a sample is
+    /// either delivered or counted, never both).
     /// </summary>
-    public readonly long SamplesLeftBehind()
+    /// <param name="detached">Receives the detached cells.</param>
+    public void DetachLeftBehind(List<ThreadCell> detached)
     {
         lock (_gate)
         {
-            long samples = 0;
             for (var slot = 0; slot < _retired.Length; slot++)
             {
-                if (_retired[slot] is { } waiting)
+                if (_retired[slot] is not { } waiting)
                 {
-                    samples += waiting.SamplesHeld() + (_active[slot]?.SamplesHeld() ?? 0);
+                    continue;
+                }
+
+                detached.Add(waiting);
+                _retired[slot] = null;
+                if (_active[slot] is { IsEmpty: false } active)
+                {
+                    detached.Add(active);
+                    Volatile.Write(ref _active[slot], new TCell());
                 }
             }
 
-            return samples;
+            _pending = false;
+            _passedOver = false;
         }
     }
 
@@ -286,8 +297,8 @@ internal abstract class ThreadCell
     public bool IsEmpty => Volatile.Read(ref Min) > Volatile.Read(ref Max);
 
     /// <summary>
-    /// The samples in the cell, read while its owner may be inside a recording (the stop's count of what a stalled thread
-    /// keeps): off by the sample being written at most.
+    /// The samples in the cell, read while its owner may be inside a recording (the stop's count of a detached cell): off
+    /// by the sample being written at most.
     /// </summary>
     public abstract long SamplesHeld();
 

@@ -93,7 +93,7 @@ public sealed class CounterSeries : MetricSeries, IThreadCellSink<CounterThreadC
     internal override bool RetireThreadCells() => _threads.Retire();
 
     /// <inheritdoc />
-    internal override long SamplesLeftBehind() => _threads.SamplesLeftBehind();
+    internal override void DetachLeftBehind(List<ThreadCell> detached) => _threads.DetachLeftBehind(detached);
 
     internal override void ZeroFill(DateTimeOffset periodStart, List<MetricDatum> output)
     {

@@ -103,7 +103,7 @@ public sealed class DistributionSeries : MetricSeries, IThreadCellSink<Distribut
     internal override bool RetireThreadCells() => _threads.Retire();
 
     /// <inheritdoc />
-    internal override long SamplesLeftBehind() => _threads.SamplesLeftBehind();
+    internal override void DetachLeftBehind(List<ThreadCell> detached) => _threads.DetachLeftBehind(detached);
 
     internal override long Harvest(DateTimeOffset periodStart, List<MetricDatum> output, List<Aggregation.HistogramBucket> scratch, bool periodAlreadyPublished = false)
     {

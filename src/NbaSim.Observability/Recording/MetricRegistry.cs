@@ -224,16 +224,32 @@ public sealed class MetricRegistry : INbaMetrics
     /// <summary>
     /// Counts and logs the samples the stop's final collection had to leave in the cells of threads stalled inside a
     /// recording (suspended by a debugger or the OS): they are not sent, so they are reported rather than lost silently.
+    /// Their cells are detached first, so no later collection (a flush after the stop, another sink on this registry)
+    /// sends a sample counted here.
     /// </summary>
     /// <returns>The samples left behind (0 in every ordinary stop).</returns>
     internal long ReportSamplesLeftBehind()
     {
         lock (_collectGate)
         {
-            long samples = 0;
+            var detached = new List<Aggregation.ThreadCell>();
             foreach (var series in _series.All)
             {
-                samples += series.SamplesLeftBehind();
+                series.DetachLeftBehind(detached);
+            }
+
+            if (detached.Count == 0)
+            {
+                return 0;
+            }
+
+            // A thread that resumed and records now reads the fresh cell once this barrier has run; what it wrote into a
+            // detached cell by then is counted below (the sample being written at that moment, at most, is not).
+            Aggregation.RecordingThread.Barrier();
+            long samples = 0;
+            foreach (var cell in detached)
+            {
+                samples += cell.SamplesHeld();
             }
 
             if (samples > 0)

@@ -87,10 +87,13 @@ public abstract class MetricSeries
     internal virtual bool RetireThreadCells() => false;
 
     /// <summary>
-    /// Samples a harvest had to leave in the cells of threads stalled inside a recording (harvest thread, after the
-    /// stop's final harvest, which counts them as not sent). Series without per-thread cells leave none.
+    /// Detaches the cells a harvest had to leave to threads stalled inside a recording into <paramref name="detached"/>
+    /// (harvest thread, after the stop's final harvest, which counts them as not sent). Series without per-thread cells
+    /// leave none.
     /// </summary>
-    internal virtual long SamplesLeftBehind() => 0;
+    internal virtual void DetachLeftBehind(List<Aggregation.ThreadCell> detached)
+    {
+    }
 
     /// <summary>
     /// Every series' first step on the hot path: false when the series is switched off (nothing is recorded) or the value

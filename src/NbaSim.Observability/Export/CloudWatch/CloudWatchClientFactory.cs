@@ -15,7 +15,8 @@ internal static class CloudWatchClientFactory
     /// <summary>
     /// The client configuration for <paramref name="options"/>. With a ServiceUrl (moto, LocalStack) the signing region is
     /// <see cref="CloudWatchExporterOptions.Region"/>, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1; without one the
-    /// region is <see cref="CloudWatchExporterOptions.Region"/> or the SDK's own resolution.
+    /// region is <see cref="CloudWatchExporterOptions.Region"/>, else AWS_REGION / AWS_DEFAULT_REGION (the environment
+    /// before the profile, as the AWS CLI and the OTLP exporter), else the SDK's own chain (profile, instance metadata).
     /// </summary>
     /// <exception cref="OptionsValidationException">No region is configured and the SDK's region chain finds none.</exception>
     public static CloudWatchClientConfig CreateConfig(CloudWatchExporterOptions options)
