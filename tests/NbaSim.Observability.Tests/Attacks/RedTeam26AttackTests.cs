@@ -15,6 +15,18 @@ public sealed class RedTeam26AttackTests
 {
     private const string Ns = "NBA-Simulator/RedTeam26";
 
+    /// <summary>A thread that adds 40 samples to <paramref name="counter"/>, then stays inside a recording.</summary>
+    private static StalledRecorder StallAfter40(CounterSeries counter, CancellationToken ct)
+        => StalledRecorder.Start(
+            () =>
+            {
+                for (var i = 0; i < 40; i++)
+                {
+                    counter.Add(1);
+                }
+            },
+            ct);
+
     /// <summary>
     /// The registry documents "dispose that sink first" as the way to drain it with another sink. The first sink's stop
     /// counts (and logs) 40 samples as "not sent"; the thread resumes; the next sink on the registry sends them.
@@ -30,15 +42,7 @@ public sealed class RedTeam26AttackTests
         var first = new CapturingExporter();
         var sink = new BufferedMetricSink(registry, first, new NbaObservabilityOptions());
         sink.Start();
-        var stalled = StalledRecorder.Start(
-            () =>
-            {
-                for (var i = 0; i < 40; i++)
-                {
-                    counter.Add(1);
-                }
-            },
-            ct);
+        var stalled = StallAfter40(counter, ct);
         await sink.DisposeAsync();
         registry.GetDiagnostics().SamplesLeftBehind.Should().Be(40);
 
@@ -66,15 +70,7 @@ public sealed class RedTeam26AttackTests
         var registry = new MetricRegistry(logger: logger);
         var counter = registry.Counter(Ns, "Calls2", MetricUnit.Count, default);
 
-        using var stalled = StalledRecorder.Start(
-            () =>
-            {
-                for (var i = 0; i < 40; i++)
-                {
-                    counter.Add(1);
-                }
-            },
-            ct);
+        using var stalled = StallAfter40(counter, ct);
 
         var sink = new BufferedMetricSink(registry, new CapturingExporter(), new NbaObservabilityOptions());
         sink.Start();
@@ -104,15 +100,7 @@ public sealed class RedTeam26AttackTests
             var first = new CapturingExporter();
             var sink = new BufferedMetricSink(registry, first, options);
             sink.Start();
-            var stalled = StalledRecorder.Start(
-                () =>
-                {
-                    for (var i = 0; i < 40; i++)
-                    {
-                        counter.Add(1);
-                    }
-                },
-                ct);
+            var stalled = StallAfter40(counter, ct);
             await sink.StopAsync(ct);
             registry.GetDiagnostics().SamplesLeftBehind.Should().Be(40);
 
@@ -154,15 +142,7 @@ public sealed class RedTeam26AttackTests
         using var gauge = registry.ObservableGauge(Ns, "Blocked", MetricUnit.Count, () => { gaugeRelease.Wait(5000); return 1.0; }, default);
         var sink = new BufferedMetricSink(registry, new CapturingExporter(), new NbaObservabilityOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(300) });
         sink.Start();
-        using var stalled = StalledRecorder.Start(
-            () =>
-            {
-                for (var i = 0; i < 40; i++)
-                {
-                    counter.Add(1);
-                }
-            },
-            ct);
+        using var stalled = StallAfter40(counter, ct);
 
         await sink.DisposeAsync();
         var whenStopReturned = registry.GetDiagnostics().SamplesLeftBehind;
@@ -191,15 +171,7 @@ public sealed class RedTeam26AttackTests
         var sink = new BufferedMetricSink(registry, exporter, new NbaObservabilityOptions());
         sink.Start();
         counter.Add(3); // one sample
-        var stalled = StalledRecorder.Start(
-            () =>
-            {
-                for (var i = 0; i < 40; i++)
-                {
-                    counter.Add(1);
-                }
-            },
-            ct);
+        var stalled = StallAfter40(counter, ct);
 
         var stop = sink.StopAsync(ct);
         await exporter.FirstCall.WaitAsync(TimeSpan.FromSeconds(10), ct); // the stop's final drain is exporting
