@@ -298,6 +298,11 @@ public sealed class OtlpExporter : IMetricExporter, IDisposable
         var labelBytes = _resourceLabelBytes + System.Text.Encoding.UTF8.GetByteCount(datum.Namespace) + System.Text.Encoding.UTF8.GetByteCount(datum.MetricName);
         foreach (var d in dimensions)
         {
+            if (OtlpLimits.ReservedLabel(d.Name) is { } reserved)
+            {
+                return reserved;
+            }
+
             labelBytes += System.Text.Encoding.UTF8.GetByteCount(d.Name) + System.Text.Encoding.UTF8.GetByteCount(d.Value);
         }
 

@@ -197,6 +197,28 @@ public sealed class OtlpExporterTests
         messages.Should().Contain(m => m.Contains("Heavy", StringComparison.Ordinal) && m.Contains("40960", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("__name__", "'__'")]
+    [InlineData("__temporality__", "'__'")]
+    [InlineData("@resource.service.name", "'@'")]
+    [InlineData("@aws.account", "'@'")]
+    public async Task A_dimension_named_as_a_reserved_label_is_counted_and_logged_not_sent(string name, string prefix)
+    {
+        await using var server = new LoopbackOtlpServer();
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogger<OtlpExporter>();
+        using var exporter = new OtlpExporter(Options(server), Credentials, logs, new FakeTimeProvider(Start));
+        var clash = MetricDatum.CreateValue(Ns, "Clash", 1, MetricUnit.Count, Start, [new MetricDimension("Dataset", "box_scores"), new MetricDimension(name, "x")], now: Start);
+        var near = MetricDatum.CreateValue(Ns, "Near", 1, MetricUnit.Count, Start, [new MetricDimension("_single", "x"), new MetricDimension("a@b", "x")], now: Start);
+
+        var result = await exporter.ExportAsync([clash, near], TestContext.Current.CancellationToken);
+
+        result.RejectedDatums.Should().Be(1);
+        var sent = server.Accepted.Single().Request.ResourceMetrics[0].ScopeMetrics[0].Metrics.Single();
+        sent.Name.Should().Be("Near", "one underscore, or '@' inside a name, is an ordinary label");
+        logs.Collector.GetSnapshot().Should().ContainSingle(l => l.Message.Contains("Clash", StringComparison.Ordinal)
+            && l.Message.Contains($"'{name}'", StringComparison.Ordinal) && l.Message.Contains(prefix, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Requests_stay_within_1000_points_and_1_MB_and_every_series_arrives()
     {
