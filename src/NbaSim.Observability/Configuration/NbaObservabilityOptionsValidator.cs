@@ -94,9 +94,11 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
 
     /// <summary>
     /// An operation entry must parse, and name a series the woven method could publish (the weaver's rules: CloudWatch's
-    /// names, no <c>Status</c> of its own, each dimension once), and two entries must not share an alarm name.
+    /// names, no <c>Status</c> of its own, each dimension once), and two entries must not share an alarm name. With the
+    /// OTLP exporter (main or secondary) no dimension may be named as a reserved label: the exporter refuses such points,
+    /// so the OTel path's dashboards and alarms over them would stay empty.
     /// </summary>
-    private static string? CheckOperation(string text, Dictionary<string, string> alarmKeys)
+    private static string? CheckOperation(string text, Dictionary<string, string> alarmKeys, bool otelPath)
     {
         NbaSim.Observability.MonitoringAsCode.ProfiledOperation operation;
         try
@@ -110,6 +112,10 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
             }
 
             MetricValidator.ValidateDimensions([new MetricDimension("Status", "success"), .. operation.Dimensions]);
+            if (otelPath && operation.Dimensions.Select(d => Export.Otlp.OtlpLimits.ReservedLabel(d.Name)).FirstOrDefault(r => r is not null) is { } reserved)
+            {
+                return $"{Prefix}Monitoring:ProfiledOperations has '{text}': {reserved} (the OTLP exporter never sends such a point, so its OTel-path alarm and dashboard would stay empty).";
+            }
         }
         catch (FormatException ex)
         {
@@ -139,9 +145,10 @@ public sealed class NbaObservabilityOptionsValidator : IValidateOptions<NbaObser
         var monitoring = options.Monitoring ?? new MonitoringOptions();
         var operations = new List<string>();
         var alarmKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var otelPath = options.Exporter == MetricExporterKind.Otlp || options.SecondaryExporter == MetricExporterKind.Otlp;
         foreach (var operation in monitoring.ProfiledOperations ?? [])
         {
-            if (CheckOperation(operation ?? string.Empty, alarmKeys) is { } problem)
+            if (CheckOperation(operation ?? string.Empty, alarmKeys, otelPath) is { } problem)
             {
                 failures.Add(problem);
             }
