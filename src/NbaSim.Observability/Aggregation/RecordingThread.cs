@@ -34,7 +34,6 @@ internal sealed class RecordingThread
     /// </summary>
     public static readonly int MaxSlots = Math.Clamp(Environment.ProcessorCount * 8, 64, 1024);
 
-
     /// <summary>
     /// Ints from one slot's flag to the next: 128 bytes, so two threads' flags never share a cache line, nor the pair of
     /// lines the adjacent-line prefetcher fetches together.
