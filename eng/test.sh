@@ -121,6 +121,12 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# The failed tests again, last, with their first lines of message: a CI tail must say which test failed and why.
+if grep -q "^failed " "$log"; then
+  echo "::: failed tests"
+  awk '/^failed / { n = 7 } n > 0 { print; n-- }' "$log"
+fi
+
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else
