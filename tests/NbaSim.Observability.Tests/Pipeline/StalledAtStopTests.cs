@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Testing;
+using NbaSim.Observability.Aggregation;
 using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Pipeline;
@@ -48,6 +49,47 @@ public sealed class StalledAtStopTests
     }
 
     [Fact]
+    public async Task The_stalled_thread_has_cells_even_while_other_threads_hold_every_slot_with_cells()
+    {
+        // A parallel test run with more live recording threads than MaxSlots gave the stalled thread a slot without cells
+        // (it recorded through the stripes, which a stop reads at once): the test above then saw 0 left behind (CI, stop 40).
+        var ct = TestContext.Current.CancellationToken;
+        var warm = new MetricRegistry().Counter(Ns, "Holders", MetricUnit.Count, default);
+        using var release = new ManualResetEventSlim();
+        var holders = new List<Thread>();
+        var highest = -1;
+        while (Volatile.Read(ref highest) < RecordingThread.MaxSlots && holders.Count < 8 * RecordingThread.MaxSlots)
+        {
+            using var registered = new ManualResetEventSlim();
+            var holder = new Thread(
+                () =>
+                {
+                    warm.Add(1);
+                    InterlockedMax(ref highest, RecordingThread.Current!.Slot);
+                    registered.Set();
+                    release.Wait();
+                },
+                128 * 1024);
+            holders.Add(holder);
+            holder.Start();
+            registered.Wait(ct);
+        }
+
+        highest.Should().BeGreaterThanOrEqualTo(RecordingThread.MaxSlots, "every slot with cells is held now");
+        var releaser = Task.Run(
+            async () =>
+            {
+                await Task.Delay(300, ct);
+                release.Set();
+            },
+            ct);
+
+        await The_samples_a_stalled_thread_keeps_at_the_stop_are_counted_and_logged_and_the_rest_are_sent();
+        await releaser;
+        holders.ForEach(t => t.Join());
+    }
+
+    [Fact]
     public async Task An_ordinary_stop_leaves_nothing_behind_and_logs_nothing_about_it()
     {
         var logger = new FakeLogger<MetricRegistry>();
@@ -72,5 +114,20 @@ public sealed class StalledAtStopTests
         registry.GetDiagnostics().SamplesLeftBehind.Should().Be(0);
         logger.Collector.GetSnapshot().Should().NotContain(l => l.Message.Contains("were not sent", StringComparison.Ordinal));
         exporter.Datums.Where(d => d.MetricName == "Calls").Sum(d => d.StatisticValues!.Value.Sum).Should().Be(43);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }
