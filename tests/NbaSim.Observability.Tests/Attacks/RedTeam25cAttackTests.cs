@@ -42,7 +42,7 @@ public sealed class RedTeam25cAttackTests
                         slot = current.Slot;
                         try
                         {
-                            current.Enter(); // StalledRecorder.cs line 22
+                            current.Enter(); // as StalledRecorder did at ba70cfd (it now takes another thread instead)
                             current.Exit();
                         }
                         catch (InvalidOperationException e)
