@@ -5,9 +5,11 @@ namespace NbaSim.Observability.Tests.Aggregation;
 
 /// <summary>
 /// Tests that hold many recording threads alive at once (slots beyond <see cref="ThreadCells{TCell}.MaxSlots"/> record
-/// through the stripes) run apart from the tests that need a thread with cells of its own.
+/// through the stripes), or hold a thread inside a recording, run one at a time and apart from every other test: a
+/// stalled thread that takes over the slot of another test's ended thread would otherwise delay that thread's samples
+/// (its cells pass with the slot) past the other test's harvest.
 /// </summary>
-[CollectionDefinition(nameof(RecordingThreadsSerial))]
+[CollectionDefinition(nameof(RecordingThreadsSerial), DisableParallelization = true)]
 public sealed class RecordingThreadsSerial;
 
 /// <summary>
@@ -170,13 +172,13 @@ public sealed class ThreadCellsTests
         var registry = new MetricRegistry();
         var counter = registry.Counter("NBA-Simulator/ThreadCells", "Reused", MetricUnit.Count, default);
         RecordingThread? ended = null;
-        var thread = new Thread(() =>
-        {
-            counter.Add(3);
-            ended = RecordingThread.Current;
-        });
-        thread.Start();
-        thread.Join();
+        ThreadWithCells.Start(
+            () =>
+            {
+                counter.Add(3);
+                ended = RecordingThread.Current;
+            },
+            TestContext.Current.CancellationToken).Join();
 
         for (var i = 0; i < 3 && RecordingThread.OccupantOf(ended!.Slot) == ended; i++)
         {

@@ -1,4 +1,5 @@
 using NbaSim.Observability.Aggregation;
+using NbaSim.Observability.Tests.Infrastructure;
 
 namespace NbaSim.Observability.Tests.Attacks;
 
@@ -24,7 +25,7 @@ public sealed class RedTeam25dAttackTests
         using var held = new SemaphoreSlim(0);
         using var go = new SemaphoreSlim(0);
         const int Samples = 1000;
-        var thread = new Thread(() =>
+        var thread = ThreadWithCells.Start(() =>
         {
             for (var i = 0; i < Samples; i++)
             {
@@ -42,8 +43,7 @@ public sealed class RedTeam25dAttackTests
             held.Release();
             Thread.Sleep(20);
             me.Exit();
-        });
-        thread.Start();
+        }, ct);
 
         held.Wait(ct);
         var now = DateTimeOffset.UtcNow;
@@ -85,7 +85,7 @@ public sealed class RedTeam25dAttackTests
             using var go = new SemaphoreSlim(0);
             var stop = 0;
             const int Samples = 1000;
-            var thread = new Thread(() =>
+            var thread = ThreadWithCells.Start(() =>
             {
                 for (var i = 0; i < Samples; i++)
                 {
@@ -103,8 +103,7 @@ public sealed class RedTeam25dAttackTests
                 {
                     busy.Add(1);
                 }
-            });
-            thread.Start();
+            }, ct);
             held.Wait(ct);
             var now = DateTimeOffset.UtcNow;
             var first = registry.Collect(now, includeOpenPeriods: true, []);

@@ -69,7 +69,10 @@ public sealed class StalledAtStopTests
                     registered.Set();
                     release.Wait();
                 },
-                128 * 1024);
+                128 * 1024)
+            {
+                IsBackground = true,
+            };
             holders.Add(holder);
             holder.Start();
             registered.Wait(ct);
@@ -84,9 +87,16 @@ public sealed class StalledAtStopTests
             },
             ct);
 
-        await The_samples_a_stalled_thread_keeps_at_the_stop_are_counted_and_logged_and_the_rest_are_sent();
-        await releaser;
-        holders.ForEach(t => t.Join());
+        try
+        {
+            await The_samples_a_stalled_thread_keeps_at_the_stop_are_counted_and_logged_and_the_rest_are_sent();
+        }
+        finally
+        {
+            release.Set(); // also when the test failed before the releaser ran
+            await releaser;
+            holders.ForEach(t => t.Join());
+        }
     }
 
     [Fact]
